@@ -1,0 +1,18 @@
+package io.stage1xen.cli;
+
+/**
+ * Every exit code stage1-xen returns, decided here and nowhere else. rkt reports the run entrypoint's code as
+ * {@code rkt run}'s own, so failures of stage1-xen itself use 254 (what rkt and its stage1s use for set-up errors)
+ * and never collide with the small codes apps usually return.
+ */
+public final class ExitCodes {
+  public static final int OK = 0;
+  /** Command-line errors, as Go's flag package (and so rkt's own stage1) returns them. */
+  public static final int USAGE = 2;
+  /** app/stop: "app is not running", which rkt's stage0 treats specially. */
+  public static final int APP_NOT_RUNNING = 5;
+  /** Any failure of stage1-xen itself: invalid pod, host not suitable, xl failed, guest failed. */
+  public static final int FAILURE = 254;
+
+  private ExitCodes() {}
+}

@@ -1,0 +1,30 @@
+package io.stage1xen.xen;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * What one app of the pod asks for: its {@code resource/memory} limit in bytes and {@code resource/cpu} limit in
+ * millicores (each absent when the app has none), and the names of all its isolators, for the isolator report.
+ */
+public record AppResourceRequest(String appName, OptionalLong memoryLimitBytes, OptionalLong cpuLimitMillis,
+    List<String> isolators) {
+
+  public AppResourceRequest {
+    Objects.requireNonNull(appName, "appName");
+    memoryLimitBytes = positive(appName, "resource/memory limit", memoryLimitBytes);
+    cpuLimitMillis = positive(appName, "resource/cpu limit", cpuLimitMillis);
+    isolators = List.copyOf(isolators);
+  }
+
+  static OptionalLong positive(String scope, String what, OptionalLong value) {
+    if (value == null) {
+      return OptionalLong.empty();
+    }
+    if (value.isPresent() && value.getAsLong() <= 0) {
+      throw new IllegalArgumentException(scope + ": " + what + " must be positive, got " + value.getAsLong());
+    }
+    return value;
+  }
+}

@@ -1,0 +1,43 @@
+package io.stage1xen.xen;
+
+import java.util.OptionalInt;
+
+/**
+ * The numbers behind a domain's size (docs/RESOURCES.md), set in host.conf or left at the defaults below.
+ *
+ * @param overheadMib memory the guest itself needs on top of the apps: kernel, initrd, init
+ * @param defaultAppMemoryMib memory counted for an app without a {@code resource/memory} limit
+ * @param minMemoryMib no domain gets less
+ * @param defaultVcpus vCPUs when no app has a {@code resource/cpu} limit
+ * @param maxVcpus an upper bound below the host's CPU count, when the operator wants one
+ */
+public record ResourcePolicy(long overheadMib, long defaultAppMemoryMib, long minMemoryMib, int defaultVcpus,
+    OptionalInt maxVcpus) {
+
+  /** Debian's 6.1 kernel with a small initramfs booted 3/3 as PV and PVH with 96 MB and not with 80 MB. */
+  public static final long DEFAULT_OVERHEAD_MIB = 96;
+  /** Enough for a small static service or shell; an app that needs more says so with --memory. */
+  public static final long DEFAULT_APP_MEMORY_MIB = 64;
+  /** Below 80 MB this kernel does not boot; 128 MB leaves the guest some page cache. */
+  public static final long DEFAULT_MIN_MEMORY_MIB = 128;
+  public static final int DEFAULT_VCPUS = 1;
+
+  public static final ResourcePolicy DEFAULTS = new ResourcePolicy(DEFAULT_OVERHEAD_MIB, DEFAULT_APP_MEMORY_MIB,
+      DEFAULT_MIN_MEMORY_MIB, DEFAULT_VCPUS, OptionalInt.empty());
+
+  public ResourcePolicy {
+    if (overheadMib < 0 || defaultAppMemoryMib < 0 || minMemoryMib < 1) {
+      throw new IllegalArgumentException("memory settings out of range: overhead " + overheadMib + ", default app "
+          + defaultAppMemoryMib + ", minimum " + minMemoryMib + " MiB");
+    }
+    if (defaultVcpus < 1) {
+      throw new IllegalArgumentException("default vCPUs must be at least 1, got " + defaultVcpus);
+    }
+    if (maxVcpus == null) {
+      maxVcpus = OptionalInt.empty();
+    }
+    if (maxVcpus.isPresent() && maxVcpus.getAsInt() < 1) {
+      throw new IllegalArgumentException("max vCPUs must be at least 1, got " + maxVcpus.getAsInt());
+    }
+  }
+}

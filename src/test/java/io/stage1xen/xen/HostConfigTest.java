@@ -1,0 +1,114 @@
+package io.stage1xen.xen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stage1xen.host.GuestType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HostConfigTest {
+  @TempDir Path localConfig;
+
+  @Test
+  void missingFileMeansDefaults() throws IOException {
+    HostConfig c = HostConfig.load(localConfig);
+    assertEquals(ResourcePolicy.DEFAULTS, c.resources());
+    assertTrue(c.guestType().forced().isEmpty());
+    assertEquals(Duration.ofSeconds(60), c.xlTimeout());
+    assertTrue(c.source().endsWith("stage1-xen/host.conf (absent: defaults)"), c.source());
+  }
+
+  @Test
+  void readsEverySetting() throws IOException {
+    Path file = HostConfig.location(localConfig);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, String.join("\n",
+        "# stage1-xen host settings",
+        "",
+        "guest-type = pv",
+        "memory-overhead-mib = 112",
+        "default-app-memory-mib = 48",
+        "min-memory-mib = 160",
+        "default-vcpus = 2",
+        "max-vcpus = 4",
+        "   kernel = /opt/guest/vmlinux   ",
+        "initrd = /opt/guest/initrd.img",
+        "readiness-timeout-seconds = 30",
+        "xl-timeout-seconds = 90",
+        "extra = cpu_weight = 512",
+        "extra = cpus = \"2-7\"",
+        "allow-key = disk",
+        "extra = disk = [ \"format=raw,vdev=xvdb,target=/srv/shared.img\" ]",
+        ""));
+    HostConfig c = HostConfig.load(localConfig);
+    assertEquals(Optional.of(GuestType.PV), c.guestType().forced());
+    assertEquals(file + " guest-type=pv", c.guestType().source());
+    assertEquals(new ResourcePolicy(112, 48, 160, 2, OptionalInt.of(4)), c.resources());
+    assertEquals(Optional.of(Path.of("/opt/guest/vmlinux")), c.kernel());
+    assertEquals(Optional.of(Path.of("/opt/guest/initrd.img")), c.initrd());
+    assertEquals(Duration.ofSeconds(30), c.readinessTimeout());
+    assertEquals(Duration.ofSeconds(90), c.xlTimeout());
+    assertEquals(List.of("cpu_weight = 512", "cpus = \"2-7\"",
+        "disk = [ \"format=raw,vdev=xvdb,target=/srv/shared.img\" ]"),
+        c.extra().stream().map(XlSetting::render).toList());
+    assertEquals(file + ":13 extra", c.extra().get(0).source());
+    assertEquals(Set.of("disk"), c.allowedKeys());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "memory = 512|host.conf:1: unknown setting 'memory' (known: guest-type,",
+      "guest-type = hvm|host.conf guest-type has invalid value 'hvm'",
+      "min-memory-mib = 0|host.conf:1 min-memory-mib: 0 is outside 1..",
+      "default-vcpus = two|host.conf:1 default-vcpus: 'two' is not a whole number",
+      "kernel = vmlinuz|host.conf:1 kernel: 'vmlinuz' is not an absolute path",
+      "kernel =|host.conf:1: setting 'kernel' has no value",
+      "just words|host.conf:1: expected 'key = value'",
+      "extra = pci = [ \"01:00.0\" ]|host.conf:1 extra: key 'pci' hands the domain host PCI devices",
+      "extra = memory = 4096|host.conf:1 extra: key 'memory' is written by stage1-xen itself",
+      "allow-key = vcpus|host.conf:1 allow-key: 'vcpus' is written by stage1-xen itself and cannot be allowed",
+      "allow-key = Bad-Key|host.conf:1 allow-key: 'Bad-Key' is not an xl.cfg key",
+      "extra = cpus = 0x3|host.conf:1 extra cpus: value has text after the value"})
+  void refusesWithFileLineAndValue(String line, String message) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> HostConfig.parse(line + "\n", "host.conf"));
+    assertTrue(e.getMessage().startsWith(message), e.getMessage());
+  }
+
+  @Test
+  void repeatsAreRefusedExceptForExtraAndAllowKey() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> HostConfig.parse("kernel = /a\nkernel = /b\n", "host.conf"));
+    assertEquals("host.conf:2: setting 'kernel' is given twice", e.getMessage());
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+        () -> HostConfig.parse("extra = cpus = \"1\"\nextra = cpus = \"2\"\n", "host.conf"));
+    assertEquals("host.conf:2 extra: xl key 'cpus' is set twice", twice.getMessage());
+  }
+
+  @Test
+  void allowKeyMayFollowTheExtraLine() {
+    HostConfig c = HostConfig.parse("extra = pci = [ \"01:00.0\" ]\nallow-key = pci\n", "host.conf");
+    assertEquals("pci = [ \"01:00.0\" ]", c.extra().get(0).render());
+  }
+
+  @Test
+  void invalidUtf8IsRefused() throws IOException {
+    Path file = HostConfig.location(localConfig);
+    Files.createDirectories(file.getParent());
+    Files.write(file, new byte[] {'k', 'e', 'r', 'n', 'e', 'l', '=', '/', (byte) 0xff, '\n'});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostConfig.load(localConfig));
+    assertEquals(file + ": not valid UTF-8", e.getMessage());
+  }
+}

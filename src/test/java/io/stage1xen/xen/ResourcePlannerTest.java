@@ -1,0 +1,179 @@
+package io.stage1xen.xen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stage1xen.xen.IsolatorReport.Disposition;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ResourcePlannerTest {
+  private static final long MIB = 1 << 20;
+
+  private static AppResourceRequest app(String name, long memBytes, long cpuMillis, String... isolators) {
+    return new AppResourceRequest(name, memBytes < 0 ? OptionalLong.empty() : OptionalLong.of(memBytes),
+        cpuMillis < 0 ? OptionalLong.empty() : OptionalLong.of(cpuMillis), List.of(isolators));
+  }
+
+  private static DomainResources plan(PodResourceRequest pod) {
+    return ResourcePlanner.plan(pod, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE, Fixtures.host(8, 16384),
+        Set.of());
+  }
+
+  /** memory limits in MiB (-1 none), pod limit (-1 none) -> domain MiB. */
+  @ParameterizedTest(name = "apps {0}, pod {1} -> {2} MiB")
+  @CsvSource({
+      "'-1', -1, 160",          // one app, no isolator: 96 + 64
+      "'-1 -1 -1', -1, 288",    // three default apps: 96 + 192
+      "'512', -1, 608",         // --memory=512M
+      "'8', -1, 128",           // 96 + 8 = 104, raised to the 128 floor
+      "'512 256', 600, 696",    // pod limit caps the sum: 96 + 600
+      "'100 100', 600, 296",    // pod limit above the sum changes nothing
+      "'-1 100', 600, 696",     // an app without a limit may use the pod's budget
+      "'', 300, 396",           // empty (mutable) pod: the pod limit is the budget
+      "'', -1, 128"})           // empty pod without limits: the floor
+  void memory(String apps, long podMib, long expected) {
+    List<AppResourceRequest> list = new java.util.ArrayList<>();
+    String[] words = apps.isBlank() ? new String[0] : apps.trim().split(" ");
+    for (int i = 0; i < words.length; i++) {
+      long mib = Long.parseLong(words[i]);
+      list.add(app("app" + i, mib < 0 ? -1 : mib * MIB, -1));
+    }
+    PodResourceRequest pod = new PodResourceRequest(list, podMib < 0 ? OptionalLong.empty() : OptionalLong.of(
+        podMib * MIB), OptionalLong.empty(), List.of());
+    DomainResources r = plan(pod);
+    assertEquals(expected, r.memoryMib());
+    assertEquals(expected, r.maxmemMib());
+  }
+
+  @Test
+  void decimalQuantitiesRoundUpToWholeMiB() {
+    // rkt's --memory=128M is 128,000,000 bytes = 122.07 MiB
+    assertEquals(96 + 123, plan(PodResourceRequest.of(List.of(app("a", 128_000_000, -1)))).memoryMib());
+  }
+
+  /** cpu limits in millicores (-1 none), pod limit, host CPUs -> vCPUs. */
+  @ParameterizedTest(name = "apps {0}, pod {1}, host {2} -> {3}")
+  @CsvSource({
+      "'-1', -1, 8, 1",
+      "'500', -1, 8, 1",
+      "'500 600', -1, 8, 2",
+      "'2000 1500', -1, 8, 4",
+      "'2000 1500', -1, 2, 2",      // capped at the host's CPUs
+      "'4000 4000', 3000, 8, 3",    // pod limit caps the sum
+      "'-1 -1', 2500, 8, 3",        // unlimited apps get the pod limit, rounded up
+      "'250 -1', -1, 8, 1",
+      "'', -1, 8, 1"})
+  void vcpus(String apps, long podMillis, int hostCpus, int expected) {
+    List<AppResourceRequest> list = new java.util.ArrayList<>();
+    String[] words = apps.isBlank() ? new String[0] : apps.trim().split(" ");
+    for (int i = 0; i < words.length; i++) {
+      list.add(app("app" + i, -1, Long.parseLong(words[i])));
+    }
+    PodResourceRequest pod = new PodResourceRequest(list, OptionalLong.empty(),
+        podMillis < 0 ? OptionalLong.empty() : OptionalLong.of(podMillis), List.of());
+    DomainResources r = ResourcePlanner.plan(pod, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE,
+        Fixtures.host(hostCpus, 16384), Set.of());
+    assertEquals(expected, r.vcpus());
+  }
+
+  @Test
+  void hostConfPolicyChangesTheNumbers() {
+    ResourcePolicy policy = new ResourcePolicy(120, 32, 256, 2, OptionalInt.of(3));
+    PodResourceRequest pod = PodResourceRequest.of(List.of(app("a", -1, 8000), app("b", -1, -1)));
+    DomainResources r = ResourcePlanner.plan(pod, policy, ResourceOverrides.NONE, Fixtures.host(8, 16384), Set.of());
+    assertEquals(256, r.memoryMib()); // 120 + 64 = 184 < 256
+    assertEquals(3, r.vcpus());
+    assertTrue(r.explanation().contains("vcpus: capped from 8 to 3 (8 host CPUs, host.conf max-vcpus 3)"),
+        r.explanation().toString());
+    DomainResources d = ResourcePlanner.plan(PodResourceRequest.of(List.of(app("a", -1, -1))), policy,
+        ResourceOverrides.NONE, Fixtures.host(8, 16384), Set.of());
+    assertEquals(2, d.vcpus());
+  }
+
+  @Test
+  void explanationTellsHowTheSizeWasReached() {
+    DomainResources r = plan(PodResourceRequest.of(List.of(app("web", 256 * MIB, 1500), app("db", -1, -1))));
+    assertEquals(List.of(
+        "app web: 256 MiB (its resource/memory limit)",
+        "app db: 64 MiB (no limit; the default)",
+        "memory = 96 MiB guest overhead + 320 MiB for the apps = 416 MiB",
+        "vcpus: the apps' resource/cpu limits add up to 1500m, rounded up to 2"), r.explanation());
+  }
+
+  @Test
+  void annotationsSetTheSizeOutright() {
+    ResourceOverrides o = new ResourceOverrides(OptionalLong.of(1024), "annotation stage1-xen/memory-mib",
+        OptionalInt.of(2), "annotation stage1-xen/vcpus");
+    DomainResources r = ResourcePlanner.plan(PodResourceRequest.of(List.of(app("a", 64 * MIB, 500,
+        "resource/memory", "resource/cpu"))), ResourcePolicy.DEFAULTS, o, Fixtures.host(4, 4096), Set.of());
+    assertEquals(1024, r.memoryMib());
+    assertEquals(2, r.vcpus());
+    assertEquals(Disposition.IGNORED, r.isolators().get(0).disposition());
+    assertTrue(r.isolators().get(0).detail().contains("annotation stage1-xen/memory-mib fixed the domain's size"));
+  }
+
+  @Test
+  void overridesOutsideTheHostsBoundsAreErrors() {
+    PodResourceRequest pod = PodResourceRequest.of(List.of(app("a", -1, -1)));
+    IllegalArgumentException low = assertThrows(IllegalArgumentException.class, () -> ResourcePlanner.plan(pod,
+        ResourcePolicy.DEFAULTS, new ResourceOverrides(OptionalLong.of(64), "annotation stage1-xen/memory-mib",
+            OptionalInt.empty(), ""), Fixtures.host(4, 4096), Set.of()));
+    assertEquals("annotation stage1-xen/memory-mib asks for 64 MiB, below the 128 MiB minimum a guest gets"
+        + " (host.conf min-memory-mib)", low.getMessage());
+    IllegalArgumentException cpus = assertThrows(IllegalArgumentException.class, () -> ResourcePlanner.plan(pod,
+        ResourcePolicy.DEFAULTS, new ResourceOverrides(OptionalLong.empty(), "", OptionalInt.of(5),
+            "annotation stage1-xen/vcpus"), Fixtures.host(4, 4096), Set.of()));
+    assertEquals("annotation stage1-xen/vcpus asks for 5 vCPUs; this host allows 1 to 4 (4 CPUs)",
+        cpus.getMessage());
+  }
+
+  @Test
+  void moreMemoryThanXenHasFreeIsAClearError() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ResourcePlanner.plan(PodResourceRequest.of(List.of(app("big", 2048 * MIB, -1))),
+            ResourcePolicy.DEFAULTS, ResourceOverrides.NONE, Fixtures.host(2, 1000), Set.of()));
+    assertEquals("the pod's domain needs 2144 MiB but Xen has only 1000 MiB free (xl info free_memory)",
+        e.getMessage());
+  }
+
+  @Test
+  void everyIsolatorIsReported() {
+    PodResourceRequest pod = new PodResourceRequest(List.of(
+        app("web", 128 * MIB, 500, "resource/memory", "resource/cpu", "os/linux/capabilities-retain-set",
+            "os/linux/cpu-shares", "os/linux/no-new-privileges", "resource/network-bandwidth", "example.com/x")),
+        OptionalLong.empty(), OptionalLong.empty(), List.of("os/unix/sysctl"));
+    DomainResources r = ResourcePlanner.plan(pod, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE,
+        Fixtures.host(2, 4096), Set.of("os/linux/no-new-privileges"));
+    assertEquals(List.of(
+        "isolator os/unix/sysctl of pod: ignored (not enforced inside the VM; the VM is the pod's isolation boundary)",
+        "isolator resource/memory of app web: sized the domain (the apps share the domain's memory; no per-app limit"
+            + " inside the VM)",
+        "isolator resource/cpu of app web: sized the domain (the apps share the domain's vCPUs; no per-app limit"
+            + " inside the VM)",
+        "isolator os/linux/capabilities-retain-set of app web: ignored (not enforced inside the VM; the VM is the"
+            + " pod's isolation boundary)",
+        "isolator os/linux/cpu-shares of app web: ignored (not enforced inside the VM; the VM is the pod's isolation"
+            + " boundary)",
+        "isolator os/linux/no-new-privileges of app web: applied inside the guest",
+        "isolator resource/network-bandwidth of app web: ignored (stage1-xen does not limit a domain's disk or"
+            + " network rate)",
+        "isolator example.com/x of app web: ignored (unknown isolator)"),
+        r.isolators().stream().map(IsolatorReport::describe).toList());
+  }
+
+  @Test
+  void requestsAreValidated() {
+    assertThrows(IllegalArgumentException.class, () -> app("a", 0, -1));
+    assertThrows(IllegalArgumentException.class, () -> app("a", -1, 0));
+    IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
+        () -> PodResourceRequest.of(List.of(app("a", -1, -1), app("a", -1, -1))));
+    assertEquals("app 'a' appears twice", dup.getMessage());
+  }
+}

@@ -1,0 +1,47 @@
+package io.stage1xen.xen;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * The host's {@code xl}, as stage1-xen uses it. Every call has a timeout; failures are typed. Production code gets
+ * {@link CliXl}; tests of the callers may use a fake.
+ */
+public interface Xl {
+
+  /**
+   * {@code xl create CFG}, detached: returns once the domain is started (not booted). xl's output goes to
+   * {@code logFile}, because the monitor process xl leaves behind holds its output open until the domain dies.
+   *
+   * @throws DomainExistsException when a domain already has the config's name
+   */
+  void create(Path config, String name, Path logFile) throws XlException, InterruptedException;
+
+  /** {@code xl create -c CFG}: the terminal is attached to the guest's console; returns xl's exit status. */
+  int createAttached(Path config, Duration timeout) throws XlException, InterruptedException;
+
+  /** {@code xl shutdown [-w] NAME}: asks the guest to power off, and with {@code wait} waits until it is gone. */
+  DomainOutcome shutdown(String name, boolean wait, Duration timeout) throws XlException, InterruptedException;
+
+  /** {@code xl destroy NAME}: ends the domain at once. */
+  DomainOutcome destroy(String name) throws XlException, InterruptedException;
+
+  /** {@code xl domid NAME}, empty when there is no such domain. */
+  OptionalInt domid(String name) throws XlException, InterruptedException;
+
+  /** Every domain on the host ({@code xl list -l} when it prints JSON, else {@code xl list}). */
+  List<DomainSummary> list() throws XlException, InterruptedException;
+
+  /** {@code xl info} as key/value pairs. */
+  Map<String, String> info() throws XlException, InterruptedException;
+
+  /**
+   * {@code xl console NAME} on this terminal; returns xl's exit status.
+   *
+   * @throws DomainNotFoundException when there is no such domain
+   */
+  int console(String name, Duration timeout) throws XlException, InterruptedException;
+}

@@ -1,0 +1,215 @@
+package io.stage1xen.xen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stage1xen.host.HostProbe;
+import io.stage1xen.process.SystemProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CliXl against a fake xl executable: exact argv, typed results and failures, timeouts. */
+class CliXlTest {
+  private static final String NAME = "rkt-" + Fixtures.UUID;
+  private static final String MISSING = "Can't get domid of domain name '" + NAME
+      + "', maybe this domain does not exist.\n";
+  private static final String INVALID = NAME + " is an invalid domain identifier (rc=-6)\n";
+
+  @TempDir Path tmp;
+  FakeXl fake;
+  CliXl xl;
+
+  @BeforeEach
+  void setUp() {
+    fake = new FakeXl(tmp);
+    xl = new CliXl(fake.runner(), Duration.ofSeconds(10));
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    fake.close();
+  }
+
+  @Test
+  void createChecksTheNameThenCreatesDetachedWithOutputInTheLog() throws Exception {
+    fake.answer("domid", 1, "", MISSING).answer("create", 0, "Parsing config from /p/xen/domain.cfg\n", "")
+        .leaveDaemon();
+    Path log = tmp.resolve("xl-create.log");
+    xl.create(Path.of("/p/xen/domain.cfg"), NAME, log);
+    assertEquals(List.of(List.of("xl", "domid", NAME), List.of("xl", "create", "/p/xen/domain.cfg")), fake.calls());
+    assertEquals("Parsing config from /p/xen/domain.cfg\n", Files.readString(log));
+    // xl's stand-in monitor still holds the log open: create did not wait for it
+    long monitor = Long.parseLong(Files.readString(fake.dir.resolve("pids")).strip());
+    assertTrue(ProcessHandle.of(monitor).map(ProcessHandle::isAlive).orElse(false), "monitor alive");
+  }
+
+  @Test
+  void createRefusesATakenName() {
+    fake.answer("domid", 0, "7\n", "");
+    DomainExistsException e = assertThrows(DomainExistsException.class,
+        () -> xl.create(Path.of("/p/domain.cfg"), NAME, tmp.resolve("log")));
+    assertTrue(e.getMessage().startsWith("a Xen domain named " + NAME + " already exists (domid 7)"));
+    assertEquals(1, fake.calls().size());
+  }
+
+  @Test
+  void createLosingARaceIsStillTyped() {
+    fake.answer("domid", 0, 1, "", MISSING).answer("domid", 1, 0, "9\n", "")
+        .answer("create", 3, "", "libxl: error: libxl_domain.c:81:libxl__domain_rename: Domain 9:Domain with name \""
+            + NAME + "\" already exists.\n");
+    DomainExistsException e = assertThrows(DomainExistsException.class,
+        () -> xl.create(Path.of("/p/domain.cfg"), NAME, tmp.resolve("log")));
+    assertTrue(e.getMessage().contains("(domid 9)"), e.getMessage());
+  }
+
+  @Test
+  void createFailureCarriesArgvAndTheLogTail() {
+    fake.answer("domid", 1, "", MISSING).answer("create", 3, "Parsing config from /p/domain.cfg\n",
+        "libxl: error: libxl_dom.c:123:xc_dom_chk_alloc_pages: segment kernel too large\n"
+            + "libxl: error: libxl_create.c:1296:initiate_domain_create: cannot make domain: -3\n");
+    XlCommandException e = assertThrows(XlCommandException.class,
+        () -> xl.create(Path.of("/p/domain.cfg"), NAME, tmp.resolve("log")));
+    assertEquals(3, e.exitCode());
+    assertTrue(e.getMessage().startsWith("'xl create /p/domain.cfg' failed (exit 3): "), e.getMessage());
+    assertTrue(e.getMessage().contains("segment kernel too large"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("cannot make domain: -3"), e.getMessage());
+  }
+
+  @Test
+  void createNeedsAnAbsoluteConfigPath() {
+    assertThrows(IllegalArgumentException.class, () -> xl.create(Path.of("domain.cfg"), NAME, tmp.resolve("l")));
+    assertEquals(List.of(), fake.calls());
+  }
+
+  @Test
+  void shutdownWithAndWithoutWait() throws Exception {
+    assertEquals(DomainOutcome.DONE, xl.shutdown(NAME, true, Duration.ofSeconds(5)));
+    assertEquals(DomainOutcome.DONE, xl.shutdown(NAME, false, Duration.ofSeconds(5)));
+    assertEquals(List.of(List.of("xl", "shutdown", "-w", NAME), List.of("xl", "shutdown", NAME)), fake.calls());
+  }
+
+  @Test
+  void shutdownOrDestroyOfAMissingDomainIsNotFound() throws Exception {
+    fake.answer("shutdown", 1, "", INVALID).answer("destroy", 1, "", INVALID).domainMissing();
+    assertEquals(DomainOutcome.NOT_FOUND, xl.shutdown(NAME, true, Duration.ofSeconds(5)));
+    assertEquals(DomainOutcome.NOT_FOUND, xl.destroy(NAME));
+    assertEquals(List.of(List.of("xl", "shutdown", "-w", NAME), List.of("xl", "domid", NAME),
+        List.of("xl", "destroy", NAME), List.of("xl", "domid", NAME)), fake.calls());
+  }
+
+  @Test
+  void destroyFailingOnALiveDomainIsAnError() {
+    fake.answer("destroy", 1, "", "libxl: error: libxl_domain.c:1137:domain_destroy_callback: Unable to destroy guest\n")
+        .answer("domid", 0, "12\n", "");
+    XlCommandException e = assertThrows(XlCommandException.class, () -> xl.destroy(NAME));
+    assertEquals("'xl destroy " + NAME + "' failed (exit 1): libxl: error: libxl_domain.c:1137:"
+        + "domain_destroy_callback: Unable to destroy guest", e.getMessage());
+  }
+
+  @Test
+  void shutdownWaitThatHangsTimesOut() {
+    fake.hang("shutdown");
+    XlTimeoutException e = assertThrows(XlTimeoutException.class,
+        () -> xl.shutdown(NAME, true, Duration.ofSeconds(1)));
+    assertTrue(e.getMessage().startsWith("'xl shutdown -w " + NAME + "' did not finish within 1 s"), e.getMessage());
+  }
+
+  @Test
+  void everyCallHasTheConfiguredTimeout() {
+    fake.hang("domid").hang("list-l").hang("info").hang("destroy");
+    CliXl quick = new CliXl(fake.runner(), Duration.ofMillis(300));
+    assertThrows(XlTimeoutException.class, () -> quick.domid(NAME));
+    assertThrows(XlTimeoutException.class, quick::list);
+    assertThrows(XlTimeoutException.class, quick::info);
+    assertThrows(XlTimeoutException.class, () -> quick.destroy(NAME));
+  }
+
+  @Test
+  void aCrashingXlIsReportedWithItsSignal() {
+    fake.crash("destroy").answer("domid", 0, "3\n", "");
+    XlCommandException e = assertThrows(XlCommandException.class, () -> xl.destroy(NAME));
+    assertEquals("'xl destroy " + NAME + "' was killed by signal 11 (SIGSEGV)", e.getMessage());
+  }
+
+  @Test
+  void domidParsesOrReportsMissing() throws Exception {
+    fake.answer("domid", 0, 0, "42\n", "").answer("domid", 1, 1, "", MISSING)
+        .answer("domid", 2, 1, "", "xc: error: Could not obtain handle on privileged command interface\n")
+        .answer("domid", 3, 0, "forty-two\n", "");
+    assertEquals(OptionalInt.of(42), xl.domid(NAME));
+    assertEquals(OptionalInt.empty(), xl.domid(NAME));
+    XlCommandException e = assertThrows(XlCommandException.class, () -> xl.domid(NAME));
+    assertTrue(e.getMessage().endsWith("Could not obtain handle on privileged command interface"), e.getMessage());
+    XlException junk = assertThrows(XlException.class, () -> xl.domid(NAME));
+    assertEquals("'xl domid " + NAME + "' printed 'forty-two', not a domain id", junk.getMessage());
+  }
+
+  @Test
+  void listReadsTheJsonOfTheRealXl() throws Exception {
+    fake.answer("list-l", 0, Fixtures.resource("/xl/real/xl-list-l-4.17.json"), "");
+    assertEquals(List.of(new DomainSummary(0, "Domain-0", 1536, Optional.of("pv")),
+        new DomainSummary(4, "dup", 128, Optional.of("pv"))), xl.list());
+    assertEquals(List.of(List.of("xl", "list", "-l")), fake.calls());
+  }
+
+  @Test
+  void listFallsBackToTheTableWhenXlPrintsNoJson() throws Exception {
+    fake.answer("list-l", 0, "(domain (domid 0) (name Domain-0))\n", "")
+        .answer("list", 0, Fixtures.resource("/xl/real/xl-list-4.17.txt"), "");
+    List<DomainSummary> domains = xl.list();
+    assertEquals(new DomainSummary(0, "Domain-0", 1536, Optional.empty()), domains.get(0));
+    assertEquals(new DomainSummary(1, "n".repeat(64), 128, Optional.empty()), domains.get(1));
+    assertEquals(List.of(List.of("xl", "list", "-l"), List.of("xl", "list")), fake.calls());
+  }
+
+  @Test
+  void infoIsKeyValues() throws Exception {
+    fake.answer("info", 0, "xen_version            : 4.17.7\nfree_memory            : 4544\n", "");
+    Map<String, String> info = xl.info();
+    assertEquals("4.17.7", info.get("xen_version"));
+    assertEquals("4544", info.get("free_memory"));
+  }
+
+  @Test
+  void consoleAndAttachedCreateRunOnTheTerminal() throws Exception {
+    fake.answer("domid", 0, "5\n", "").answer("console", 0, "", "").answer("create", 0, "", "");
+    assertEquals(0, xl.console(NAME, Duration.ofSeconds(5)));
+    assertEquals(0, xl.createAttached(Path.of("/p/domain.cfg"), Duration.ofSeconds(5)));
+    assertEquals(List.of(List.of("xl", "domid", NAME), List.of("xl", "console", NAME),
+        List.of("xl", "create", "-c", "/p/domain.cfg")), fake.calls());
+  }
+
+  @Test
+  void consoleOfAMissingDomainIsTyped() {
+    fake.domainMissing();
+    assertThrows(DomainNotFoundException.class, () -> xl.console(NAME, Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void missingXlIsOneLineNamingThePackage() throws IOException {
+    Path empty = Files.createDirectory(tmp.resolve("empty-bin"));
+    CliXl none = new CliXl(new SystemProcessRunner(Map.of("PATH", empty.toString())), Duration.ofSeconds(5));
+    XlMissingException e = assertThrows(XlMissingException.class, () -> none.destroy(NAME));
+    assertEquals(HostProbe.XL_MISSING, e.getMessage());
+    assertThrows(XlMissingException.class, () -> none.console(NAME, Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void namesAreSingleArgumentsEvenWhenHostile() throws Exception {
+    String hostile = "a b;$(id)\n--help";
+    fake.answer("destroy", 0, "", "");
+    xl.destroy(hostile);
+    assertEquals(List.of(List.of("xl", "destroy", hostile)), fake.calls());
+  }
+}

@@ -18,7 +18,7 @@ public final class XlListJson implements DomainListDecoder {
   public List<DomainSummary> decode(String json) throws XlException {
     Object root;
     try {
-      root = new Reader(json).document();
+      root = tree(json);
     } catch (IllegalArgumentException e) {
       throw new XlException("'xl list -l' printed JSON that cannot be read: " + e.getMessage());
     }
@@ -40,7 +40,12 @@ public final class XlListJson implements DomainListDecoder {
     return out;
   }
 
-  private static Object path(Object node, String... keys) {
+  /** The JSON tree (Map, List, String, Long, Double, Boolean, null) of any document xl printed. */
+  static Object tree(String json) {
+    return new Reader(json).document();
+  }
+
+  static Object path(Object node, String... keys) {
     Object cur = node;
     for (String k : keys) {
       if (!(cur instanceof Map<?, ?> m)) {

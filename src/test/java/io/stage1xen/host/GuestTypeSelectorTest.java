@@ -22,6 +22,7 @@ class GuestTypeSelectorTest {
       "xl-info-4.9-hvm.txt, cpuinfo-intel-vmx.txt, pv, BUILDER_GENERIC",
       "xl-info-4.9-nohvm.txt, cpuinfo-amd-pv-dom0-real.txt, auto, BUILDER_GENERIC",
       // Xen 4.10+: type= exists
+      "xl-info-4.10-hvm.txt, cpuinfo-intel-vmx.txt, auto, TYPE_PVH",
       "xl-info-4.11-hvm.txt, cpuinfo-amd-pv-dom0-real.txt, auto, TYPE_PVH",
       "xl-info-4.11-hvm.txt, cpuinfo-amd-pv-dom0-real.txt, pv, TYPE_PV",
       "xl-info-4.14-hvm.txt, cpuinfo-amd-svm.txt, auto, TYPE_PVH",

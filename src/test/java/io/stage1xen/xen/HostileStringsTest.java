@@ -94,43 +94,55 @@ class HostileStringsTest {
   private static final Set<String> BASE_KEYS = Set.of("name", "type", "kernel", "ramdisk", "cmdline", "memory",
       "maxmem", "vcpus", "on_poweroff", "on_reboot", "on_crash", "channel");
 
-  private static void property(String where, Function<String, DomainConfig> build, boolean mayRender,
+  /** Returns whether the value was rendered (true) or refused (false). */
+  private static boolean property(String where, Function<String, DomainConfig> build, boolean mayRender,
       String hostile, java.util.function.BiConsumer<String, DomainConfig> check) {
     DomainConfig config;
     try {
       config = build.apply(hostile);
     } catch (InvalidPathException e) {
-      return; // not even a path (NUL): the test could not build the input
+      return false; // not even a path (NUL): the test could not build the input
     } catch (IllegalArgumentException e) {
       assertTrue(!mayRender, where + " refused a representable value '"
           + XlSyntax.show(hostile) + "': " + e.getMessage());
       assertTrue(e.getMessage() != null && !e.getMessage().contains("\n"), where + ": error must be one line: "
           + e.getMessage());
-      return;
+      return false;
     }
     assertTrue(mayRender, where + " accepted an unrepresentable value '" + XlSyntax.show(hostile) + "'");
     check.accept(hostile, config);
+    return true;
+  }
+
+  /** Both outcomes must occur often, or the generator has stopped testing anything. */
+  private static void bothOutcomes(int rendered, String where) {
+    int total = hostile().size();
+    assertTrue(rendered >= 100 && total - rendered >= 100, where + ": " + rendered + " of " + total
+        + " rendered");
   }
 
   @Test
   void kernelPathsAreQuotedOrRefused() {
+    int rendered = 0;
     for (String h : hostile()) {
-      property("kernel", s -> new DomainConfig(DomainName.forPod(Fixtures.UUID), GuestTypeRendering.TYPE_PV,
+      rendered += property("kernel", s -> new DomainConfig(DomainName.forPod(Fixtures.UUID), GuestTypeRendering.TYPE_PV,
               Path.of("/boot/" + s), Optional.of(Fixtures.INITRD), Fixtures.CMDLINE, 160, 160, 1, List.of(),
               List.of(), Channel.forControl(Fixtures.POD.resolve("xen")), List.of()),
           quotable(h), h, (s, c) -> {
             Map<String, Object> cfg = roundTrip(c, BASE_KEYS);
             assertEquals(c.kernel().toString(), cfg.get("kernel"));
-          });
+          }) ? 1 : 0;
     }
+    bothOutcomes(rendered, "kernel");
   }
 
   @Test
   void p9PathsSurviveTheSpecOrAreRefused() {
     Set<String> keys = new LinkedHashSet<>(BASE_KEYS);
     keys.add("p9");
+    int rendered = 0;
     for (String h : hostile()) {
-      property("p9 path", s -> Fixtures.config(GuestTypeRendering.TYPE_PV, 160, 1,
+      rendered += property("p9 path", s -> Fixtures.config(GuestTypeRendering.TYPE_PV, 160, 1,
               List.of(new P9Share("vol0", Path.of("/srv/" + s))), List.of(), List.of()),
           normalises(h), h, (s, c) -> {
             Map<String, Object> cfg = roundTrip(c, keys);
@@ -139,8 +151,9 @@ class HostileStringsTest {
             assertEquals(1, p9.size());
             assertEquals(Map.of("tag", "vol0", "security_model", "none", "path", c.p9().get(0).path().toString()),
                 XlCfgReader.spec(p9.get(0)));
-          });
+          }) ? 1 : 0;
     }
+    bothOutcomes(rendered, "p9 path");
   }
 
   /** Path.of drops trailing and doubled slashes: what must be representable is the path it holds. */
@@ -157,14 +170,16 @@ class HostileStringsTest {
   void operatorStringsAreReRenderedExactly() {
     Set<String> keys = new LinkedHashSet<>(BASE_KEYS);
     keys.add("cpus");
+    int rendered = 0;
     for (String h : hostile()) {
-      property("operator value", s -> Fixtures.config(GuestTypeRendering.TYPE_PV, 160, 1, List.of(), List.of(),
+      rendered += property("operator value", s -> Fixtures.config(GuestTypeRendering.TYPE_PV, 160, 1, List.of(), List.of(),
               List.of(new XlSetting("cpus", new XlValue.Text(s), "test"))),
-          quotable(h), h, (s, c) -> assertEquals(s, roundTrip(c, keys).get("cpus")));
+          quotable(h), h, (s, c) -> assertEquals(s, roundTrip(c, keys).get("cpus"))) ? 1 : 0;
       property("operator list", s -> Fixtures.config(GuestTypeRendering.TYPE_PV, 160, 1, List.of(), List.of(),
               List.of(new XlSetting("cpus", new XlValue.TextList(List.of(s, "2")), "test"))),
           quotable(h), h, (s, c) -> assertEquals(List.of(s, "2"), roundTrip(c, keys).get("cpus")));
     }
+    bothOutcomes(rendered, "operator value");
   }
 
   @Test
@@ -192,8 +207,9 @@ class HostileStringsTest {
 
   @Test
   void vifFieldsAreCheckedOrRefused() {
+    int rendered = 0;
     for (String h : hostile()) {
-      property("vif script", s -> Fixtures.config(GuestTypeRendering.TYPE_PV, 160, 1, List.of(), List.of(
+      rendered += property("vif script", s -> Fixtures.config(GuestTypeRendering.TYPE_PV, 160, 1, List.of(), List.of(
               new Vif(Optional.empty(), Optional.of("xenbr0"), Optional.empty(), Optional.of(s), Optional.empty())),
               List.of()),
           specable(h), h, (s, c) -> {
@@ -202,7 +218,8 @@ class HostileStringsTest {
             @SuppressWarnings("unchecked")
             List<String> vif = (List<String>) roundTrip(c, keys).get("vif");
             assertEquals(Map.of("bridge", "xenbr0", "script", s), XlCfgReader.spec(vif.get(0)));
-          });
+          }) ? 1 : 0;
     }
+    bothOutcomes(rendered, "vif script");
   }
 }

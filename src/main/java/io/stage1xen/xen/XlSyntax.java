@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -87,7 +88,7 @@ public final class XlSyntax {
    * get one item per line (xl allows newlines after {@code [} and after items) so that a person can read them.
    */
   public static String list(String field, List<String> items) {
-    List<String> quoted = new java.util.ArrayList<>(items.size());
+    List<String> quoted = new ArrayList<>(items.size());
     int width = 0;
     for (int i = 0; i < items.size(); i++) {
       String q = quote(field + "[" + i + "]", items.get(i));

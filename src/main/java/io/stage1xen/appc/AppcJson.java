@@ -22,8 +22,12 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -112,8 +116,7 @@ public final class AppcJson {
    * write small JSON files (such as net-info.json) without a mapper of their own.
    */
   public static String writePlain(Object plain) {
-    requirePlain(plain);
-    return write(plain);
+    return write(tree(plain));
   }
 
   /** Parses JSON text into plain data: maps (in document order), lists, strings, numbers, booleans and null. */
@@ -138,7 +141,11 @@ public final class AppcJson {
 
   static <T> T parse(String json, String source, Class<T> type) throws InvalidManifestException {
     try {
-      return MAPPER.readValue(json, type);
+      T value = MAPPER.readValue(json, type);
+      if (value == null && type != Object.class) {
+        throw new InvalidManifestException(source, "$", 1, 1, "expected an object, found null", null);
+      }
+      return value;
     } catch (JacksonException e) {
       throw describe(e, json, source);
     }
@@ -165,22 +172,32 @@ public final class AppcJson {
     }
   }
 
-  private static void requirePlain(Object o) {
-    if (o == null || o instanceof String || o instanceof Number || o instanceof Boolean) {
-      return;
-    }
-    if (o instanceof Map<?, ?> m) {
+  /** Plain data as a tree, which is written as it is (the mapper's omissions are for records). */
+  private static JsonNode tree(Object o) {
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    if (o == null) {
+      return nodes.nullNode();
+    } else if (o instanceof String s) {
+      return nodes.textNode(s);
+    } else if (o instanceof Boolean b) {
+      return nodes.booleanNode(b);
+    } else if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) {
+      return nodes.numberNode(((Number) o).longValue());
+    } else if (o instanceof Number n) {
+      return nodes.numberNode(new BigDecimal(n.toString()));
+    } else if (o instanceof Map<?, ?> m) {
+      ObjectNode object = nodes.objectNode();
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (!(e.getKey() instanceof String)) {
+        if (!(e.getKey() instanceof String key)) {
           throw new IllegalArgumentException("plain JSON maps need string keys, not " + e.getKey());
         }
-        requirePlain(e.getValue());
+        object.set(key, tree(e.getValue()));
       }
-      return;
-    }
-    if (o instanceof Collection<?> c) {
-      c.forEach(AppcJson::requirePlain);
-      return;
+      return object;
+    } else if (o instanceof Collection<?> c) {
+      ArrayNode array = nodes.arrayNode();
+      c.forEach(v -> array.add(tree(v)));
+      return array;
     }
     throw new IllegalArgumentException("not plain JSON data: " + o.getClass().getName());
   }

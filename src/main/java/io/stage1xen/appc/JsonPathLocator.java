@@ -12,7 +12,8 @@ import java.util.List;
  * Finds where in a JSON text the value at a path starts. Data binding only knows the position where it noticed a
  * problem (often the end of the enclosing object); a second streaming pass over the text gives the line and column
  * of the offending value itself. Field names match case-insensitively, as they do when binding. When the path does
- * not exist (a missing field), the deepest existing ancestor is returned.
+ * not exist (a missing field), the deepest existing ancestor is returned. Manifests are small, so the whole text is
+ * scanned (the last of duplicated keys is the one that counts).
  */
 final class JsonPathLocator {
   /** The value found: how many path elements matched, its position, and its text when it is a scalar. */
@@ -49,12 +50,10 @@ final class JsonPathLocator {
           stack.get(stack.size() - 1).index++;
         }
         boolean onPath = stack.size() <= path.size() && matches(stack, path);
-        if (onPath && (best == null || stack.size() > best.depth())) {
+        // ">=": with a duplicated key the later value wins, as it does when binding
+        if (onPath && (best == null || stack.size() >= best.depth())) {
           JsonLocation at = p.currentTokenLocation();
           best = new Found(stack.size(), at.getLineNr(), at.getColumnNr(), t, t.isScalarValue() ? p.getText() : null);
-          if (stack.size() == path.size()) {
-            return best;
-          }
         }
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
           if (onPath) {

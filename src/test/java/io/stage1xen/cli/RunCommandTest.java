@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.appc.PodUuid;
+import io.stage1xen.appc.Stage1Interface;
 import io.stage1xen.lifecycle.RecordingEntrypoints;
 import io.stage1xen.pod.DnsConfMode;
 import io.stage1xen.pod.DnsConfMode.Hosts;
@@ -15,6 +16,7 @@ import io.stage1xen.pod.PrivateUsers;
 import io.stage1xen.pod.RunParameters;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -106,6 +108,28 @@ class RunCommandTest {
     assertEquals("", run.err());
     assertEquals(0, run.exitCode());
     assertEquals(expected, calls.only());
+  }
+
+  /** The run flags each interface version adds (rkt's stage0 passes a flag only to stage1s of that version). */
+  static final Map<Integer, List<String>> FLAGS_BY_VERSION = Map.of(
+      1, List.of("--debug", "--net=default", "--interactive", "--private-users=1:2", "--mds-token=t",
+          "--local-config=/etc/rkt", "--mutable"),
+      2, List.of("--hostname=h"),
+      3, List.of("--disable-capabilities-restriction", "--disable-paths", "--disable-seccomp"),
+      4, List.of("--dns-conf-mode=resolv=host,hosts=host"),
+      6, List.of("--ipc=parent"));
+
+  @Test
+  void theDeclaredInterfaceVersionIsWhatRunAccepts() {
+    for (Map.Entry<Integer, List<String>> e : FLAGS_BY_VERSION.entrySet()) {
+      for (String flag : e.getValue()) {
+        RecordingEntrypoints calls = new RecordingEntrypoints();
+        CliRun run = CliRun.of(calls, ARGV0, flag, UUID);
+        boolean supported = e.getKey() <= Stage1Interface.VERSION;
+        assertEquals(supported ? 0 : 2, run.exitCode(), flag + " (version " + e.getKey() + "): " + run.err());
+        assertEquals(supported ? 1 : 0, calls.calls.size(), flag);
+      }
+    }
   }
 
   @Test

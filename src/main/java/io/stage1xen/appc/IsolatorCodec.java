@@ -250,7 +250,7 @@ final class IsolatorCodec {
 
   private static Map<String, String> stringMap(JsonNode o) {
     Map<String, String> out = new LinkedHashMap<>();
-    o.fields().forEachRemaining(e -> {
+    o.properties().forEach(e -> {
       if (!e.getValue().isTextual()) {
         throw new InvalidValueException(e.getKey(), "must be a string", render(e.getValue()));
       }

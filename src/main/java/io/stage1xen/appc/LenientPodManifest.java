@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public record LenientPodManifest(List<AcName> appNames, Map<String, String> anno
 
   public LenientPodManifest {
     appNames = List.copyOf(appNames);
-    annotations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
+    annotations = Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
     problems = List.copyOf(problems);
   }
 

@@ -1,7 +1,6 @@
 package io.stage1xen.appc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /** Reads fields of JSON trees the way Go's encoding/json does: names match case-insensitively, null is absent. */
@@ -17,9 +16,7 @@ final class NodeFields {
     if (exact != null) {
       return exact.isNull() ? null : exact;
     }
-    Iterator<Map.Entry<String, JsonNode>> it = object.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
       if (e.getKey().equalsIgnoreCase(name)) {
         return e.getValue().isNull() ? null : e.getValue();
       }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -56,17 +58,17 @@ class FixtureManifestsTest {
   }
 
   private static void strip(JsonNode node) {
-    if (node.isObject()) {
-      var it = node.fields();
-      while (it.hasNext()) {
-        var e = it.next();
+    if (node instanceof ObjectNode object) {
+      List<String> absent = new ArrayList<>();
+      object.properties().forEach(e -> {
         JsonNode v = e.getValue();
         if (v.isNull() || (v.isArray() && v.isEmpty()) || (v.isObject() && v.isEmpty())) {
-          it.remove();
+          absent.add(e.getKey());
         } else {
           strip(v);
         }
-      }
+      });
+      object.remove(absent);
     } else if (node.isArray()) {
       node.forEach(FixtureManifestsTest::strip);
     }

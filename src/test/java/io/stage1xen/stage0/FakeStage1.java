@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * A stage1 made of shell scripts that report what they were given (argv, cwd, environment, file descriptors,
  * parent) into {@code $FAKE_LOG/<entrypoint>} and act as told by environment variables: {@code FAKE_MODE}
- * (exit, stay, leak), {@code FAKE_EXIT}, {@code FAKE_STATUS} ("app=code ..."), {@code FAKE_PPID}, and
+ * (exit, echo: copy stdin to stdout, stay, leak), {@code FAKE_EXIT}, {@code FAKE_STATUS} ("app=code ..."), {@code FAKE_PPID}, and
  * {@code FAKE_<EP>_EXIT} for enter, stop and gc.
  */
 final class FakeStage1 {
@@ -67,6 +67,7 @@ final class FakeStage1 {
       ln -sfn ready stage1/rootfs/rkt/supervisor-status
       case ${FAKE_MODE:-exit} in
         exit) write_status; exit "${FAKE_EXIT:-0}" ;;
+        echo) cat; exit "${FAKE_EXIT:-0}" ;;
         stay)
           # waits with a builtin (read on a silent fifo), so that this process has no other children
           trap 'write_status; exit 143' TERM

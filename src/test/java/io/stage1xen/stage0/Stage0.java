@@ -76,6 +76,12 @@ public final class Stage0 {
     return run("run", uuid, List.of(flags));
   }
 
+  /** {@code rkt run --interactive}-style: the given bytes are the pod's stdin. */
+  public ExecResult runWithStdin(PodUuid uuid, byte[] stdin, String... flags)
+      throws ProcessException, InterruptedException {
+    return execute(command("run", uuid, List.of(flags)).withStdin(stdin));
+  }
+
   /** {@code rkt run} in the background, for tests that look at the pod while it runs. */
   public CompletableFuture<ExecResult> start(PodUuid uuid, String... flags) {
     CompletableFuture<ExecResult> result = new CompletableFuture<>();
@@ -120,13 +126,21 @@ public final class Stage0 {
 
   public ExecResult run(String subcommand, PodUuid uuid, List<String> args)
       throws ProcessException, InterruptedException {
+    return execute(command(subcommand, uuid, args));
+  }
+
+  private Command command(String subcommand, PodUuid uuid, List<String> args) {
     if (!Files.isExecutable(SCRIPT)) {
       throw new IllegalStateException(SCRIPT + " is missing or not executable");
     }
     List<String> argv = new ArrayList<>(List.of(SCRIPT.toString(), subcommand, "--data-dir", dataDir.toString(),
         "--uuid", uuid.value()));
     argv.addAll(args);
-    return runner.run(new Command(argv, Map.of(), timeout, null, null));
+    return new Command(argv, Map.of(), timeout, null, null);
+  }
+
+  private ExecResult execute(Command command) throws ProcessException, InterruptedException {
+    return runner.run(command);
   }
 
   /** What {@code stage0 status} printed. */

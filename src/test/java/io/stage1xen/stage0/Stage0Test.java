@@ -149,8 +149,16 @@ class Stage0Test {
   }
 
   @Test
+  void stdinAndStdoutArePassedThrough() throws Exception {
+    ExecResult r = prepared(5, "one-app.json", "FAKE_MODE", "echo").runWithStdin(UUID,
+        "typed by the user\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), "--interactive");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals("typed by the user\n", r.stdout());
+  }
+
+  @Test
   void runPassesFlagsInTemplateOrder() throws Exception {
-    prepared(5, "one-app.json").run(UUID, "--mutable=x".substring(0, 0) + "--hostname=myhost", "--debug",
+    prepared(5, "one-app.json").run(UUID, "--hostname=myhost", "--debug",
         "--dns-conf-mode=resolv=stage0,hosts=default", "--net=foo:IP=10.1.2.3,bar", "--interactive",
         "--disable-seccomp", "--disable-paths", "--disable-capabilities-restriction",
         "--private-users=229900288:65536", "--mds-token=tok");
@@ -178,7 +186,7 @@ class Stage0Test {
 
   @Test
   void ipcWithVersionSix() throws Exception {
-    prepared(6, "one-app.json").run(UUID, "--ipc=parent", "--mutable".substring(0, 0) + "--net=none");
+    prepared(6, "one-app.json").run(UUID, "--ipc=parent", "--net=none");
     assertEquals(List.of("--net=none", "--local-config=/etc/rkt", "--ipc=parent", UUID.value()),
         Report.read(log.resolve("run")).args());
   }

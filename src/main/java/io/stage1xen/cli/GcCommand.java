@@ -1,17 +1,39 @@
 package io.stage1xen.cli;
 
-import java.util.List;
-import java.util.concurrent.Callable;
+import io.stage1xen.appc.PodUuid;
+import io.stage1xen.lifecycle.Entrypoints;
+import io.stage1xen.pod.GcParameters;
+import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The coreos.com/rkt/stage1/gc entrypoint (placeholder until its issue lands). */
-@Command(name = "gc", description = "rkt stage1 gc entrypoint.", mixinStandardHelpOptions = true)
-final class GcCommand implements Callable<Integer> {
-  @Parameters(arity = "0..*") List<String> rest;
+/** The coreos.com/rkt/stage1/gc entrypoint: {@code [--debug] [--local-config DIR] UUID} (rkt writes two words). */
+@Command(name = "gc", description = "rkt stage1 gc entrypoint: releases what an exited pod held.",
+    mixinStandardHelpOptions = true, sortOptions = false)
+final class GcCommand extends EntrypointCommand<GcParameters> {
+  @Option(names = "--debug", arity = "0..1", converter = ValueConverters.GoBool.class,
+      description = "Log every decision to stderr.")
+  boolean debug;
+
+  @Option(names = "--local-config", paramLabel = "DIR", description = "rkt's local configuration directory.")
+  Path localConfig;
+
+  @Parameters(index = "0", paramLabel = "UUID", converter = ValueConverters.Uuid.class, description = "The pod.")
+  PodUuid uuid;
+
+  GcCommand(Entrypoints entrypoints) {
+    super(entrypoints);
+  }
 
   @Override
-  public Integer call() {
-    throw new IllegalStateException("gc is not implemented yet");
+  GcParameters parameters() {
+    return new GcParameters(debug, Optional.ofNullable(localConfig), uuid);
+  }
+
+  @Override
+  int call(Entrypoints entrypoints, GcParameters parameters) throws Exception {
+    return entrypoints.gc(parameters);
   }
 }

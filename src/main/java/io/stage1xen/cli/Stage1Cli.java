@@ -1,5 +1,7 @@
 package io.stage1xen.cli;
 
+import io.stage1xen.lifecycle.Entrypoints;
+import io.stage1xen.lifecycle.Stage1Entrypoints;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -14,9 +16,14 @@ public final class Stage1Cli {
 
   /** Parses and executes; returns the exit code. Output goes to the given writers (tests capture them). */
   public static int run(String argv0, String[] args, PrintWriter out, PrintWriter err) {
+    return run(argv0, args, out, err, new Stage1Entrypoints());
+  }
+
+  /** As {@link #run(String, String[], PrintWriter, PrintWriter)}, calling the given entrypoints. */
+  public static int run(String argv0, String[] args, PrintWriter out, PrintWriter err, Entrypoints entrypoints) {
     String[] dispatched = Argv0.dispatch(argv0, args);
     Logging.configure(wantsDebug(dispatched));
-    CommandLine cli = commandLine();
+    CommandLine cli = commandLine(entrypoints);
     cli.setOut(out);
     cli.setErr(err);
     return cli.execute(dispatched);
@@ -34,11 +41,21 @@ public final class Stage1Cli {
   }
 
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new Stage1Command());
+    return commandLine(new Stage1Entrypoints());
+  }
+
+  public static CommandLine commandLine(Entrypoints entrypoints) {
+    CommandLine cli = new CommandLine(new Stage1Command(), new CommandFactory(entrypoints));
     ErrorHandler handler = new ErrorHandler();
     cli.setExecutionExceptionHandler(handler);
     cli.setParameterExceptionHandler(handler);
     cli.setCaseInsensitiveEnumValuesAllowed(false);
+    // "@file" is an ordinary argument here (enter passes commands verbatim), never a file of arguments.
+    cli.setExpandAtFiles(false);
+    // Like Go's flag package: options come first, the first other word ends them (the uuid, or enter's command).
+    for (String entrypoint : Argv0.TOP_LEVEL) {
+      cli.getSubcommands().get(entrypoint).setStopAtPositional(true);
+    }
     return cli;
   }
 

@@ -1,0 +1,45 @@
+package io.stage1xen.appc;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.regex.Pattern;
+
+/** appc AC Identifier: image names and label, annotation and isolator names, such as {@code example.com/hello}. */
+public record AcIdentifier(String value) implements Comparable<AcIdentifier> {
+  private static final Pattern VALID = Pattern.compile("[a-z0-9]+([-._~/][a-z0-9]+)*");
+  public static final int MAX_LENGTH = 512;
+
+  public AcIdentifier {
+    if (value == null || value.isEmpty()) {
+      throw InvalidValueException.withoutValue("", "an AC Identifier is required");
+    }
+    if (value.length() > MAX_LENGTH) {
+      throw new InvalidValueException("", "invalid AC Identifier (longer than " + MAX_LENGTH + " characters)", value);
+    }
+    if (!VALID.matcher(value).matches()) {
+      throw new InvalidValueException("",
+          "invalid AC Identifier (lower-case letters and digits, groups joined by one of - . _ ~ /)", value);
+    }
+  }
+
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  public static AcIdentifier of(String value) {
+    return new AcIdentifier(value);
+  }
+
+  @JsonValue
+  @Override
+  public String value() {
+    return value;
+  }
+
+  @Override
+  public int compareTo(AcIdentifier other) {
+    return value.compareTo(other.value);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,12 @@
+package io.stage1xen.pod;
+
+import io.stage1xen.appc.PodUuid;
+
+/** What rkt passes to the stop entrypoint: {@code [--force] <uuid>}. */
+public record StopParameters(boolean force, PodUuid uuid) {
+  public StopParameters {
+    if (uuid == null) {
+      throw new IllegalArgumentException("the pod UUID is required");
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.stage1xen;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The package rules of README.md, checked on the main sources. */
+class PackageDependenciesTest {
+  private static final Path MAIN = Path.of("src/main/java/io/stage1xen");
+  private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
+
+  /** Besides the JDK and slf4j, what each package may import (README.md's table). */
+  private static final Map<String, Set<String>> ALLOWED = Map.of(
+      "process", Set.of(),
+      "appc", Set.of("com.fasterxml.jackson"),
+      "pod", Set.of("io.stage1xen.appc"),
+      "host", Set.of("io.stage1xen.process"),
+      "guest", Set.of("io.stage1xen.appc", "io.stage1xen.pod"),
+      "xen", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.host", "io.stage1xen.process"),
+      "aci", Set.of("io.stage1xen.appc", "org.apache.commons.compress"),
+      "lifecycle", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.host", "io.stage1xen.guest",
+          "io.stage1xen.xen", "io.stage1xen.process", "io.stage1xen.aci"),
+      "cli", Set.of("io.stage1xen.", "picocli"));
+
+  private static List<Path> sources() throws IOException {
+    try (Stream<Path> s = Files.walk(MAIN)) {
+      return s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+    }
+  }
+
+  private static String packageOf(Path source) {
+    Path relative = MAIN.relativize(source);
+    return relative.getNameCount() == 1 ? "" : relative.getName(0).toString();
+  }
+
+  @Test
+  void importsFollowTheTable() throws IOException {
+    List<String> violations = new ArrayList<>();
+    for (Path source : sources()) {
+      String pkg = packageOf(source);
+      if (pkg.isEmpty()) {
+        continue; // Main: the entry point may use anything
+      }
+      Set<String> allowed = ALLOWED.get(pkg);
+      assertTrue(allowed != null, "package " + pkg + " is not in README.md's table");
+      Matcher m = IMPORT.matcher(Files.readString(source));
+      while (m.find()) {
+        String imported = m.group(2);
+        boolean ok = imported.startsWith("java.") || imported.startsWith("javax.") || imported.startsWith("org.slf4j")
+            || imported.startsWith("io.stage1xen." + pkg)
+            || allowed.stream().anyMatch(imported::startsWith);
+        if (!ok) {
+          violations.add(source + " imports " + imported);
+        }
+      }
+    }
+    assertTrue(violations.isEmpty(), String.join("\n", violations));
+  }
+
+  @Test
+  void oneOwnerForProcessesMappersAndExit() throws IOException {
+    List<String> violations = new ArrayList<>();
+    for (Path source : sources()) {
+      String text = Files.readString(source);
+      String pkg = packageOf(source);
+      if (!pkg.equals("process") && text.contains("ProcessBuilder")) {
+        violations.add(source + " uses ProcessBuilder");
+      }
+      if (!pkg.equals("appc") && (text.contains("new ObjectMapper") || text.contains("JsonMapper.builder"))) {
+        violations.add(source + " creates an ObjectMapper");
+      }
+      if (!pkg.isEmpty() && text.contains("System.exit")) {
+        violations.add(source + " calls System.exit");
+      }
+    }
+    assertTrue(violations.isEmpty(), String.join("\n", violations));
+  }
+}

@@ -17,6 +17,8 @@
 static int g_chan = -1;
 static struct buf g_out, g_in;
 static size_t g_in_consumed;
+/* Until the PLAN arrives the input may start with bytes that are not frames (see chan_next). */
+static int g_synced;
 
 uint32_t be32(const uint8_t *p) {
   return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -40,6 +42,9 @@ int chan_open(const char *path) {
     t.c_cc[VMIN] = 1;
     t.c_cc[VTIME] = 0;
     tcsetattr(fd, TCSANOW, &t);
+    /* Bytes that arrived before raw mode went through the cooked line discipline (and were echoed back to
+     * the host): they are not frames any more. */
+    tcflush(fd, TCIOFLUSH);
   }
   g_chan = fd;
   return fd;
@@ -108,6 +113,17 @@ int chan_read(void) {
 int chan_next(uint8_t *type, uint32_t *session, const uint8_t **payload, uint32_t *len) {
   size_t avail = g_in.len - g_in_consumed;
   const uint8_t *p = g_in.p + g_in_consumed;
+  /* Before the plan the host sends only NOP, then PLAN (or SHUTDOWN). A header that is not one of those means
+   * the stream starts mid-frame (part of a NOP was flushed with the cooked input): skip a byte and look again. */
+  while (!g_synced && avail >= FRAME_HEADER) {
+    uint32_t s = be32(p + 1), l = be32(p + 5);
+    if (s == 0 && ((p[0] == F_NOP && l == 0) || (p[0] == F_PLAN && l > 0 && l <= FRAME_MAX) ||
+                   (p[0] == F_SHUTDOWN && l == 4)))
+      break;
+    p++;
+    avail--;
+    g_in_consumed++;
+  }
   if (avail < FRAME_HEADER) return 0;
   uint32_t l = be32(p + 5);
   if (l > FRAME_MAX) {
@@ -119,6 +135,7 @@ int chan_next(uint8_t *type, uint32_t *session, const uint8_t **payload, uint32_
   }
   if (avail < FRAME_HEADER + l) return 0;
   *type = p[0];
+  if (*type == F_PLAN) g_synced = 1;
   *session = be32(p + 1);
   *len = l;
   *payload = p + FRAME_HEADER;

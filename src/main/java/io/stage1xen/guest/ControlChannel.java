@@ -140,9 +140,13 @@ public final class ControlChannel implements AutoCloseable {
     FrameReader reader = new FrameReader(in);
     IOException cause = null;
     try {
-      Frame f;
-      while ((f = reader.read()) != null) {
+      Frame f = reader.readHello();
+      if (f != null && reader.skippedBeforeHello() > 0) {
+        LOG.debug("skipped {} bytes before the guest's HELLO (tty echo before raw mode)", reader.skippedBeforeHello());
+      }
+      while (f != null) {
         dispatch(f);
+        f = reader.read();
       }
     } catch (IOException e) {
       cause = closing ? null : e;

@@ -51,6 +51,50 @@ public final class FrameReader {
     return new Frame(type, session, payload);
   }
 
+  /**
+   * Skips everything up to the first HELLO frame and returns it, or null at the end of the stream. The guest's
+   * tty echoes what the host sent before the guest set raw mode, so the stream may start with bytes that are not
+   * frames; none of them can look like a HELLO header (type 0x81, session 0, a short length).
+   */
+  public Frame readHello() throws IOException {
+    byte[] window = new byte[Frame.HEADER_BYTES];
+    int have = readFully(window);
+    if (have < window.length) {
+      return null;
+    }
+    long skipped = 0;
+    while (!isHelloHeader(window)) {
+      System.arraycopy(window, 1, window, 0, window.length - 1);
+      int b = in.read();
+      if (b < 0) {
+        return null;
+      }
+      window[window.length - 1] = (byte) b;
+      skipped++;
+    }
+    int length = ((window[5] & 0xFF) << 24) | ((window[6] & 0xFF) << 16) | ((window[7] & 0xFF) << 8)
+        | (window[8] & 0xFF);
+    byte[] payload = new byte[length];
+    if (readFully(payload) < length) {
+      throw new EOFException("control channel ended inside the HELLO frame");
+    }
+    this.skippedBeforeHello = skipped;
+    return new Frame(Frame.HELLO, 0, payload);
+  }
+
+  /** How many bytes {@link #readHello()} skipped (for --debug). */
+  public long skippedBeforeHello() {
+    return skippedBeforeHello;
+  }
+
+  private long skippedBeforeHello;
+
+  private static boolean isHelloHeader(byte[] h) {
+    int length = ((h[5] & 0xFF) << 24) | ((h[6] & 0xFF) << 16) | ((h[7] & 0xFF) << 8) | (h[8] & 0xFF);
+    return (h[0] & 0xFF) == Frame.HELLO && h[1] == 0 && h[2] == 0 && h[3] == 0 && h[4] == 0
+        && length >= 4 && length <= 4096;
+  }
+
   private int readFully(byte[] buf) throws IOException {
     int off = 0;
     while (off < buf.length) {

@@ -219,6 +219,9 @@ class ControlChannelTest {
     ControlChannel cc = new ControlChannel(link.in(), link.out(), recorder, Duration.ofSeconds(10));
     cc.start(plan());
     fromHost.read();
+    toHost.write(new Frame(Frame.HELLO, 0, new byte[] {0, 0, 0, 1}));
+    assertTrue(next().startsWith("hello"));
+    assertEquals(Frame.PLAN, fromHost.read().type()); // unread data would turn the close into a reset
     guestSide.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xA0, 0, 0, 0, 1, 0, 0, 0, 9, 1}));
     guestSide.close();
     String closed = next();

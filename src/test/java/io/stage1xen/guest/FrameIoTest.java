@@ -81,6 +81,23 @@ class FrameIoTest {
   }
 
   @Test
+  void helloIsFoundBehindTtyEchoOfEarlyNops() throws IOException {
+    byte[] hello = write(new Frame(Frame.HELLO, 0, new byte[] {0, 0, 0, 1, 'k'}), Frame.of(Frame.READY, 0));
+    // what a cooked tty echoes for two NOP frames: ^A^@^@^@^@^@^@^@^@ twice, plus a partial frame
+    String echo = "^A^@^@^@^@^@^@^@^@^A^@^@^@^@^@^@^@^@\u0001\0\0";
+    byte[] junk = echo.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] all = new byte[junk.length + hello.length];
+    System.arraycopy(junk, 0, all, 0, junk.length);
+    System.arraycopy(hello, 0, all, junk.length, hello.length);
+    FrameReader r = new FrameReader(new ByteArrayInputStream(all));
+    Frame f = r.readHello();
+    assertArrayEquals(new byte[] {0, 0, 0, 1, 'k'}, f.payload());
+    assertEquals(junk.length, r.skippedBeforeHello());
+    assertEquals(Frame.READY, r.read().type(), "frames after HELLO are read normally");
+    assertNull(new FrameReader(new ByteArrayInputStream(junk)).readHello(), "no HELLO at all");
+  }
+
+  @Test
   void unknownTypesAreReadLikeAnyOther() throws IOException {
     Frame odd = new Frame(0x7E, 0, new byte[] {9});
     assertEquals(odd, new FrameReader(new ByteArrayInputStream(write(odd))).read());

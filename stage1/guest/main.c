@@ -106,7 +106,6 @@ static void read_line(const char *path, char *out, size_t len) {
 
 static long meminfo_kb(const char *key) {
   char buf[4096];
-  read_line("/proc/meminfo", buf, 2); /* cheap existence check */
   int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   ssize_t n = read(fd, buf, sizeof buf - 1);
@@ -544,7 +543,11 @@ int main(void) {
       if (pfd[i].fd == chan_fd()) {
         if ((re & POLLOUT) && chan_flush() < 0) logmsg(LOG_WARN, 0, "control channel write failed");
         if (re & (POLLIN | POLLHUP | POLLERR)) {
-          if (chan_read() < 0) usleep(20000); /* no host end (yet): do not spin */
+          if (chan_read() < 0) {
+            /* a hung-up tty stays hung up on this descriptor: open the device again for the next host */
+            usleep(20000);
+            chan_reopen(g_ctl);
+          }
           uint8_t type;
           uint32_t session, len;
           const uint8_t *payload;
@@ -559,7 +562,7 @@ int main(void) {
             while ((pid = waitpid(-1, &st, WNOHANG)) > 0) on_reaped(pid, st);
           } else if (si.ssi_signo == SIGUSR2 || si.ssi_signo == SIGTERM || si.ssi_signo == SIGPWR ||
                      si.ssi_signo == SIGINT) {
-            request_shutdown(g_plan.grace_ms ? g_plan.grace_ms : 10000, strsignal((int)si.ssi_signo));
+            request_shutdown(g_plan.grace_ms, strsignal((int)si.ssi_signo));
           }
         }
       } else if (pfd[i].fd == g_kmsg) {

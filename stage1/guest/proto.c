@@ -31,6 +31,17 @@ void put32(uint8_t *p, uint32_t v) {
   p[3] = v;
 }
 
+int chan_reopen(const char *path) {
+  int old = g_chan;
+  /* open the new descriptor before closing the old one: the last close would reset the tty */
+  if (chan_open(path) < 0) {
+    g_chan = old;
+    return -1;
+  }
+  if (old >= 0) close(old);
+  return 0;
+}
+
 int chan_open(const char *path) {
   int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return -1;
@@ -104,9 +115,7 @@ int chan_read(void) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return 0;
-    /* An hvc tty reports EIO when the other side is not there yet; that is not the end of the link. */
-    if (n < 0 && errno == EIO) return 0;
-    return -1;
+    return -1; /* end of file or EIO: the tty was hung up */
   }
 }
 

@@ -81,6 +81,7 @@ void execreq_free(struct execreq *r);
 
 /* ---- channel and frames (proto.c) ---- */
 int chan_open(const char *path);
+int chan_reopen(const char *path); /* after a hangup */
 int chan_fd(void);
 void send_frame(uint8_t type, uint32_t session, const void *payload, size_t len);
 void send_u32(uint8_t type, uint32_t session, uint32_t v);

@@ -32,22 +32,27 @@ int in_root_open(int rootfd, const char *path, int flags, mode_t mode) {
   return (int)fd;
 }
 
-int in_root_mkdirs(int rootfd, const char *path, mode_t mode) {
-  char prefix[PATH_MAX];
+static int mkdirs_depth(int rootfd, const char *path, mode_t mode, int depth) {
+  char prefix[PATH_MAX], target[PATH_MAX], joined[PATH_MAX * 2];
   const char *p = rel(path);
   size_t len = 0;
   int fd = in_root_open(rootfd, p, O_PATH | O_DIRECTORY, 0);
   if (fd >= 0 || errno != ENOENT) return fd;
+  if (depth > 8) {
+    errno = ELOOP;
+    return -1;
+  }
   /* walk down, creating what is missing; each parent is itself resolved inside the root */
   int parent = in_root_open(rootfd, ".", O_PATH | O_DIRECTORY, 0);
   while (*p && parent >= 0) {
     const char *slash = strchr(p, '/');
     size_t clen = slash ? (size_t)(slash - p) : strlen(p);
-    if (len + clen + 2 >= sizeof prefix) {
+    if (len + clen + 2 >= sizeof prefix || clen > NAME_MAX) {
       close(parent);
       errno = ENAMETOOLONG;
       return -1;
     }
+    size_t dirlen = len;
     if (len) prefix[len++] = '/';
     memcpy(prefix + len, p, clen);
     len += clen;
@@ -55,8 +60,19 @@ int in_root_mkdirs(int rootfd, const char *path, mode_t mode) {
     char comp[NAME_MAX + 1];
     snprintf(comp, sizeof comp, "%.*s", (int)clen, p);
     int next = in_root_open(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
-    if (next < 0 && errno == ENOENT && clen > 0 && strcmp(comp, ".") && strcmp(comp, "..")) {
-      if (mkdirat(parent, comp, mode) == 0 || errno == EEXIST) next = in_root_open(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
+    if (next < 0 && errno == ENOENT && strcmp(comp, ".") && strcmp(comp, "..")) {
+      ssize_t n = readlinkat(parent, comp, target, sizeof target - 1);
+      if (n >= 0) {
+        /* a dangling symlink (say proc -> ../outside): make its target, inside the root */
+        target[n] = 0;
+        if (target[0] == '/') snprintf(joined, sizeof joined, "%s", target);
+        else snprintf(joined, sizeof joined, "%.*s/%s", (int)dirlen, prefix, target);
+        int t = mkdirs_depth(rootfd, joined, mode, depth + 1);
+        if (t >= 0) close(t);
+      } else {
+        mkdirat(parent, comp, mode);
+      }
+      next = in_root_open(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
     }
     close(parent);
     parent = next;
@@ -65,6 +81,8 @@ int in_root_mkdirs(int rootfd, const char *path, mode_t mode) {
   }
   return parent;
 }
+
+int in_root_mkdirs(int rootfd, const char *path, mode_t mode) { return mkdirs_depth(rootfd, path, mode, 0); }
 
 /* dirname/basename of a relative path, without touching the input */
 static void split(const char *path, char *dir, size_t dlen, char *base, size_t blen) {

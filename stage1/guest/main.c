@@ -408,6 +408,7 @@ static void on_frame(uint8_t type, uint32_t session, const uint8_t *p, uint32_t 
     }
     if (plan_decode(p, len, &g_plan, err, sizeof err) < 0) fatal("invalid plan", err);
     if (g_plan.debug) g_debug = 1;
+    if (g_debug && g_kmsg < 0) g_kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     DBG("plan: %zu apps, %zu shares", g_plan.napps, g_plan.nshares);
     start_pod();
     break;

@@ -5,7 +5,8 @@
 #   measure-guest.sh DIR
 #
 # DIR holds kernel.<format> files, initrd, rootfs/ (tests/images/make-rootfs.sh) and ctl-client (static).
-# Environment: RUNS (3), TYPES ("pv pvh"), FORMATS ("bzimage elf gzelf"), MEMS ("256"), OUT (DIR/results.txt).
+# Environment: RUNS (3), TYPES ("pv pvh"), FORMATS ("bzimage elf gzelf"), MEMS ("256"), OUT (DIR/results.txt),
+# APP (1; 0 = a plan without apps, the guest powers off right after it: boot and load times only).
 # Times are ms from the start of `xl create`: create = xl create returned, hello = HELLO received, out = the
 # app's first output, off = POWEROFF received, gone = the domain no longer exists.
 set -u
@@ -52,8 +53,12 @@ CFG
           continue
         fi
         t1=$(now)
-        timeout 150 "$W/ctl-client" "$W/ctl.sock" "$t0" --share app0 /s1x/app0 --app hello /s1x/app0 /bin/echo hi \
-          >"$W/$name.events" 2>&1
+        if [ "${APP:-1}" = 1 ]; then
+          set -- --share app0 /s1x/app0 --app hello /s1x/app0 /bin/echo hi
+        else
+          set --
+        fi
+        timeout 150 "$W/ctl-client" "$W/ctl.sock" "$t0" "$@" >"$W/$name.events" 2>&1
         n=0
         while xl domid "$name" >/dev/null 2>&1 && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
         xl destroy "$name" >/dev/null 2>&1

@@ -5,12 +5,17 @@ import java.nio.file.Path;
 
 /**
  * Where the built guest lives: {@code -Dstage1xen.guest.kernel=… -Dstage1xen.guest.initrd=…}, or
- * {@code -Dstage1xen.guest.dir=DIR} holding {@code kernel} and {@code initrd} (what build-guest.sh writes).
+ * {@code -Dstage1xen.guest.dir=DIR} holding {@code kernel} and {@code initrd} (what build-guest.sh writes); without
+ * either, {@code target/guest} if it holds a build.
  */
 record GuestArtifacts(Path kernel, Path initrd) {
 
   static GuestArtifacts fromSystemProperties() {
     String dir = System.getProperty("stage1xen.guest.dir");
+    if (dir == null && System.getProperty("stage1xen.guest.kernel") == null
+        && Files.isRegularFile(Path.of("target", "guest", "kernel"))) {
+      dir = Path.of("target", "guest").toAbsolutePath().toString(); // build-guest.sh target/guest
+    }
     String kernel = System.getProperty("stage1xen.guest.kernel", dir == null ? null : dir + "/kernel");
     String initrd = System.getProperty("stage1xen.guest.initrd", dir == null ? null : dir + "/initrd");
     if (kernel == null || initrd == null) {

@@ -100,10 +100,15 @@ else
   [[ ${#vmlinuz[@]} -eq 1 ]] || die "$pkg: expected one /boot/vmlinuz-* in the package"
   MODDIR=("$kdir"/lib/modules/*)
   [[ ${#MODDIR[@]} -eq 1 ]] || die "$pkg: expected one /lib/modules/<version> in the package"
+  # the ELF is cached next to the unpacked package: extracting it is most of a warm build's time
+  if [[ $FORMAT != bzimage && ! -s $kdir/vmlinux.elf ]]; then
+    extract_elf "${vmlinuz[0]}" "$kdir/vmlinux.elf.tmp"
+    mv "$kdir/vmlinux.elf.tmp" "$kdir/vmlinux.elf"
+  fi
   case $FORMAT in
     bzimage) cp "${vmlinuz[0]}" "$WORK/kernel" ;;
-    elf) extract_elf "${vmlinuz[0]}" "$WORK/kernel" ;;
-    gzip-elf) extract_elf "${vmlinuz[0]}" "$WORK/vmlinux" && gzip -n -9 <"$WORK/vmlinux" >"$WORK/kernel" ;;
+    elf) cp "$kdir/vmlinux.elf" "$WORK/kernel" ;;
+    gzip-elf) gzip -n -9 <"$kdir/vmlinux.elf" >"$WORK/kernel" ;;
   esac
 fi
 

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host end of the control channel for one pod: wakes the guest with NOP until HELLO, sends the plan, then
- * turns incoming frames into {@link GuestEvents} calls (on one reader thread) and offers the host's requests.
+ * turns incoming frames into {@link Listener} calls (on one reader thread) and offers the host's requests.
  * Send methods are thread-safe.
  */
 public final class ControlChannel implements AutoCloseable {
@@ -27,7 +27,7 @@ public final class ControlChannel implements AutoCloseable {
 
   private final InputStream in;
   private final FrameWriter writer;
-  private final GuestEvents events;
+  private final Listener events;
   private final Duration nopInterval;
   private final AtomicInteger nextSession = new AtomicInteger(FIRST_EXEC_SESSION);
   private final CountDownLatch hello = new CountDownLatch(1);
@@ -36,11 +36,11 @@ public final class ControlChannel implements AutoCloseable {
   private volatile boolean closing;
   private byte[] plan;
 
-  public ControlChannel(InputStream in, OutputStream out, GuestEvents events) {
+  public ControlChannel(InputStream in, OutputStream out, Listener events) {
     this(in, out, events, NOP_INTERVAL);
   }
 
-  ControlChannel(InputStream in, OutputStream out, GuestEvents events, Duration nopInterval) {
+  ControlChannel(InputStream in, OutputStream out, Listener events, Duration nopInterval) {
     this.in = Objects.requireNonNull(in, "in");
     this.writer = new FrameWriter(Objects.requireNonNull(out, "out"));
     this.events = Objects.requireNonNull(events, "events");
@@ -180,16 +180,81 @@ public final class ControlChannel implements AutoCloseable {
       case Frame.STARTED -> events.onStarted(s, f.u32());
       case Frame.READY -> events.onReady();
       case Frame.EXITED -> events.onExited(s, (int) f.u32());
-      case Frame.STDOUT -> events.onOutput(s, GuestEvents.Stream.STDOUT, p);
-      case Frame.STDERR -> events.onOutput(s, GuestEvents.Stream.STDERR, p);
-      case Frame.LOG -> events.onLog(s, GuestEvents.LogLevel.of(p.length > 0 ? p[0] & 0xFF : 4),
+      case Frame.STDOUT -> events.onOutput(s, Listener.Stream.STDOUT, p);
+      case Frame.STDERR -> events.onOutput(s, Listener.Stream.STDERR, p);
+      case Frame.LOG -> events.onLog(s, Listener.LogLevel.of(p.length > 0 ? p[0] & 0xFF : 4),
           p.length > 1 ? new String(p, 1, p.length - 1, StandardCharsets.UTF_8) : "");
       case Frame.POWEROFF -> {
         // confirms that everything before it (the exit statuses) arrived; the guest waits for this briefly
         writer.write(Frame.of(Frame.POWEROFF_ACK, 0));
-        events.onPoweroff(GuestEvents.PoweroffReason.of(p.length > 0 ? p[0] & 0xFF : -1));
+        events.onPoweroff(Listener.PoweroffReason.of(p.length > 0 ? p[0] & 0xFF : -1));
       }
       default -> LOG.debug("ignoring unknown frame {}", f);
     }
+  }
+
+  /**
+   * What the guest reports, delivered by {@link ControlChannel} on its reader thread, in the order the guest sent
+   * it (all output of a session comes before that session's {@code onExited}). Sessions: 0 the pod, {@code 1 + i}
+   * app i, {@code >= 0x10000} exec sessions.
+   */
+  public interface Listener {
+    enum Stream { STDOUT, STDERR }
+
+    enum LogLevel {
+      ERROR, WARNING, INFO, DEBUG;
+
+      static LogLevel of(int wire) {
+        return switch (wire) {
+          case 1 -> ERROR;
+          case 2 -> WARNING;
+          case 3 -> INFO;
+          default -> DEBUG;
+        };
+      }
+    }
+
+    enum PoweroffReason {
+      /** every app exited 0 */
+      ALL_DONE,
+      /** an app exited non-zero (or could not start) and the pod rule stopped the others */
+      APP_FAILED,
+      /** SHUTDOWN, or a power-off request from Xen */
+      REQUESTED,
+      /** the guest init hit a fatal error (its LOG says which) */
+      GUEST_ERROR,
+      UNKNOWN;
+
+      static PoweroffReason of(int wire) {
+        return switch (wire) {
+          case 0 -> ALL_DONE;
+          case 1 -> APP_FAILED;
+          case 2 -> REQUESTED;
+          case 3 -> GUEST_ERROR;
+          default -> UNKNOWN;
+        };
+      }
+    }
+
+    /** The guest is up; the plan has just been sent. {@code info} is {@code key=value} words (docs/PROTOCOL.md). */
+    default void onHello(int version, String info) {}
+
+    default void onStarted(int session, long pid) {}
+
+    /** Every app was started (after its pre-start handlers). */
+    default void onReady() {}
+
+    /** The exit status of an app or exec session: 0-255, 128+N when killed by signal N. */
+    default void onExited(int session, int code) {}
+
+    default void onOutput(int session, Stream stream, byte[] data) {}
+
+    default void onLog(int session, LogLevel level, String text) {}
+
+    /** Sent after every EXITED, right before the guest powers off. */
+    default void onPoweroff(PoweroffReason reason) {}
+
+    /** The link ended: {@code cause} null for a clean end of stream. Always the last call. */
+    default void onClosed(IOException cause) {}
   }
 }

@@ -35,7 +35,7 @@ class ControlChannelTest {
   private UnixSocketLink link;
   private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
-  private final GuestEvents recorder = new GuestEvents() {
+  private final ControlChannel.Listener recorder = new ControlChannel.Listener() {
     @Override
     public void onHello(int version, String info) {
       events.add("hello " + version + " " + info);

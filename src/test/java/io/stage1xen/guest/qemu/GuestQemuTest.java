@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.guest.AppPlan;
 import io.stage1xen.guest.ExecRequest;
-import io.stage1xen.guest.GuestEvents.PoweroffReason;
+import io.stage1xen.guest.ControlChannel.Listener.PoweroffReason;
 import io.stage1xen.guest.PodPlan;
 import io.stage1xen.guest.SharePlan;
 import java.nio.charset.StandardCharsets;

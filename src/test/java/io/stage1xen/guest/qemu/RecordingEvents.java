@@ -1,6 +1,6 @@
 package io.stage1xen.guest.qemu;
 
-import io.stage1xen.guest.GuestEvents;
+import io.stage1xen.guest.ControlChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** Everything the guest reported, kept for assertions; thread-safe. */
-final class RecordingEvents implements GuestEvents {
+final class RecordingEvents implements ControlChannel.Listener {
   private final List<String> timeline = new ArrayList<>();
   private final Map<Integer, ByteArrayOutputStream> stdout = new HashMap<>();
   private final Map<Integer, ByteArrayOutputStream> stderr = new HashMap<>();

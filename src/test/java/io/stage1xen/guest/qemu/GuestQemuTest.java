@@ -247,6 +247,26 @@ class GuestQemuTest {
   }
 
   @Test
+  void anAppThatCannotBeSetUpFailsThePodBeforeAnythingStarts() throws Exception {
+    Path r0 = TestRootfs.make(tmp.resolve("root0"));
+    List<AppPlan> apps = List.of(
+        AppPlan.builder("ghost", "/s1x/app0", List.of("/bin/true")).user("nobody-here").build(),
+        AppPlan.builder("fine", "/s1x/app0", sh("echo should-not-run")).build());
+    PodPlan plan = pod("setup", null, null, Duration.ofSeconds(1), List.of(share(0)), apps);
+    try (QemuGuest vm = new QemuGuest(guest, tmp.resolve("vm"), 256, List.of(r0), false)) {
+      vm.start(plan);
+      assertEquals(0, vm.awaitPoweroff(WAIT));
+      RecordingEvents ev = vm.events;
+      assertEquals(PoweroffReason.APP_FAILED, ev.reason);
+      assertEquals(125, ev.exits().get(1));
+      assertEquals(143, ev.exits().get(2), "never started: reported as stopped by the pod");
+      assertEquals("", ev.stdoutText(2));
+      assertTrue(ev.logs().stream().anyMatch(l -> l.startsWith("ERROR 1 ") && l.contains("nobody-here")),
+          ev.logs().toString());
+    }
+  }
+
+  @Test
   void aMutablePodWaitsForShutdown() throws Exception {
     PodPlan plan = new PodPlan("mutable", null, null, false, Duration.ofSeconds(1), true, List.of(), List.of());
     try (QemuGuest vm = new QemuGuest(guest, tmp.resolve("vm"), 256, List.of(), false)) {

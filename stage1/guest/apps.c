@@ -50,6 +50,7 @@ static int pump(struct child *c, int *fdp, uint8_t type, int limit) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return 0;
     /* EOF, or EIO from a pty master once every slave descriptor is closed */
+    if (c->in_fd == *fdp) c->in_fd = -1; /* a pty master is stdin too */
     close(*fdp);
     *fdp = -1;
   }

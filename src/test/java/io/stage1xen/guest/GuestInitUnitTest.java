@@ -1,0 +1,54 @@
+package io.stage1xen.guest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Compiles and runs the guest init's C unit tests (stage1/guest/tests/unit_test.c) on the build host: plan
+ * decoding with malformed input, symlink escapes out of an app root, user/group resolution.
+ */
+class GuestInitUnitTest {
+  @TempDir Path tmp;
+
+  @Test
+  void cUnitTestsPass() throws Exception {
+    Path src = Path.of(System.getProperty("user.dir"), "stage1", "guest");
+    Assumptions.assumeTrue(onPath("gcc"), "gcc is not installed (Debian package gcc): C unit tests not run");
+    Path bin = tmp.resolve("unit");
+    List<String> cmd = new ArrayList<>(List.of("gcc", "-std=gnu11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror",
+        "-I", src.toString(), "-o", bin.toString(), src.resolve("tests/unit_test.c").toString()));
+    for (String f : List.of("plan.c", "safepath.c", "ids.c", "util.c", "proto.c", "log.c")) {
+      cmd.add(src.resolve(f).toString());
+    }
+    assertEquals("", run(cmd).strip(), "compiles without warnings");
+    String out = run(List.of(bin.toString()));
+    assertTrue(out.strip().endsWith(" 0 failed") && !out.contains("FAIL"), out);
+  }
+
+  private static boolean onPath(String program) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String run(List<String> cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
+    assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + out);
+    return out;
+  }
+}

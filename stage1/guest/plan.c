@@ -1,0 +1,274 @@
+/* Decoding of the PLAN and EXEC payloads: sequences of tag:u8 length:u32 value fields (docs/PROTOCOL.md).
+ * Everything is validated here, so the rest of the init only sees well-formed, NUL-free strings. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "s1x.h"
+
+enum {
+  T_VERSION = 0x01, T_HOSTNAME = 0x02, T_HOSTS = 0x03, T_RESOLV = 0x04, T_DEBUG = 0x05, T_GRACE = 0x06,
+  T_MUTABLE = 0x07, T_SHARE = 0x08, T_APP = 0x10,
+  T_NAME = 0x20, T_ROOT = 0x21, T_ARG = 0x22, T_ENV = 0x23, T_USER = 0x24, T_GROUP = 0x25, T_SUPP = 0x26,
+  T_WORKDIR = 0x27, T_RO_ROOT = 0x28, T_PRE = 0x29, T_POST = 0x2A, T_STDIN = 0x2B, T_TTY = 0x2C,
+  T_MOUNT = 0x2D, T_OOM = 0x2E,
+  T_M_SRC = 0x30, T_M_DST = 0x31, T_M_RO = 0x32,
+  T_S_TAG = 0x40, T_S_PATH = 0x41, T_S_RO = 0x42,
+  T_X_APP = 0x50, T_X_ROWS = 0x51, T_X_COLS = 0x52,
+};
+
+struct cur {
+  const uint8_t *p;
+  size_t n;
+  char *err;
+  size_t errlen;
+};
+
+static int fail(struct cur *c, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->err, c->errlen, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+/* 1 = field read, 0 = end, -1 = malformed */
+static int next(struct cur *c, uint8_t *tag, struct cur *val) {
+  if (c->n == 0) return 0;
+  if (c->n < 5) return fail(c, "truncated field header");
+  uint32_t l = be32(c->p + 1);
+  if (l > c->n - 5) return fail(c, "field 0x%02x: length %u past the end", c->p[0], l);
+  *tag = c->p[0];
+  *val = (struct cur){c->p + 5, l, c->err, c->errlen};
+  c->p += 5 + l;
+  c->n -= 5 + l;
+  return 1;
+}
+
+static int str(struct cur *v, uint8_t tag, char **out) {
+  if (memchr(v->p, 0, v->n)) return fail(v, "field 0x%02x: string contains a NUL byte", tag);
+  char *s = malloc(v->n + 1);
+  if (!s) abort();
+  memcpy(s, v->p, v->n);
+  s[v->n] = 0;
+  free(*out);
+  *out = s;
+  return 0;
+}
+
+static int abspath(struct cur *v, uint8_t tag, char **out) {
+  if (str(v, tag, out)) return -1;
+  if ((*out)[0] != '/') return fail(v, "field 0x%02x: '%s' is not an absolute path", tag, *out);
+  return 0;
+}
+
+static int u32(struct cur *v, uint8_t tag, uint32_t *out) {
+  if (v->n != 4) return fail(v, "field 0x%02x: integer of %zu bytes", tag, v->n);
+  *out = be32(v->p);
+  return 0;
+}
+
+static int boolean(struct cur *v, uint8_t tag, int *out) {
+  if (v->n != 1 || v->p[0] > 1) return fail(v, "field 0x%02x: invalid boolean", tag);
+  *out = v->p[0];
+  return 0;
+}
+
+static int arg(struct cur *v, struct strv *argv) {
+  char *s = NULL;
+  if (str(v, T_ARG, &s)) return -1;
+  strv_add(argv, s);
+  return 0;
+}
+
+static int env(struct cur *v, struct strv *e) {
+  char *s = NULL;
+  if (str(v, T_ENV, &s)) return -1;
+  char *eq = strchr(s, '=');
+  int ok = eq && eq != s && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_');
+  for (char *q = s; ok && q < eq; q++)
+    ok = (*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '_' ||
+         *q == '.' || *q == '-';
+  if (!ok) {
+    fail(v, "ENV entry '%.60s' is not NAME=value", s);
+    free(s);
+    return -1;
+  }
+  strv_add(e, s);
+  return 0;
+}
+
+static int handler(struct cur *v, struct strv **list, size_t *n) {
+  struct cur f;
+  uint8_t tag;
+  int r;
+  *list = realloc(*list, (*n + 1) * sizeof **list);
+  if (!*list) abort();
+  struct strv *h = &(*list)[(*n)++];
+  *h = (struct strv){0};
+  while ((r = next(v, &tag, &f)) > 0) {
+    if (tag != T_ARG) return fail(v, "event handler: unexpected field 0x%02x", tag);
+    if (arg(&f, h)) return -1;
+  }
+  if (r < 0) return -1;
+  if (h->n == 0) return fail(v, "event handler without an ARG");
+  return 0;
+}
+
+static int mountf(struct cur *v, struct appspec *a) {
+  struct cur f;
+  uint8_t tag;
+  int r;
+  a->mounts = realloc(a->mounts, (a->nmounts + 1) * sizeof *a->mounts);
+  if (!a->mounts) abort();
+  struct mountspec *m = &a->mounts[a->nmounts++];
+  *m = (struct mountspec){0};
+  while ((r = next(v, &tag, &f)) > 0) {
+    if (tag == T_M_SRC) r = abspath(&f, tag, &m->source);
+    else if (tag == T_M_DST) r = abspath(&f, tag, &m->target);
+    else if (tag == T_M_RO) r = boolean(&f, tag, &m->ro);
+    else return fail(v, "mount: unknown field 0x%02x", tag);
+    if (r) return -1;
+  }
+  if (r < 0) return -1;
+  if (!m->source || !m->target) return fail(v, "mount without source or target");
+  return 0;
+}
+
+static int share(struct cur *v, struct plan *pl) {
+  struct cur f;
+  uint8_t tag;
+  int r;
+  pl->shares = realloc(pl->shares, (pl->nshares + 1) * sizeof *pl->shares);
+  if (!pl->shares) abort();
+  struct sharespec *s = &pl->shares[pl->nshares++];
+  *s = (struct sharespec){0};
+  while ((r = next(v, &tag, &f)) > 0) {
+    if (tag == T_S_TAG) r = str(&f, tag, &s->tag);
+    else if (tag == T_S_PATH) r = abspath(&f, tag, &s->path);
+    else if (tag == T_S_RO) r = boolean(&f, tag, &s->ro);
+    else return fail(v, "share: unknown field 0x%02x", tag);
+    if (r) return -1;
+  }
+  if (r < 0) return -1;
+  if (!s->tag || !s->tag[0] || !s->path) return fail(v, "share without tag or path");
+  return 0;
+}
+
+static int app(struct cur *v, struct plan *pl) {
+  struct cur f;
+  uint8_t tag;
+  int r;
+  uint32_t x = 0;
+  pl->apps = realloc(pl->apps, (pl->napps + 1) * sizeof *pl->apps);
+  if (!pl->apps) abort();
+  struct appspec *a = &pl->apps[pl->napps++];
+  *a = (struct appspec){0};
+  while ((r = next(v, &tag, &f)) > 0) {
+    switch (tag) {
+    case T_NAME: r = str(&f, tag, &a->name); break;
+    case T_ROOT: r = abspath(&f, tag, &a->root); break;
+    case T_ARG: r = arg(&f, &a->argv); break;
+    case T_ENV: r = env(&f, &a->env); break;
+    case T_USER: r = str(&f, tag, &a->user); break;
+    case T_GROUP: r = str(&f, tag, &a->group); break;
+    case T_SUPP:
+      if ((r = u32(&f, tag, &x)) == 0) {
+        a->supp = realloc(a->supp, (a->nsupp + 1) * sizeof *a->supp);
+        if (!a->supp) abort();
+        a->supp[a->nsupp++] = x;
+      }
+      break;
+    case T_WORKDIR: r = abspath(&f, tag, &a->workdir); break;
+    case T_RO_ROOT: r = boolean(&f, tag, &a->readonly); break;
+    case T_PRE: r = handler(&f, &a->prestart, &a->nprestart); break;
+    case T_POST: r = handler(&f, &a->poststop, &a->npoststop); break;
+    case T_STDIN: r = boolean(&f, tag, &a->want_stdin); break;
+    case T_TTY: r = boolean(&f, tag, &a->tty); break;
+    case T_MOUNT: r = mountf(&f, a); break;
+    case T_OOM:
+      if ((r = u32(&f, tag, &x)) == 0) {
+        a->has_oom = 1;
+        a->oom = (int32_t)x;
+      }
+      break;
+    default: return fail(v, "app: unknown field 0x%02x", tag);
+    }
+    if (r) return -1;
+  }
+  if (r < 0) return -1;
+  if (!a->name || !a->name[0]) return fail(v, "app without NAME");
+  if (!a->root) return fail(v, "app %s: no ROOT", a->name);
+  if (a->argv.n == 0) return fail(v, "app %s: no ARG", a->name);
+  if (!a->user) a->user = strdup("0");
+  if (!a->group) a->group = strdup("0");
+  if (!a->workdir) a->workdir = strdup("/");
+  return 0;
+}
+
+int plan_decode(const uint8_t *p, size_t n, struct plan *pl, char *err, size_t errlen) {
+  struct cur c = {p, n, err, errlen}, f;
+  uint8_t tag;
+  int r, first = 1;
+  *pl = (struct plan){0};
+  pl->grace_ms = 10000;
+  while ((r = next(&c, &tag, &f)) > 0) {
+    if (first && tag != T_VERSION) return fail(&c, "plan does not start with VERSION");
+    first = 0;
+    switch (tag) {
+    case T_VERSION:
+      if ((r = u32(&f, tag, &pl->version)) == 0 && pl->version != PROTO_VERSION)
+        return fail(&c, "plan version %u, this init speaks %u", pl->version, PROTO_VERSION);
+      break;
+    case T_HOSTNAME: r = str(&f, tag, &pl->hostname); break;
+    case T_HOSTS: r = str(&f, tag, &pl->hosts); break;
+    case T_RESOLV: r = str(&f, tag, &pl->resolv); break;
+    case T_DEBUG: r = boolean(&f, tag, &pl->debug); break;
+    case T_GRACE: r = u32(&f, tag, &pl->grace_ms); break;
+    case T_MUTABLE: r = boolean(&f, tag, &pl->mutable_pod); break;
+    case T_SHARE: r = share(&f, pl); break;
+    case T_APP: r = app(&f, pl); break;
+    default: return fail(&c, "plan: unknown field 0x%02x", tag);
+    }
+    if (r) return -1;
+  }
+  if (r < 0) return -1;
+  if (first) return fail(&c, "empty plan");
+  for (size_t i = 0; i < pl->napps; i++)
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(pl->apps[i].name, pl->apps[j].name)) return fail(&c, "app name %s twice", pl->apps[i].name);
+  return 0;
+}
+
+int execreq_decode(const uint8_t *p, size_t n, struct execreq *x, char *err, size_t errlen) {
+  struct cur c = {p, n, err, errlen}, f;
+  uint8_t tag;
+  int r;
+  *x = (struct execreq){0};
+  while ((r = next(&c, &tag, &f)) > 0) {
+    switch (tag) {
+    case T_X_APP: r = str(&f, tag, &x->app); break;
+    case T_ARG: r = arg(&f, &x->argv); break;
+    case T_ENV: r = env(&f, &x->env); break;
+    case T_TTY: r = boolean(&f, tag, &x->tty); break;
+    case T_X_ROWS: r = u32(&f, tag, &x->rows); break;
+    case T_X_COLS: r = u32(&f, tag, &x->cols); break;
+    default: return fail(&c, "exec: unknown field 0x%02x", tag);
+    }
+    if (r) return -1;
+  }
+  if (r < 0) return -1;
+  if (!x->app) return fail(&c, "exec request without an app");
+  if (x->argv.n == 0) return fail(&c, "exec request without ARG");
+  return 0;
+}
+
+void execreq_free(struct execreq *x) {
+  for (size_t i = 0; i < x->argv.n; i++) free(x->argv.v[i]);
+  for (size_t i = 0; i < x->env.n; i++) free(x->env.v[i]);
+  free(x->argv.v);
+  free(x->env.v);
+  free(x->app);
+  *x = (struct execreq){0};
+}

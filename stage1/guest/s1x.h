@@ -1,0 +1,171 @@
+/* Shared declarations of the stage1-xen guest init (PID 1 of the pod VM). See docs/GUEST.md. */
+#ifndef S1X_H
+#define S1X_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- frame types (docs/PROTOCOL.md) ---- */
+enum {
+  F_NOP = 0x01, F_PLAN = 0x02, F_SHUTDOWN = 0x03, F_POWEROFF_ACK = 0x04,
+  F_EXEC = 0x10, F_STDIN = 0x11, F_SIGNAL = 0x12, F_WINSIZE = 0x13,
+  F_HELLO = 0x81, F_STARTED = 0x82, F_READY = 0x83, F_EXITED = 0x84, F_LOG = 0x85, F_POWEROFF = 0x86,
+  F_STDOUT = 0xA0, F_STDERR = 0xA1,
+};
+#define PROTO_VERSION 1u
+#define FRAME_HEADER 9u
+#define FRAME_MAX (1u << 20)
+#define DATA_MAX (32u * 1024u)
+#define EXEC_SESSION_MIN 0x10000u
+
+enum { LOG_ERR = 1, LOG_WARN = 2, LOG_INFO = 3, LOG_DEBUG = 4 };
+enum { OFF_DONE = 0, OFF_APP_FAILED = 1, OFF_REQUESTED = 2, OFF_FATAL = 3 };
+
+/* ---- growable byte buffer ---- */
+struct buf {
+  uint8_t *p;
+  size_t len, cap;
+};
+void buf_add(struct buf *b, const void *data, size_t n);
+void buf_drop(struct buf *b, size_t n); /* removes n bytes from the front */
+void buf_free(struct buf *b);
+
+/* ---- NULL-terminated string vector ---- */
+struct strv {
+  char **v;
+  size_t n;
+};
+void strv_add(struct strv *s, char *str); /* takes ownership */
+const char *strv_get_env(const struct strv *env, const char *name);
+
+/* ---- the plan (plan.c) ---- */
+struct mountspec {
+  char *source, *target;
+  int ro;
+};
+struct sharespec {
+  char *tag, *path;
+  int ro;
+};
+struct appspec {
+  char *name, *root, *user, *group, *workdir;
+  struct strv argv, env;
+  gid_t *supp;
+  size_t nsupp;
+  int readonly, want_stdin, tty, has_oom, oom;
+  struct strv *prestart, *poststop;
+  size_t nprestart, npoststop;
+  struct mountspec *mounts;
+  size_t nmounts;
+};
+struct plan {
+  uint32_t version, grace_ms;
+  char *hostname, *hosts, *resolv;
+  int debug, mutable_pod;
+  struct sharespec *shares;
+  size_t nshares;
+  struct appspec *apps;
+  size_t napps;
+};
+struct execreq {
+  char *app;
+  struct strv argv, env;
+  int tty;
+  uint32_t rows, cols;
+};
+/* Both return 0, or -1 with a one-line reason in err. */
+int plan_decode(const uint8_t *p, size_t n, struct plan *out, char *err, size_t errlen);
+int execreq_decode(const uint8_t *p, size_t n, struct execreq *out, char *err, size_t errlen);
+void execreq_free(struct execreq *r);
+
+/* ---- channel and frames (proto.c) ---- */
+int chan_open(const char *path);
+int chan_reopen(const char *path); /* after a hangup */
+int chan_fd(void);
+void send_frame(uint8_t type, uint32_t session, const void *payload, size_t len);
+void send_u32(uint8_t type, uint32_t session, uint32_t v);
+int chan_want_write(void);    /* bytes are queued */
+int chan_backlogged(void);    /* too many bytes queued: stop reading app output */
+int chan_flush(void);         /* non-blocking write of the queue; -1 when the link is gone */
+int chan_read(void);          /* reads what is there into the input buffer; -1 on EOF/error */
+/* Next complete frame from the input buffer; 1 = got one (payload valid until the next call), 0 = none yet. */
+int chan_next(uint8_t *type, uint32_t *session, const uint8_t **payload, uint32_t *len);
+int chan_drain(int timeout_ms); /* flushes the queue and the tty's own buffer, bounded */
+uint32_t be32(const uint8_t *p);
+void put32(uint8_t *p, uint32_t v);
+
+/* ---- logging (log.c) ---- */
+extern int g_debug;
+void logmsg(int level, uint32_t session, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define DBG(...) do { if (g_debug) logmsg(LOG_DEBUG, 0, __VA_ARGS__); } while (0)
+long uptime_ms(void);
+
+/* ---- kernel modules (modules.c) ---- */
+void modules_load(const char *listfile);
+
+/* ---- safe paths inside an app root (safepath.c) ---- */
+int in_root_open(int rootfd, const char *path, int flags, mode_t mode);
+int in_root_mkdirs(int rootfd, const char *path, mode_t mode); /* returns an O_PATH fd of the directory */
+int in_root_file(int rootfd, const char *path);                 /* creates an empty file if missing; O_PATH fd */
+int mount_on_fd(const char *src, int fd, const char *type, unsigned long flags, const char *data);
+char *fd_path(int fd, char *buf, size_t len);
+
+/* ---- users and groups (ids.c) ---- */
+struct ident {
+  uid_t uid;
+  gid_t gid;
+  int has_pw;          /* uid came from the image's /etc/passwd */
+  char name[256], home[1024], shell[1024];
+};
+int resolve_ident(int rootfd, const char *user, const char *group, struct ident *id, char *err, size_t errlen);
+
+/* ---- apps and processes (apps.c) ---- */
+struct child {
+  uint32_t session;
+  pid_t pid;            /* 0 = not running */
+  int out_fd, err_fd;   /* -1 when closed; with a tty out_fd is the pty master */
+  int in_fd;            /* -1 when closed or none */
+  struct buf inq;
+  int in_eof;           /* close in_fd once inq is written */
+  int tty;
+  int code;             /* exit code once reaped */
+  int reaped;
+};
+void child_init(struct child *c, uint32_t session);
+int child_io_open(const struct child *c);
+void child_pump_output(struct child *c, int fd);
+void child_drain(struct child *c);
+void child_close_io(struct child *c);
+void child_write_stdin(struct child *c, const uint8_t *p, size_t n);
+void child_flush_stdin(struct child *c);
+
+enum app_state { A_PREPARED, A_PRESTART, A_READY, A_RUNNING, A_POSTSTOP, A_DONE };
+struct app {
+  struct appspec *spec;
+  uint32_t session;
+  char view[64];        /* guest path of the app's root view */
+  char **envp;
+  struct ident id;
+  enum app_state state;
+  size_t hook;          /* next handler index */
+  struct child main, handler;
+  int code, reported, started;
+};
+int app_prepare(struct app *a, struct plan *pl, size_t index, char *err, size_t errlen);
+int app_start_main(struct app *a);
+int app_start_handler(struct app *a, const struct strv *argv);
+pid_t spawn_in_view(const char *view, char **argv, char **envp, const struct ident *id, const char *workdir,
+                    const gid_t *supp, size_t nsupp, int oom_set, int oom, struct child *c, int want_stdin,
+                    const char *ptsdir, uint16_t rows, uint16_t cols);
+int exit_code_of(int status);
+
+/* ---- exec sessions (session.c) ---- */
+void session_exec(uint32_t id, const uint8_t *p, size_t n, struct app *apps, size_t napps);
+struct child *session_find(uint32_t id);
+size_t session_count(void);
+struct child *session_at(size_t i);
+void session_reaped(struct child *c);
+void session_gc(void);
+
+#endif

@@ -1,0 +1,105 @@
+/* enter: EXEC sessions. A command runs in an app's root view as root with the app's environment (plus the
+ * request's), on pipes or on a pty of the app's own devpts, until it exits; then one EXITED. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "s1x.h"
+
+static struct child **g_sessions;
+static size_t g_nsessions;
+
+size_t session_count(void) { return g_nsessions; }
+struct child *session_at(size_t i) { return g_sessions[i]; }
+
+struct child *session_find(uint32_t id) {
+  for (size_t i = 0; i < g_nsessions; i++)
+    if (g_sessions[i]->session == id) return g_sessions[i];
+  return NULL;
+}
+
+static void refuse(uint32_t id, int code, const char *fmt, const char *arg) {
+  char msg[512];
+  int n = snprintf(msg, sizeof msg, fmt, arg);
+  if (n > (int)sizeof msg - 2) n = sizeof msg - 2;
+  msg[n++] = '\n';
+  send_frame(F_STDERR, id, msg, (size_t)n);
+  send_u32(F_EXITED, id, (uint32_t)code);
+}
+
+/* the app's environment with the request's entries on top (a later entry replaces one of the same name) */
+static char **merged_env(char **base, const struct strv *extra) {
+  struct strv env = {0};
+  for (char **e = base; e && *e; e++) strv_add(&env, strdup(*e));
+  for (size_t i = 0; i < extra->n; i++) {
+    const char *eq = strchr(extra->v[i], '=');
+    size_t nl = (size_t)(eq - extra->v[i]);
+    size_t j;
+    for (j = 0; j < env.n; j++)
+      if (!strncmp(env.v[j], extra->v[i], nl + 1)) break;
+    if (j < env.n) {
+      free(env.v[j]);
+      env.v[j] = strdup(extra->v[i]);
+    } else {
+      strv_add(&env, strdup(extra->v[i]));
+    }
+  }
+  return env.v;
+}
+
+void session_exec(uint32_t id, const uint8_t *p, size_t n, struct app *apps, size_t napps) {
+  struct execreq req;
+  char err[256];
+  if (id < EXEC_SESSION_MIN || session_find(id)) {
+    logmsg(LOG_WARN, 0, "EXEC with session id %u ignored: not a new exec session id", id);
+    return;
+  }
+  if (execreq_decode(p, n, &req, err, sizeof err) < 0) {
+    refuse(id, 125, "stage1-xen: invalid exec request: %s", err);
+    return;
+  }
+  struct app *a = NULL;
+  for (size_t i = 0; i < napps; i++)
+    if (!strcmp(apps[i].spec->name, req.app) && apps[i].envp) a = &apps[i];
+  if (!a) {
+    refuse(id, 125, "stage1-xen: no app named '%s' in this pod", req.app);
+    execreq_free(&req);
+    return;
+  }
+  struct child *c = calloc(1, sizeof *c);
+  child_init(c, id);
+  char **envp = merged_env(a->envp, &req.env);
+  struct ident root = {.uid = 0, .gid = 0};
+  char pts[96];
+  snprintf(pts, sizeof pts, "%s/dev/pts", a->view);
+  pid_t pid = spawn_in_view(a->view, req.argv.v, envp, &root, "/", NULL, 0, 0, 0, c, 1, req.tty ? pts : NULL,
+                            (uint16_t)req.rows, (uint16_t)req.cols);
+  for (char **e = envp; *e; e++) free(*e);
+  free(envp);
+  if (pid < 0) {
+    refuse(id, 125, "stage1-xen: cannot start the command: %s", strerror(errno));
+    free(c);
+  } else {
+    DBG("exec session %u: pid %d in app %s", id, pid, req.app);
+    g_sessions = realloc(g_sessions, (g_nsessions + 1) * sizeof *g_sessions);
+    g_sessions[g_nsessions++] = c;
+  }
+  execreq_free(&req);
+}
+
+void session_reaped(struct child *c) {
+  child_drain(c);
+  send_u32(F_EXITED, c->session, (uint32_t)c->code);
+  child_close_io(c);
+}
+
+/* forgets sessions that were reaped and reported */
+void session_gc(void) {
+  size_t k = 0;
+  for (size_t i = 0; i < g_nsessions; i++) {
+    if (g_sessions[i]->reaped) free(g_sessions[i]);
+    else g_sessions[k++] = g_sessions[i];
+  }
+  g_nsessions = k;
+}

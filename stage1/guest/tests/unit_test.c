@@ -1,0 +1,254 @@
+/* Unit tests of the guest init's pure parts, run on the build host: plan decoding, paths inside an untrusted
+ * root, user/group resolution. Build and run: see GuestInitUnitTest.java (or: gcc -D_GNU_SOURCE -I.. -o t
+ * unit_test.c ../plan.c ../safepath.c ../ids.c ../util.c ../proto.c ../log.c && ./t). Prints "N passed, N failed". */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "s1x.h"
+
+static int passed, failed;
+#define CHECK(cond, ...)                                                                                               \
+  do {                                                                                                                 \
+    if (cond) passed++;                                                                                                \
+    else {                                                                                                             \
+      failed++;                                                                                                        \
+      printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                                     \
+      printf(__VA_ARGS__);                                                                                             \
+      printf("\n");                                                                                                    \
+    }                                                                                                                  \
+  } while (0)
+
+struct b {
+  uint8_t p[8192];
+  size_t n;
+};
+static void f(struct b *b, int tag, const void *v, size_t n) {
+  b->p[b->n++] = (uint8_t)tag;
+  put32(b->p + b->n, (uint32_t)n);
+  b->n += 4;
+  memcpy(b->p + b->n, v, n);
+  b->n += n;
+}
+static void fs(struct b *b, int tag, const char *s) { f(b, tag, s, strlen(s)); }
+static void fu(struct b *b, int tag, uint32_t v) {
+  uint8_t x[4];
+  put32(x, v);
+  f(b, tag, x, 4);
+}
+
+static int decode(struct b *b, struct plan *pl, char *err) { return plan_decode(b->p, b->n, pl, err, 256); }
+
+static void test_plan(void) {
+  struct b app = {0}, share = {0}, pre = {0}, p = {0};
+  struct plan pl;
+  char err[256];
+  fs(&app, 0x20, "web");
+  fs(&app, 0x21, "/s1x/app0");
+  fs(&app, 0x22, "/bin/sh");
+  fs(&app, 0x22, "-c");
+  fs(&app, 0x22, "echo \"$X\" 'a  b'\nnext");
+  fs(&app, 0x23, "X=1=2");
+  fu(&app, 0x26, 4000000000u);
+  fu(&app, 0x2E, (uint32_t)-500);
+  fs(&pre, 0x22, "/bin/true");
+  f(&app, 0x29, pre.p, pre.n);
+  fs(&share, 0x40, "app0");
+  fs(&share, 0x41, "/s1x/app0");
+  fu(&p, 0x01, 1);
+  fs(&p, 0x02, "host");
+  f(&p, 0x08, share.p, share.n);
+  f(&p, 0x10, app.p, app.n);
+  CHECK(decode(&p, &pl, err) == 0, "valid plan: %s", err);
+  CHECK(pl.napps == 1 && pl.apps[0].argv.n == 3, "one app, three args");
+  CHECK(!strcmp(pl.apps[0].argv.v[2], "echo \"$X\" 'a  b'\nnext"), "argument kept byte for byte");
+  CHECK(pl.apps[0].argv.v[3] == NULL, "argv NULL-terminated");
+  CHECK(pl.apps[0].nsupp == 1 && pl.apps[0].supp[0] == 4000000000u, "u32 gid");
+  CHECK(pl.apps[0].has_oom && pl.apps[0].oom == -500, "signed oom");
+  CHECK(!strcmp(pl.apps[0].user, "0") && !strcmp(pl.apps[0].workdir, "/"), "defaults");
+  CHECK(pl.grace_ms == 10000, "default grace");
+  CHECK(pl.apps[0].nprestart == 1, "pre-start handler");
+  CHECK(pl.nshares == 1 && !strcmp(pl.shares[0].tag, "app0"), "share");
+
+  /* every malformed variant must be refused */
+  struct { const char *name; struct b plan; } bad[12];
+  int nb = 0;
+  memset(bad, 0, sizeof bad);
+  bad[nb].name = "truncated";
+  bad[nb].plan = p;
+  bad[nb++].plan.n -= 3;
+  bad[nb].name = "no VERSION first";
+  fs(&bad[nb].plan, 0x02, "h");
+  fu(&bad[nb++].plan, 0x01, 1);
+  bad[nb].name = "version 2";
+  fu(&bad[nb++].plan, 0x01, 2);
+  bad[nb].name = "unknown tag";
+  fu(&bad[nb].plan, 0x01, 1);
+  fs(&bad[nb++].plan, 0x7f, "x");
+  bad[nb].name = "NUL in hostname";
+  fu(&bad[nb].plan, 0x01, 1);
+  f(&bad[nb++].plan, 0x02, "a\0b", 3);
+  bad[nb].name = "length past end";
+  fu(&bad[nb].plan, 0x01, 1);
+  bad[nb].plan.p[bad[nb].plan.n++] = 0x02;
+  put32(bad[nb].plan.p + bad[nb].plan.n, 1000);
+  bad[nb++].plan.n += 4;
+  struct b a2 = {0};
+  fs(&a2, 0x20, "x");
+  fs(&a2, 0x21, "relative");
+  fs(&a2, 0x22, "/bin/true");
+  bad[nb].name = "relative root";
+  fu(&bad[nb].plan, 0x01, 1);
+  f(&bad[nb++].plan, 0x10, a2.p, a2.n);
+  struct b a3 = {0};
+  fs(&a3, 0x20, "x");
+  fs(&a3, 0x21, "/r");
+  bad[nb].name = "no ARG";
+  fu(&bad[nb].plan, 0x01, 1);
+  f(&bad[nb++].plan, 0x10, a3.p, a3.n);
+  struct b a4 = a3;
+  fs(&a4, 0x22, "/x");
+  fs(&a4, 0x23, "1BAD=x");
+  bad[nb].name = "bad env name";
+  fu(&bad[nb].plan, 0x01, 1);
+  f(&bad[nb++].plan, 0x10, a4.p, a4.n);
+  struct b a5 = a3;
+  fs(&a5, 0x22, "/x");
+  bad[nb].name = "duplicate app";
+  fu(&bad[nb].plan, 0x01, 1);
+  f(&bad[nb].plan, 0x10, a5.p, a5.n);
+  f(&bad[nb++].plan, 0x10, a5.p, a5.n);
+  bad[nb].name = "boolean 2";
+  fu(&bad[nb].plan, 0x01, 1);
+  f(&bad[nb++].plan, 0x05, "\2", 1);
+  bad[nb].name = "short u32";
+  fu(&bad[nb].plan, 0x01, 1);
+  f(&bad[nb++].plan, 0x06, "\0\0", 2);
+  for (int i = 0; i < nb; i++) {
+    err[0] = 0;
+    CHECK(decode(&bad[i].plan, &pl, err) < 0 && err[0], "%s must be refused", bad[i].name);
+  }
+
+  struct execreq x;
+  struct b e = {0};
+  fs(&e, 0x50, "web");
+  fs(&e, 0x22, "cat");
+  fs(&e, 0x23, "A=b");
+  f(&e, 0x2C, "\1", 1);
+  fu(&e, 0x51, 40);
+  CHECK(execreq_decode(e.p, e.n, &x, err, sizeof err) == 0 && x.tty && x.rows == 40 && x.argv.n == 1, "exec: %s", err);
+  struct b e2 = {0};
+  fs(&e2, 0x22, "cat");
+  CHECK(execreq_decode(e2.p, e2.n, &x, err, sizeof err) < 0, "exec without app refused");
+}
+
+static char tmpl[] = "/tmp/s1x-unit.XXXXXX";
+
+static int exists(const char *rel) {
+  char p[512];
+  struct stat st;
+  snprintf(p, sizeof p, "%s/%s", tmpl, rel);
+  return lstat(p, &st) == 0;
+}
+
+static void mk(const char *rel, const char *content) {
+  char p[512];
+  snprintf(p, sizeof p, "%s/%s", tmpl, rel);
+  if (!content) {
+    mkdir(p, 0755);
+    return;
+  }
+  FILE *fp = fopen(p, "w");
+  fputs(content, fp);
+  fclose(fp);
+}
+
+static void ln(const char *target, const char *rel) {
+  char p[512];
+  snprintf(p, sizeof p, "%s/%s", tmpl, rel);
+  if (symlink(target, p) != 0) perror("symlink");
+}
+
+static void test_safepath(void) {
+  char outside[600];
+  mkdtemp(tmpl);
+  mk("root", NULL);
+  mk("root/etc", NULL);
+  snprintf(outside, sizeof outside, "%s/outside", tmpl);
+  int root = open(strcat(strcpy((char[512]){0}, tmpl), "/root"), O_PATH | O_DIRECTORY);
+  CHECK(root >= 0, "open root");
+  /* relative escape: proc -> ../../../outside must stay inside root */
+  ln("../../../../../../outside", "root/proc");
+  int fd = in_root_mkdirs(root, "proc/sub", 0755);
+  CHECK(fd >= 0, "mkdirs through an escaping symlink: %s", strerror(errno));
+  if (fd >= 0) close(fd);
+  CHECK(!exists("outside"), "nothing created outside the root");
+  CHECK(exists("root/outside/sub"), "created at the clamped place inside the root");
+  /* absolute dangling symlink for a file: created inside the root */
+  ln(outside, "root/etc/hosts");
+  fd = in_root_file(root, "/etc/hosts");
+  CHECK(fd >= 0, "in_root_file through an absolute dangling link: %s", strerror(errno));
+  if (fd >= 0) close(fd);
+  CHECK(!exists("outside"), "absolute link did not escape");
+  char inside[700];
+  snprintf(inside, sizeof inside, "root%s", outside);
+  CHECK(exists(inside), "the link's target was created inside the root");
+  /* a symlink to / just means the root */
+  ln("/", "root/sys");
+  fd = in_root_mkdirs(root, "sys", 0755);
+  struct stat a, b;
+  fstat(fd, &a);
+  fstat(root, &b);
+  CHECK(fd >= 0 && a.st_ino == b.st_ino, "sys -> / is the app's own root");
+  if (fd >= 0) close(fd);
+  /* magic links are refused outright */
+  ln("/proc/self/root/etc", "root/magic");
+  fd = in_root_open(root, "magic/passwd", O_RDONLY, 0);
+  CHECK(fd < 0, "no way out through /proc magic links");
+  /* a missing plain file is created empty, an existing one opened */
+  fd = in_root_file(root, "etc/resolv.conf");
+  CHECK(fd >= 0 && exists("root/etc/resolv.conf"), "missing file created");
+  if (fd >= 0) close(fd);
+  /* ".." above the root */
+  fd = in_root_open(root, "../../..", O_PATH | O_DIRECTORY, 0);
+  fstat(fd, &a);
+  CHECK(fd >= 0 && a.st_ino == b.st_ino, "\"..\" stops at the root");
+  if (fd >= 0) close(fd);
+
+  /* users and groups from the app's own files */
+  mk("root/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n# comment\nbroken line\nalice:x:1000:1000:A:/home/alice:/bin/ash\n");
+  mk("root/etc/group", "root:x:0:\nstaff:x:2000:alice\n");
+  mk("root/owned", "");
+  char p[600];
+  snprintf(p, sizeof p, "%s/root/owned", tmpl);
+  chown(p, 4242, 4343);
+  struct ident id;
+  char err[256];
+  CHECK(resolve_ident(root, "alice", "staff", &id, err, sizeof err) == 0 && id.uid == 1000 && id.gid == 2000 &&
+            id.has_pw && !strcmp(id.home, "/home/alice") && !strcmp(id.shell, "/bin/ash"),
+        "names: %s", err);
+  CHECK(resolve_ident(root, "1000", "5", &id, err, sizeof err) == 0 && id.uid == 1000 && id.gid == 5 && id.has_pw &&
+            !strcmp(id.name, "alice"),
+        "numbers, passwd entry found by uid");
+  CHECK(resolve_ident(root, "77", "77", &id, err, sizeof err) == 0 && id.uid == 77 && !id.has_pw, "unknown number");
+  CHECK(resolve_ident(root, "/owned", "/owned", &id, err, sizeof err) == 0 && id.uid == 4242 && id.gid == 4343,
+        "/path owner");
+  CHECK(resolve_ident(root, "mallory", "0", &id, err, sizeof err) < 0 && strstr(err, "mallory"), "unknown name");
+  CHECK(resolve_ident(root, "0", "nogroup", &id, err, sizeof err) < 0 && strstr(err, "nogroup"), "unknown group");
+  CHECK(resolve_ident(root, "-1", "0", &id, err, sizeof err) < 0, "negative is not a number");
+  close(root);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
+  if (system(cmd) != 0) printf("could not clean %s\n", tmpl);
+}
+
+int main(void) {
+  test_plan();
+  test_safepath();
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed != 0;
+}

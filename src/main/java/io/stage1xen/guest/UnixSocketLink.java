@@ -74,6 +74,14 @@ public final class UnixSocketLink implements AutoCloseable {
     return new UnixSocketLink(ch);
   }
 
+  /** Wraps a channel that is already connected (e.g. one a server accepted). */
+  public static UnixSocketLink of(SocketChannel connected) {
+    if (!connected.isConnected()) {
+      throw new IllegalArgumentException("the socket channel is not connected");
+    }
+    return new UnixSocketLink(connected);
+  }
+
   public InputStream in() {
     return in;
   }

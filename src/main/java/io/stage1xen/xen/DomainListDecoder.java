@@ -3,8 +3,8 @@ package io.stage1xen.xen;
 import java.util.List;
 
 /**
- * Turns the JSON of {@code xl list -l} into domain summaries. {@link XlListJson} is the built-in reader; a caller
- * that already has a JSON library at hand may pass its own.
+ * Turns the JSON of {@code xl list -l} into domain summaries. {@link XlListJson} is the project's reader; a test
+ * may pass its own.
  */
 @FunctionalInterface
 public interface DomainListDecoder {

@@ -32,14 +32,17 @@ public record HostConfig(
     Optional<Path> initrd,
     Duration readinessTimeout,
     Duration xlTimeout,
+    Duration stopGrace,
     List<XlSetting> extra,
     Set<String> allowedKeys) {
 
   public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_XL_TIMEOUT = Duration.ofSeconds(60);
+  /** Time apps get between SIGTERM and SIGKILL when the pod stops (systemd's default is 90 s; pods stop faster). */
+  public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
   private static final List<String> KEYS = List.of("guest-type", "memory-overhead-mib", "default-app-memory-mib",
       "min-memory-mib", "default-vcpus", "max-vcpus", "kernel", "initrd", "readiness-timeout-seconds",
-      "xl-timeout-seconds", "extra", "allow-key");
+      "xl-timeout-seconds", "stop-grace-seconds", "extra", "allow-key");
   private static final long MAX_MIB = 1L << 30;
 
   public HostConfig {
@@ -50,13 +53,14 @@ public record HostConfig(
     Objects.requireNonNull(initrd, "initrd");
     Objects.requireNonNull(readinessTimeout, "readinessTimeout");
     Objects.requireNonNull(xlTimeout, "xlTimeout");
+    Objects.requireNonNull(stopGrace, "stopGrace");
     extra = List.copyOf(extra);
     allowedKeys = Set.copyOf(allowedKeys);
   }
 
   public static HostConfig defaults(String source) {
     return new HostConfig(source, GuestTypeRequest.AUTO, ResourcePolicy.DEFAULTS, Optional.empty(), Optional.empty(),
-        DEFAULT_READINESS_TIMEOUT, DEFAULT_XL_TIMEOUT, List.of(), Set.of());
+        DEFAULT_READINESS_TIMEOUT, DEFAULT_XL_TIMEOUT, DEFAULT_STOP_GRACE, List.of(), Set.of());
   }
 
   public static Path location(Path localConfigDir) {
@@ -110,6 +114,7 @@ public record HostConfig(
     Optional<Path> initrd = Optional.empty();
     Duration readiness = DEFAULT_READINESS_TIMEOUT;
     Duration xl = DEFAULT_XL_TIMEOUT;
+    Duration grace = DEFAULT_STOP_GRACE;
     final List<XlSetting> extra = new ArrayList<>();
     final Set<String> allowed = new LinkedHashSet<>();
 
@@ -147,6 +152,7 @@ public record HostConfig(
         case "initrd" -> initrd = Optional.of(absolute(field, value));
         case "readiness-timeout-seconds" -> readiness = Duration.ofSeconds(number(field, value, 1, 86400));
         case "xl-timeout-seconds" -> xl = Duration.ofSeconds(number(field, value, 1, 86400));
+        case "stop-grace-seconds" -> grace = Duration.ofSeconds(number(field, value, 0, 3600));
         case "extra" -> extra.add(XlSettingParser.parse(value, where + " extra"));
         case "allow-key" -> {
           XlSyntax.key(field, value);
@@ -169,7 +175,7 @@ public record HostConfig(
         }
       }
       ResourcePolicy resources = new ResourcePolicy(overhead, appMemory, minMemory, vcpus, maxVcpus);
-      return new HostConfig(file, guestType, resources, kernel, initrd, readiness, xl, extra, allowed);
+      return new HostConfig(file, guestType, resources, kernel, initrd, readiness, xl, grace, extra, allowed);
     }
   }
 

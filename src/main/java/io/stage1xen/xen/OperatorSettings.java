@@ -25,7 +25,8 @@ public record OperatorSettings(
     Optional<Path> initrd,
     List<XlSetting> extra,
     Duration xlTimeout,
-    Duration readinessTimeout) {
+    Duration readinessTimeout,
+    Duration stopGrace) {
 
   public static final String GUEST_TYPE_ENV = "STAGE1_XEN_GUEST_TYPE";
 
@@ -38,6 +39,7 @@ public record OperatorSettings(
     extra = List.copyOf(extra);
     Objects.requireNonNull(xlTimeout, "xlTimeout");
     Objects.requireNonNull(readinessTimeout, "readinessTimeout");
+    Objects.requireNonNull(stopGrace, "stopGrace");
   }
 
   /**
@@ -75,7 +77,8 @@ public record OperatorSettings(
     Optional<Path> initrd = path(annotations, PodAnnotations.INITRD).or(host::initrd).or(() -> defaultInitrd);
 
     return new OperatorSettings(guestType, host.resources(), overrides, kernel, initrd,
-        extra(host, annotations.get(PodAnnotations.XL_CONFIG)), host.xlTimeout(), host.readinessTimeout());
+        extra(host, annotations.get(PodAnnotations.XL_CONFIG)), host.xlTimeout(), host.readinessTimeout(),
+        host.stopGrace());
   }
 
   private static Optional<Path> path(Map<String, String> annotations, String name) {

@@ -10,33 +10,33 @@ import java.util.Set;
  * An independent decoder of the field encoding, written from docs/PROTOCOL.md for tests only: it proves what the
  * encoder produced, byte for byte, without sharing code with it.
  */
-final class TlvDecoder {
-  static final Set<Integer> NESTED = Set.of(0x08, 0x10, 0x29, 0x2A, 0x2D);
+public final class TlvDecoder {
+  public static final Set<Integer> NESTED = Set.of(0x08, 0x10, 0x29, 0x2A, 0x2D);
 
-  record Field(int tag, byte[] value, List<Field> children) {
-    String text() {
+  public record Field(int tag, byte[] value, List<Field> children) {
+    public String text() {
       return new String(value, StandardCharsets.UTF_8);
     }
 
-    long u32() {
+    public long u32() {
       if (value.length != 4) {
         throw new AssertionError("field 0x" + Integer.toHexString(tag) + " is " + value.length + " bytes, not 4");
       }
       return ByteBuffer.wrap(value).getInt() & 0xFFFF_FFFFL;
     }
 
-    boolean bool() {
+    public boolean bool() {
       if (value.length != 1 || value[0] > 1) {
         throw new AssertionError("field 0x" + Integer.toHexString(tag) + " is not a boolean");
       }
       return value[0] == 1;
     }
 
-    List<Field> all(int t) {
+    public List<Field> all(int t) {
       return children.stream().filter(f -> f.tag == t).toList();
     }
 
-    Field one(int t) {
+    public Field one(int t) {
       List<Field> l = all(t);
       if (l.size() != 1) {
         throw new AssertionError("expected one field 0x" + Integer.toHexString(t) + ", found " + l.size());
@@ -44,14 +44,14 @@ final class TlvDecoder {
       return l.get(0);
     }
 
-    List<String> texts(int t) {
+    public List<String> texts(int t) {
       return all(t).stream().map(Field::text).toList();
     }
   }
 
   private TlvDecoder() {}
 
-  static Field decode(byte[] bytes) {
+  public static Field decode(byte[] bytes) {
     return new Field(-1, bytes, parse(bytes));
   }
 

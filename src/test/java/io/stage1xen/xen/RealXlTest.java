@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.stage1xen.appc.AppcJson;
 import io.stage1xen.host.HostInfo;
 import io.stage1xen.host.HostProbe;
 import io.stage1xen.process.Command;
@@ -52,7 +53,7 @@ class RealXlTest {
     Files.writeString(cfg, text, StandardCharsets.UTF_8);
     ExecResult r = runner.run(Command.of(Duration.ofSeconds(60), "xl", "create", "-n", cfg.toString()));
     assertEquals(0, r.exitCode(), () -> text + "\n" + r.stderr());
-    return XlListJson.tree(r.stdout());
+    return AppcJson.readPlain(r.stdout(), "xl create -n");
   }
 
   @Test
@@ -120,7 +121,7 @@ class RealXlTest {
       assertEquals(shares, ((List<?>) XlListJson.path(cfg, "p9s")).size(), golden);
       assertEquals("stage1-xen-ctl", XlListJson.path(((List<?>) XlListJson.path(cfg, "channels")).get(1), "name"));
       if (golden.equals("operator-extra-keys.cfg")) {
-        assertEquals(512L, XlListJson.path(cfg, "b_info", "sched_params", "weight"), golden);
+        assertEquals(512, XlListJson.path(cfg, "b_info", "sched_params", "weight"), golden);
       }
       if (golden.equals("networks.cfg")) {
         assertEquals("00:16:3e:5f:2a:01", XlListJson.path(((List<?>) XlListJson.path(cfg, "nics")).get(0), "mac"));

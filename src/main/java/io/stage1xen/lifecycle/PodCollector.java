@@ -1,0 +1,67 @@
+package io.stage1xen.lifecycle;
+
+import io.stage1xen.appc.LenientPodManifest;
+import io.stage1xen.pod.GcParameters;
+import io.stage1xen.pod.PodLayout;
+import io.stage1xen.pod.PodLoader;
+import io.stage1xen.xen.DomainName;
+import io.stage1xen.xen.DomainOutcome;
+import io.stage1xen.xen.Xl;
+import io.stage1xen.xen.XlMissingException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gc entrypoint: releases everything stage1-xen holds for a pod outside its directory (rkt deletes the
+ * directory itself afterwards). Idempotent, and tolerant of pods that never ran, whose run crashed, or whose
+ * manifest no longer validates: the domain is found by the name derived from the pod's uuid, nothing else.
+ */
+final class PodCollector {
+  private static final Logger LOG = LoggerFactory.getLogger(PodCollector.class);
+
+  private final Stage1Environment env;
+  private final Xl xl;
+
+  PodCollector(Stage1Environment env, Xl xl) {
+    this.env = env;
+    this.xl = xl;
+  }
+
+  int gc(GcParameters params) throws Exception {
+    PodLayout layout = PodLayout.of(env.workingDirectory());
+    layout.uuid().filter(u -> !u.equals(params.uuid())).ifPresent(u -> LOG.warn(
+        "gc of pod {} runs in the directory of pod {}; collecting {}", params.uuid(), u, params.uuid()));
+    LenientPodManifest manifest = PodLoader.loadLenient(layout);
+    manifest.problems().forEach(p -> LOG.debug("pod manifest (read leniently): {}", p));
+
+    String name = DomainName.forPod(params.uuid().toString());
+    try {
+      if (xl.domid(name).isPresent()) {
+        DomainOutcome outcome = xl.destroy(name);
+        LOG.info("destroyed leftover domain {} of pod {} ({})", name, params.uuid(), outcome);
+      } else {
+        LOG.debug("no domain {} left", name);
+      }
+    } catch (XlMissingException e) {
+      // without xl there is no Xen here, so no domain either; the rest is still collected
+      LOG.warn("{}; assuming no domain of pod {} is left", e.getMessage(), params.uuid());
+    }
+    removeSockets(layout);
+    return 0;
+  }
+
+  /** The control sockets die with QEMU; stale ones would only confuse a person looking at the pod. */
+  private static void removeSockets(PodLayout layout) throws IOException {
+    Path xen = layout.xenDirectory();
+    if (!Files.isDirectory(xen)) {
+      return;
+    }
+    for (Path p : List.of(layout.controlSocket(), xen.resolve("unused.sock"))) {
+      Files.deleteIfExists(p);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.stage1xen.lifecycle;
+
+import io.stage1xen.appc.AcName;
+import io.stage1xen.appc.App;
+import io.stage1xen.appc.EnvironmentVariable;
+import io.stage1xen.appc.EventHandler;
+import io.stage1xen.appc.Isolator;
+import io.stage1xen.appc.Isolators;
+import io.stage1xen.appc.OomScoreAdj;
+import io.stage1xen.appc.Quantity;
+import io.stage1xen.appc.ResourceCpu;
+import io.stage1xen.appc.ResourceMemory;
+import io.stage1xen.appc.RuntimeApp;
+import io.stage1xen.guest.AppPlan;
+import io.stage1xen.guest.PodPlan;
+import io.stage1xen.guest.SharePlan;
+import io.stage1xen.pod.Pod;
+import io.stage1xen.pod.RunParameters;
+import io.stage1xen.xen.AppResourceRequest;
+import io.stage1xen.xen.DomainRequest;
+import io.stage1xen.xen.P9Share;
+import io.stage1xen.xen.PodAnnotations;
+import io.stage1xen.xen.PodResourceRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The translation of a pod (what rkt wrote) into the two things the VM needs: the domain request for xl and the plan
+ * for the guest init. The only place where appc types meet the xen and guest models.
+ */
+final class PodVm {
+  /** Fixed words only: nothing from the pod ever reaches the kernel command line. */
+  static final String CMDLINE = "console=hvc0 quiet s1x.ctl=/dev/hvc1 s1x.transport=xen";
+  /** Where the guest mounts the share of app i (tag app<i>). */
+  static final String SHARE_ROOT = "/s1x/share/";
+  /** What the appc spec calls the executor's name, given to apps as $container (rkt's own stage1s say "rkt"). */
+  static final String CONTAINER = "rkt";
+  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  /** Isolators that the guest applies to the app's process itself. */
+  static final Set<String> ENFORCED_IN_GUEST = Set.of("os/linux/oom-score-adj");
+
+  private PodVm() {}
+
+  /** The effective app of a runtime app: the pod manifest's override, else the image's. */
+  static App appOf(Pod pod, RuntimeApp runtimeApp) {
+    Optional<App> app = runtimeApp.app().or(() -> pod.image(runtimeApp.name()).app());
+    App a = app.orElseThrow(() -> new IllegalArgumentException(pod.layout().podManifest() + ": app '"
+        + runtimeApp.name() + "' has no exec: neither the pod manifest nor its image defines an app section"));
+    if (a.exec().isEmpty()) {
+      throw new IllegalArgumentException(pod.layout().podManifest() + ": app '" + runtimeApp.name()
+          + "' has an empty exec: nothing to run");
+    }
+    return a;
+  }
+
+  static String shareTag(int index) {
+    return "app" + index;
+  }
+
+  static DomainRequest domainRequest(Pod pod) {
+    List<P9Share> shares = new ArrayList<>();
+    List<AppResourceRequest> apps = new ArrayList<>();
+    List<RuntimeApp> runtimeApps = pod.manifest().apps();
+    for (int i = 0; i < runtimeApps.size(); i++) {
+      RuntimeApp ra = runtimeApps.get(i);
+      App app = appOf(pod, ra);
+      shares.add(new P9Share(shareTag(i), pod.layout().appRootfs(ra.name())));
+      Isolators iso = app.isolators();
+      apps.add(new AppResourceRequest(ra.name().value(), memoryLimit(iso), cpuLimit(iso), names(iso)));
+    }
+    Isolators podIso = pod.manifest().isolators();
+    PodResourceRequest resources = new PodResourceRequest(apps, memoryLimit(podIso), cpuLimit(podIso), names(podIso));
+    String uuid = pod.layout().uuid().orElseThrow(() -> new IllegalStateException(
+        "the pod directory " + pod.layout().root() + " is not named after a pod uuid")).toString();
+    return new DomainRequest(uuid, pod.layout().xenDirectory(), CMDLINE, shares, List.of(), resources,
+        ENFORCED_IN_GUEST);
+  }
+
+  /** The operator's stage1-xen annotations: the pod's and each runtime app's (set on rkt's command line). */
+  static Map<String, String> operatorAnnotations(Pod pod) {
+    Map<String, Map<String, String>> perApp = new LinkedHashMap<>();
+    for (RuntimeApp ra : pod.manifest().apps()) {
+      perApp.put(ra.name().value(), ra.annotations().toMap());
+    }
+    return PodAnnotations.merge(pod.manifest().annotations().toMap(), perApp);
+  }
+
+  static PodPlan plan(Pod pod, RunParameters run, DnsFiles dns, Duration grace, boolean stdinIsTerminal) {
+    String hostname = run.hostname().orElse("rkt-" + run.uuid());
+    List<SharePlan> shares = new ArrayList<>();
+    List<AppPlan> apps = new ArrayList<>();
+    List<RuntimeApp> runtimeApps = pod.manifest().apps();
+    for (int i = 0; i < runtimeApps.size(); i++) {
+      RuntimeApp ra = runtimeApps.get(i);
+      App app = appOf(pod, ra);
+      String root = SHARE_ROOT + shareTag(i);
+      shares.add(new SharePlan(shareTag(i), root, false));
+      AppPlan.Builder b = AppPlan.builder(ra.name().value(), root, app.exec())
+          .environment(environment(ra.name(), app))
+          .user(app.user())
+          .group(app.group())
+          .supplementaryGids(app.supplementaryGIDs())
+          .workingDirectory(app.effectiveWorkingDirectory())
+          .readOnlyRootFs(ra.readOnlyRootFS())
+          .stdin(run.interactive())
+          .tty(run.interactive() && stdinIsTerminal);
+      for (EventHandler h : app.eventHandlers("pre-start")) {
+        b.preStart(h.exec());
+      }
+      for (EventHandler h : app.eventHandlers("post-stop")) {
+        b.postStop(h.exec());
+      }
+      app.isolators().last(OomScoreAdj.class).ifPresent(o -> b.oomScoreAdj(o.value()));
+      apps.add(b.build());
+    }
+    return new PodPlan(hostname, dns.hosts(hostname), dns.resolvConf(), run.debug(), grace, pod.manifest().isMutable(),
+        shares, apps);
+  }
+
+  /**
+   * The app's environment with the executor spec's precedence: a default PATH, then the manifest's variables in
+   * order (the pod manifest's app already holds the image's variables overridden by rkt's --set-env and friends),
+   * then what the executor always sets and an image cannot override.
+   */
+  static List<String> environment(AcName name, App app) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", DEFAULT_PATH);
+    for (EnvironmentVariable v : app.environment()) {
+      env.put(v.name(), v.value());
+    }
+    env.put("AC_APP_NAME", name.value());
+    env.put("container", CONTAINER);
+    List<String> out = new ArrayList<>();
+    env.forEach((k, v) -> out.add(k + "=" + v));
+    return out;
+  }
+
+  private static OptionalLong memoryLimit(Isolators iso) {
+    return iso.last(ResourceMemory.class).flatMap(ResourceMemory::limit).map(Quantity::bytes)
+        .map(OptionalLong::of).orElse(OptionalLong.empty());
+  }
+
+  private static OptionalLong cpuLimit(Isolators iso) {
+    return iso.last(ResourceCpu.class).flatMap(ResourceCpu::limit).map(Quantity::millis)
+        .map(OptionalLong::of).orElse(OptionalLong.empty());
+  }
+
+  private static List<String> names(Isolators iso) {
+    List<String> out = new ArrayList<>();
+    for (Isolator i : iso.list()) {
+      out.add(i.name().toString());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,371 @@
+package io.stage1xen.lifecycle;
+
+import io.stage1xen.appc.AcName;
+import io.stage1xen.guest.ControlChannel;
+import io.stage1xen.guest.PodPlan;
+import io.stage1xen.guest.UnixSocketLink;
+import io.stage1xen.host.HostInfo;
+import io.stage1xen.host.HostProbe;
+import io.stage1xen.pod.Pod;
+import io.stage1xen.pod.PodLayout;
+import io.stage1xen.pod.PodLoader;
+import io.stage1xen.pod.RunParameters;
+import io.stage1xen.xen.DomainPlan;
+import io.stage1xen.xen.DomainPlanner;
+import io.stage1xen.xen.HostConfig;
+import io.stage1xen.xen.OperatorSettings;
+import io.stage1xen.xen.Xl;
+import io.stage1xen.xen.XlConfigFile;
+import io.stage1xen.xen.XlException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The run entrypoint: validates the pod, plans and creates its domain, hands the guest its plan, and then
+ * supervises the pod for its whole life. rkt exec'd this process with the pod's lock on RKT_LOCK_FD; keeping the
+ * process alive is what keeps the pod "running" for rkt, and no child ever inherits that descriptor (the JDK gives
+ * children only fds 0-2), so the lock dies with this process and never with xl's monitor daemon.
+ */
+final class RunSupervisor implements ControlChannel.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(RunSupervisor.class);
+  /** The directory rkt passes as --local-config unless told otherwise. */
+  static final Path DEFAULT_LOCAL_CONFIG = Path.of("/etc/rkt");
+  /** After the guest hung up: how long the domain may take to disappear before it is destroyed. */
+  static final Duration DOMAIN_GONE_TIMEOUT = Duration.ofSeconds(30);
+  /** Beyond the stop grace period: time for post-stop handlers, statuses and the power-off itself. */
+  static final Duration STOP_MARGIN = Duration.ofSeconds(20);
+  /** QEMU creates the channel socket before xl create returns; allow a little for slow hosts. */
+  static final Duration SOCKET_WAIT = Duration.ofSeconds(15);
+  static final Duration POLL = Duration.ofMillis(200);
+
+  private final Stage1Environment env;
+  private final RunParameters params;
+  private final XlFactory xlFactory;
+  private final PodLayout layout;
+  private final PodFiles files;
+
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final AtomicReference<ControlChannel.Listener.PoweroffReason> poweroff = new AtomicReference<>();
+  private final AtomicReference<Integer> firstFailure = new AtomicReference<>();
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final Object outputLock = new Object();
+  private volatile List<AcName> apps = List.of();
+  private volatile ControlChannel channel;
+  private volatile Xl xl;
+  private volatile String domainName;
+  private volatile Duration stopGrace = HostConfig.DEFAULT_STOP_GRACE;
+  private volatile Interactive interactive;
+
+  /** Builds the xl client once the operator's timeout is known. */
+  interface XlFactory {
+    Xl create(Duration timeout);
+  }
+
+  RunSupervisor(Stage1Environment env, RunParameters params, XlFactory xlFactory) {
+    this.env = env;
+    this.params = params;
+    this.xlFactory = xlFactory;
+    this.layout = PodLayout.of(env.workingDirectory());
+    this.files = new PodFiles(layout);
+  }
+
+  int run() throws Exception {
+    // 1. Everything that can be checked without touching the host: an invalid pod never reaches xl.
+    Pod pod = PodLoader.load(layout);
+    refuseUnsupported(pod);
+    apps = pod.manifest().appNames();
+    Path localConfig = params.localConfig().orElse(DEFAULT_LOCAL_CONFIG);
+    HostConfig hostConfig = HostConfig.load(localConfig);
+    OperatorSettings settings = OperatorSettings.resolve(hostConfig, PodVm.operatorAnnotations(pod),
+        env.variables(), stage1File("stage1-xen/guest/kernel"), existing(stage1File("stage1-xen/guest/initrd")));
+    stopGrace = settings.stopGrace();
+    boolean terminal = params.interactive() && Interactive.isTerminal(env);
+    PodPlan plan = PodVm.plan(pod, params, DnsFiles.resolve(params.dnsConfMode(), layout, env.etc()),
+        settings.stopGrace(), terminal);
+    var request = PodVm.domainRequest(pod);
+
+    // 2. The host.
+    env.signals().handle(List.of("TERM", "INT", "HUP"), this::requestStop);
+    xl = xlFactory.create(settings.xlTimeout());
+    HostInfo host = new HostProbe(env.processes(), env.hostRoot(), settings.xlTimeout()).probe();
+    DomainPlan domain = DomainPlanner.plan(request, settings, host);
+    domainName = domain.config().name();
+    Files.createDirectories(layout.xenDirectory());
+    Files.deleteIfExists(layout.controlSocket());
+    XlConfigFile.write(layout.domainConfig(), domain.config());
+    LOG.debug("domain config written to {}", layout.domainConfig());
+    abortIfStopRequested("before the domain was created");
+
+    // 3. The domain: from here on, any failure destroys it before the error is reported.
+    xl.create(layout.domainConfig(), domainName, layout.xlCreateLog());
+    try {
+      files.writePid(env.pid());
+      startChannel(plan);
+      awaitReady(settings.readinessTimeout());
+      files.markSupervisorReady();
+      LOG.debug("pod ready: {} app(s) started in domain {}", apps.size(), domainName);
+      if (params.interactive()) {
+        interactive = Interactive.start(env, channel, terminal);
+      }
+    } catch (Exception e) {
+      destroyQuietly("the pod failed to start");
+      throw e;
+    }
+
+    // 4. The pod's life: until the guest hangs up (it powered off, crashed, or was destroyed).
+    closed.await();
+    if (interactive != null) {
+      interactive.close();
+    }
+    awaitDomainGone();
+    return outcome();
+  }
+
+  /** What rkt run returns: the first app that failed, 0 when all succeeded, 254 when the VM itself failed. */
+  private int outcome() throws IOException {
+    ControlChannel.Listener.PoweroffReason reason = poweroff.get();
+    Integer failed = firstFailure.get();
+    if (reason != null && reason != ControlChannel.Listener.PoweroffReason.GUEST_ERROR) {
+      return failed == null ? 0 : failed;
+    }
+    if (Files.exists(StopRequest.forcedMarker(layout))) {
+      LOG.info("pod {} was killed by 'rkt stop --force'", params.uuid());
+      return 128 + 9;
+    }
+    throw new IllegalStateException(reason == ControlChannel.Listener.PoweroffReason.GUEST_ERROR
+        ? "the pod VM's init failed (see the guest messages above) and powered off"
+        : "the pod VM " + domainName + " ended without powering off: it crashed or was destroyed"
+            + (failed == null ? "" : " (an app had failed with " + failed + ")"));
+  }
+
+  private void refuseUnsupported(Pod pod) {
+    if (params.mutable() || pod.manifest().isMutable()) {
+      throw new IllegalArgumentException("mutable pods (rkt app sandbox) are not supported by stage1-xen");
+    }
+    if (pod.manifest().apps().isEmpty()) {
+      throw new IllegalArgumentException(layout.podManifest() + ": apps: the pod has no apps to run");
+    }
+    for (var net : params.net().networks()) {
+      if (net.name().equals("host")) {
+        throw new IllegalArgumentException("--net=host: a pod in its own VM cannot share the host's network stack;"
+            + " use --net=default, a named network, or --net=none");
+      }
+    }
+    if (!params.net().raw().equals("none")) {
+      LOG.warn("--net={}: networking is not available in this stage1-xen yet; the pod has loopback only",
+          params.net().raw());
+    }
+    params.privateUsers().ifPresent(p -> LOG.info("--private-users: not needed, every pod has its own kernel"));
+    params.mdsToken().ifPresent(t -> LOG.warn("--mds-token: the metadata service is not supported; ignored"));
+  }
+
+  private void startChannel(PodPlan plan) throws IOException, InterruptedException {
+    UnixSocketLink link = connect(layout.controlSocket());
+    channel = new ControlChannel(link.in(), link.out(), this);
+    channel.start(plan);
+    if (stopRequested.get()) {
+      requestStop();
+    }
+  }
+
+  private UnixSocketLink connect(Path socket) throws IOException, InterruptedException {
+    Instant deadline = env.clock().instant().plus(SOCKET_WAIT);
+    IOException last = null;
+    while (env.clock().instant().isBefore(deadline)) {
+      try {
+        return env.sockets().connect(socket);
+      } catch (IOException e) {
+        last = e;
+        Thread.sleep(POLL.toMillis());
+      }
+    }
+    throw new IOException("cannot connect to the pod VM's control channel " + socket + ": "
+        + (last == null ? "timed out" : last.getMessage()));
+  }
+
+  private void awaitReady(Duration timeout) throws InterruptedException {
+    Instant deadline = env.clock().instant().plus(timeout);
+    while (ready.getCount() > 0) {
+      if (closed.getCount() == 0) {
+        throw new IllegalStateException("the pod VM " + domainName + " ended before its apps started"
+            + (poweroff.get() == null ? " (it crashed or was destroyed)" : ""));
+      }
+      if (!env.clock().instant().isBefore(deadline)) {
+        throw new IllegalStateException("the pod VM " + domainName + " did not start its apps within "
+            + timeout.toSeconds() + " s (raise readiness-timeout-seconds in "
+            + HostConfig.location(params.localConfig().orElse(DEFAULT_LOCAL_CONFIG)) + " on slow hosts)");
+      }
+      ready.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** SIGTERM, SIGINT or SIGHUP: an orderly stop, with a deadline after which the domain is destroyed. */
+  void requestStop() {
+    boolean first = stopRequested.compareAndSet(false, true);
+    ControlChannel c = channel;
+    if (c == null) {
+      return; // not created yet: the main flow aborts at its next step
+    }
+    try {
+      LOG.info("stopping pod {}: apps get {} s after SIGTERM", params.uuid(), stopGrace.toSeconds());
+      c.sendShutdown(stopGrace);
+    } catch (IOException e) {
+      LOG.warn("could not ask the pod VM to stop ({}); destroying it", e.getMessage());
+      destroyQuietly("the stop request could not be delivered");
+      return;
+    }
+    if (first || channel != null) {
+      Thread watchdog = new Thread(() -> {
+        try {
+          if (!closed.await(stopGrace.plus(STOP_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("the pod VM did not stop within {} s; destroying it", stopGrace.plus(STOP_MARGIN).toSeconds());
+            destroyQuietly("the orderly stop timed out");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "stop-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
+    }
+  }
+
+  private void abortIfStopRequested(String when) {
+    if (stopRequested.get()) {
+      throw new IllegalStateException("stopped by a signal " + when);
+    }
+  }
+
+  private void awaitDomainGone() throws InterruptedException {
+    Instant deadline = env.clock().instant().plus(DOMAIN_GONE_TIMEOUT);
+    try {
+      while (xl.domid(domainName).isPresent()) {
+        if (!env.clock().instant().isBefore(deadline)) {
+          LOG.warn("domain {} still exists {} s after its guest hung up; destroying it", domainName,
+              DOMAIN_GONE_TIMEOUT.toSeconds());
+          xl.destroy(domainName);
+          return;
+        }
+        Thread.sleep(POLL.toMillis());
+      }
+    } catch (XlException e) {
+      LOG.warn("could not check that domain {} is gone: {}", domainName, e.getMessage());
+    }
+  }
+
+  private void destroyQuietly(String why) {
+    String name = domainName;
+    if (name == null || xl == null) {
+      return;
+    }
+    try {
+      LOG.debug("destroying domain {}: {}", name, why);
+      xl.destroy(name);
+    } catch (XlException e) {
+      LOG.warn("could not destroy domain {}: {} (run 'rkt gc' to retry)", name, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Path stage1File(String relative) {
+    return layout.stage1Rootfs().resolve(relative).toAbsolutePath();
+  }
+
+  private static Optional<Path> existing(Path p) {
+    return Files.exists(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  private Optional<AcName> appOf(int session) {
+    int index = session - 1;
+    List<AcName> names = apps;
+    return index >= 0 && index < names.size() ? Optional.of(names.get(index)) : Optional.empty();
+  }
+
+  // ---- events from the guest (one reader thread) ----
+
+  @Override
+  public void onHello(int version, String info) {
+    LOG.debug("guest says hello: protocol {}, {}", version, info);
+  }
+
+  @Override
+  public void onStarted(int session, long pid) {
+    appOf(session).ifPresent(app -> LOG.debug("app {} started (guest pid {})", app, pid));
+  }
+
+  @Override
+  public void onReady() {
+    ready.countDown();
+  }
+
+  @Override
+  public void onExited(int session, int code) {
+    Optional<AcName> app = appOf(session);
+    if (app.isEmpty()) {
+      return;
+    }
+    LOG.debug("app {} exited with {}", app.get(), code);
+    try {
+      files.writeStatus(app.get(), code);
+    } catch (IOException e) {
+      LOG.error("cannot record the exit status {} of app {}: {}", code, app.get(), e.getMessage());
+    }
+    if (code != 0) {
+      firstFailure.compareAndSet(null, code);
+    }
+  }
+
+  @Override
+  public void onOutput(int session, ControlChannel.Listener.Stream stream, byte[] data) {
+    if (appOf(session).isEmpty()) {
+      return;
+    }
+    OutputStream out = stream == ControlChannel.Listener.Stream.STDOUT ? env.stdout() : env.stderr();
+    synchronized (outputLock) {
+      try {
+        out.write(data);
+        out.flush();
+      } catch (IOException e) {
+        // rkt's stdout went away (a closed pipe): the pod keeps running, its output has nowhere to go
+      }
+    }
+  }
+
+  @Override
+  public void onLog(int session, ControlChannel.Listener.LogLevel level, String text) {
+    switch (level) {
+      case ERROR -> LOG.error("guest: {}", text);
+      case WARNING -> LOG.warn("guest: {}", text);
+      case INFO -> LOG.info("guest: {}", text);
+      default -> LOG.debug("guest: {}", text);
+    }
+  }
+
+  @Override
+  public void onPoweroff(ControlChannel.Listener.PoweroffReason reason) {
+    LOG.debug("guest powers off: {}", reason);
+    poweroff.set(reason);
+  }
+
+  @Override
+  public void onClosed(IOException cause) {
+    if (cause != null) {
+      LOG.debug("control channel closed: {}", cause.getMessage());
+    }
+    closed.countDown();
+  }
+}

@@ -1,0 +1,257 @@
+package io.stage1xen.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stage1xen.appc.PodUuid;
+import io.stage1xen.pod.PodState;
+import io.stage1xen.process.ExecResult;
+import io.stage1xen.stage0.Stage0;
+import io.stage1xen.testing.FakeHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * run, stop and gc end to end, the way rkt 1.30.0 calls them (through the stage0 emulator: real exec, real lock on
+ * fd 7, real signals), with the fake xl and fake guests standing in for Xen. The same scenarios run on a real Xen host
+ * in the smoke suite.
+ */
+class PodLifecycleTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String IMAGE_ID = "sha512-36dc1531c150db562d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804";
+
+  @TempDir Path tmp;
+  private FakeHost host;
+  private Stage0 stage0;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    host = new FakeHost(tmp);
+    stage0 = host.stage0();
+  }
+
+  static String app(String name, String... exec) {
+    String args = List.of(exec).stream().map(a -> "\"" + a + "\"").collect(Collectors.joining(","));
+    return "{\"name\":\"" + name + "\",\"image\":{\"name\":\"example.com/" + name + "\",\"id\":\"" + IMAGE_ID
+        + "\"},\"app\":{\"exec\":[" + args + "],\"user\":\"0\",\"group\":\"0\"}}";
+  }
+
+  static String pod(String... apps) {
+    return "{\"acVersion\":\"1.30.0\",\"acKind\":\"PodManifest\",\"apps\":[" + String.join(",", apps)
+        + "],\"volumes\":null,\"isolators\":null,\"annotations\":[{\"name\":\"coreos.com/rkt/stage1/mutable\","
+        + "\"value\":\"false\"}],\"ports\":[]}";
+  }
+
+  private String domain(PodUuid uuid) {
+    return "rkt-" + uuid;
+  }
+
+  private Path runDir(PodUuid uuid) {
+    return host.podDirectory(uuid, PodState.RUN);
+  }
+
+  @Test
+  void anAppsOutputAndExitCodeReachRkt() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("hello", "/fake", "out:hello from the pod", "err:to stderr", "exit:0")));
+    ExecResult r = stage0.run(uuid, "--net=none");
+
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals("hello from the pod\n", r.stdout());
+    assertTrue(r.stderr().contains("to stderr"), r.stderr());
+    Path pod = runDir(uuid);
+    assertEquals("0", Files.readString(pod.resolve("stage1/rootfs/rkt/status/hello")));
+    assertEquals(Path.of("ready"), Files.readSymbolicLink(pod.resolve("stage1/rootfs/rkt/supervisor-status")));
+    assertTrue(Files.readString(pod.resolve("pid")).matches("[0-9]+"));
+    assertTrue(Files.readString(pod.resolve("xen/domain.cfg")).contains("name = \"" + domain(uuid) + "\""));
+    Stage0.PodStatus status = stage0.status(uuid);
+    assertEquals("exited", status.state());
+    assertEquals(Map.of("hello", 0), status.appExitCodes());
+    assertEquals(List.of(), host.liveDomains());
+  }
+
+  @Test
+  void theFirstFailingAppDecidesTheExitCodeAndEveryStatusIsWritten() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("hello", "/fake", "out:hello", "exit:0"),
+        app("hello2", "/fake", "sleep:300", "out:hello2", "exit:5")));
+    ExecResult r = stage0.run(uuid, "--net=none");
+
+    assertEquals(5, r.exitCode(), r.stderr());
+    assertEquals(Map.of("hello", 0, "hello2", 5), stage0.status(uuid).appExitCodes());
+  }
+
+  @Test
+  void oneFailingAppStopsTheOthers() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("server", "/fake", "out:serving", "hang"),
+        app("job", "/fake", "sleep:300", "exit:3")));
+    ExecResult r = stage0.run(uuid, "--net=none");
+
+    assertEquals(3, r.exitCode(), r.stderr());
+    assertEquals(Map.of("server", 143, "job", 3), stage0.status(uuid).appExitCodes());
+  }
+
+  @Test
+  void anInvalidPodFailsWithOneLineAndNeverCallsXl() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("hello", "/fake", "exit:0")));
+    Path manifest = host.podDirectory(uuid, PodState.PREPARED).resolve("pod");
+    Files.writeString(manifest, Files.readString(manifest).replace("\"user\":\"0\",", ""));
+    ExecResult r = stage0.run(uuid, "--net=none");
+
+    assertEquals(254, r.exitCode());
+    List<String> lines = r.stderr().strip().lines().toList();
+    assertEquals(1, lines.size(), r.stderr());
+    assertTrue(lines.get(0).contains("/pod: apps[0].app") && lines.get(0).contains("user"), lines.get(0));
+    assertEquals(List.of(), host.xlCalls());
+    assertFalse(Files.exists(runDir(uuid).resolve("pid")));
+  }
+
+  @Test
+  void netHostIsRefusedBeforeXl() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("hello", "/fake", "exit:0")));
+    ExecResult r = stage0.run(uuid, "--net=host");
+
+    assertEquals(254, r.exitCode());
+    assertTrue(r.stderr().contains("--net=host"), r.stderr());
+    assertEquals(List.of(), host.xlCalls());
+  }
+
+  @Test
+  void aFailingXlCreateIsReportedWithItsOutputAndLeavesNoDomain() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("hello", "/fake", "exit:0")));
+    host.failXl("create", "libxl: error: libxl_create.c: out of memory for the domain");
+    ExecResult r = stage0.run(uuid, "--net=none");
+
+    assertEquals(254, r.exitCode());
+    assertTrue(r.stderr().contains("out of memory for the domain"), r.stderr());
+    assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
+    assertEquals(List.of(), host.liveDomains());
+  }
+
+  @Test
+  void aGuestThatNeverBecomesReadyIsDestroyed() throws Exception {
+    host.environment().put("FAKE_GUEST_MODE", "silent");
+    PodUuid uuid = host.prepare(pod(app("hello", "/fake", "exit:0")));
+    Path config = host.localConfig("readiness-timeout-seconds = 2\n");
+    ExecResult r = new Stage0(stage0.dataDir(), host.environment()).run(uuid, "--net=none",
+        "--local-config=" + config);
+
+    assertEquals(254, r.exitCode());
+    assertTrue(r.stderr().contains("did not start its apps within 2 s"), r.stderr());
+    assertEquals(List.of(), host.liveDomains());
+    assertTrue(host.xlCalls().contains("destroy " + domain(uuid)), host.xlCalls().toString());
+  }
+
+  @Test
+  void aCrashedGuestIsAClearFailureNotASilentZero() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("hello", "/fake", "out:about to crash", "sleep:200", "crash")));
+    ExecResult r = stage0.run(uuid, "--net=none");
+
+    assertEquals(254, r.exitCode());
+    assertTrue(r.stderr().contains("ended without powering off"), r.stderr());
+  }
+
+  @Test
+  void stopAsksThePodToStopInOrder() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("server", "/fake", "out:up", "hang")));
+    CompletableFuture<ExecResult> run = stage0.start(uuid, "--net=none");
+    assertTrue(FakeHost.eventually(WAIT, () -> ready(uuid)), "pod never became ready");
+    assertTrue(stage0.status(uuid).isRunning());
+
+    ExecResult stop = stage0.stop(uuid, false);
+    assertEquals(0, stop.exitCode(), stop.stderr());
+    ExecResult r = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    assertEquals(143, r.exitCode(), r.stderr());
+    assertEquals(Map.of("server", 143), stage0.status(uuid).appExitCodes());
+    assertEquals(List.of(), host.liveDomains());
+  }
+
+  @Test
+  void stopForceDestroysTheDomainAtOnce() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("server", "/fake", "hang")));
+    CompletableFuture<ExecResult> run = stage0.start(uuid, "--net=none");
+    assertTrue(FakeHost.eventually(WAIT, () -> ready(uuid)));
+
+    assertEquals(0, stage0.stop(uuid, true).exitCode());
+    ExecResult r = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    assertEquals(137, r.exitCode(), r.stderr());
+    assertTrue(host.xlCalls().contains("destroy " + domain(uuid)));
+    assertEquals(List.of(), host.liveDomains());
+  }
+
+  @Test
+  void theLockNeverLeaksIntoTheDomainAndGcCleansUpAfterAKilledRun() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("server", "/fake", "hang")));
+    CompletableFuture<ExecResult> run = stage0.start(uuid, "--net=none");
+    assertTrue(FakeHost.eventually(WAIT, () -> ready(uuid)));
+    long guest = host.guestPid(domain(uuid));
+    Path podDir = runDir(uuid).toRealPath();
+    assertFalse(holdsFileUnder(guest, podDir), "the domain's processes hold a descriptor of the pod directory");
+
+    long supervisor = Long.parseLong(Files.readString(runDir(uuid).resolve("pid")));
+    ProcessHandle.of(supervisor).orElseThrow().destroyForcibly();
+    run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals("exited", stage0.status(uuid).state(), "the lock outlived the run process");
+    assertEquals(List.of(domain(uuid)), host.liveDomains(), "SIGKILL cannot clean up; gc must");
+
+    ExecResult gc = stage0.gc(uuid);
+    assertEquals(0, gc.exitCode(), gc.stderr());
+    assertFalse(gc.stderr().contains("problem performing stage1 GC"), gc.stderr());
+    assertEquals(List.of(), host.liveDomains());
+    assertFalse(Files.exists(host.podDirectory(uuid, PodState.EXITED_GARBAGE)));
+  }
+
+  @Test
+  void gcToleratesPodsThatNeverRanAndBrokenManifests() throws Exception {
+    PodUuid uuid = host.prepare(pod(app("hello", "/fake", "exit:0")));
+    Path manifest = host.podDirectory(uuid, PodState.PREPARED).resolve("pod");
+    Files.writeString(manifest, "{not json");
+    ExecResult run = stage0.run(uuid, "--net=none");
+    assertEquals(254, run.exitCode());
+
+    ExecResult gc = stage0.gc(uuid);
+    assertEquals(0, gc.exitCode(), gc.stderr());
+    assertFalse(gc.stderr().contains("problem performing stage1 GC"), gc.stderr());
+    List<String> destroys = new ArrayList<>(host.xlCalls());
+    destroys.removeIf(c -> !c.startsWith("destroy"));
+    assertEquals(List.of(), destroys, "there was no domain to destroy");
+  }
+
+  private boolean ready(PodUuid uuid) {
+    return Files.isSymbolicLink(runDir(uuid).resolve("stage1/rootfs/rkt/supervisor-status"));
+  }
+
+  /** Whether any open descriptor of the process (and its descendants) points into the directory. */
+  private static boolean holdsFileUnder(long pid, Path dir) throws Exception {
+    List<ProcessHandle> all = new ArrayList<>();
+    ProcessHandle.of(pid).ifPresent(all::add);
+    ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(all::add));
+    for (ProcessHandle p : all) {
+      Path fds = Path.of("/proc", Long.toString(p.pid()), "fd");
+      try (var list = Files.list(fds)) {
+        for (Path fd : list.toList()) {
+          try {
+            Path target = Files.readSymbolicLink(fd);
+            if (target.equals(dir)) {
+              return true;
+            }
+          } catch (java.io.IOException e) {
+            // closed meanwhile
+          }
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,257 @@
+package io.stage1xen.testing;
+
+import io.stage1xen.guest.Frame;
+import io.stage1xen.guest.FrameReader;
+import io.stage1xen.guest.FrameWriter;
+import io.stage1xen.guest.TlvDecoder;
+import io.stage1xen.guest.UnixSocketLink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A test double of a pod VM, started by the fake {@code xl create}: it serves the control channel socket named in the
+ * domain config (as QEMU does) and speaks the guest side of docs/PROTOCOL.md. Apps are not executed: an app whose
+ * exec is {@code /fake op...} performs the ops ({@code out:TEXT}, {@code err:TEXT}, {@code sleep:MS}, {@code exit:N},
+ * {@code hang} (until the pod stops, then 143), {@code cat} (stdin to stdout until EOF), {@code env} (prints its
+ * environment), {@code crash} (the whole VM dies without powering off)); any other app prints what it would run and
+ * exits 0. FAKE_GUEST_MODE=silent makes the guest never answer (a guest that does not boot).
+ */
+public final class FakeGuest {
+  private static final int APP_KILLED = 143;
+
+  private final FrameWriter writer;
+  private final Object writeLock = new Object();
+  private final Path shutdownFile;
+  private final List<App> apps = new ArrayList<>();
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final CountDownLatch acked = new CountDownLatch(1);
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final AtomicInteger running = new AtomicInteger();
+  private volatile int reason = 0;
+
+  private FakeGuest(OutputStream out, Path shutdownFile) {
+    this.writer = new FrameWriter(out);
+    this.shutdownFile = shutdownFile;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String cfg = Files.readString(Path.of(args[0]));
+    Path state = Path.of(args[1]);
+    String name = find(cfg, "(?m)^name = \"(.*)\"$");
+    Path socket = Path.of(find(cfg, "name=stage1-xen-ctl,connection=socket,path=([^\"]*)"));
+    Path domain = state.resolve("domains").resolve(name);
+    Files.writeString(domain, ProcessHandle.current().pid() + "\n" + (1 + ProcessHandle.current().pid() % 1000)
+        + "\n");
+    boolean silent = "silent".equals(System.getenv("FAKE_GUEST_MODE"));
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(socket));
+      try (UnixSocketLink link = UnixSocketLink.of(server.accept())) {
+        if (silent) {
+          Thread.sleep(Long.MAX_VALUE);
+        }
+        FakeGuest guest = new FakeGuest(link.out(), state.resolve("shutdown-" + name));
+        guest.serve(link.in());
+      }
+    } finally {
+      Files.deleteIfExists(socket);
+      Files.deleteIfExists(domain);
+    }
+    System.exit(0);
+  }
+
+  private static String find(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    if (!m.find()) {
+      throw new IllegalStateException("fake guest: no match for " + regex);
+    }
+    return m.group(1);
+  }
+
+  private void serve(InputStream in) throws Exception {
+    FrameReader reader = new FrameReader(in);
+    Thread frames = new Thread(() -> readFrames(reader), "frames");
+    frames.setDaemon(true);
+    frames.start();
+    Thread poller = new Thread(this::pollShutdownFile, "xl-shutdown");
+    poller.setDaemon(true);
+    poller.start();
+    done.await();
+    send(Frame.POWEROFF, 0, new byte[] {(byte) reason});
+    acked.await(3, TimeUnit.SECONDS);
+  }
+
+  private void readFrames(FrameReader reader) {
+    boolean helloSent = false;
+    try {
+      Frame f;
+      while ((f = reader.read()) != null) {
+        switch (f.type()) {
+          case Frame.NOP -> {
+            if (!helloSent) {
+              helloSent = true;
+              byte[] info = "kernel=fake guest=fake transport=fake".getBytes(StandardCharsets.UTF_8);
+              send(Frame.HELLO, 0, ByteBuffer.allocate(4 + info.length).putInt(1).put(info).array());
+            }
+          }
+          case Frame.PLAN -> startApps(TlvDecoder.decode(f.payload()));
+          case Frame.STDIN -> {
+            int index = f.session() - 1;
+            if (index >= 0 && index < apps.size()) {
+              apps.get(index).stdin.add(f.payload());
+            }
+          }
+          case Frame.SHUTDOWN -> stop(2);
+          case Frame.POWEROFF_ACK -> acked.countDown();
+          default -> { }
+        }
+      }
+    } catch (IOException e) {
+      // the host went away: a real guest would carry on; this one just stops
+    }
+  }
+
+  private void pollShutdownFile() {
+    try {
+      while (!Files.exists(shutdownFile)) {
+        Thread.sleep(100);
+      }
+      Files.deleteIfExists(shutdownFile);
+      stop(2);
+    } catch (InterruptedException | IOException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void stop(int why) {
+    synchronized (this) {
+      if (stopping.getCount() > 0) {
+        reason = why;
+        stopping.countDown();
+      }
+    }
+  }
+
+  private void startApps(TlvDecoder.Field plan) throws IOException {
+    List<TlvDecoder.Field> appFields = plan.all(0x10);
+    for (int i = 0; i < appFields.size(); i++) {
+      TlvDecoder.Field a = appFields.get(i);
+      apps.add(new App(1 + i, a.texts(0x22), a.texts(0x23)));
+    }
+    running.set(apps.size());
+    for (App app : apps) {
+      send(Frame.STARTED, app.session, ByteBuffer.allocate(4).putInt(1000 + app.session).array());
+    }
+    send(Frame.READY, 0, new byte[0]);
+    if (apps.isEmpty()) {
+      done.countDown();
+    }
+    for (App app : apps) {
+      Thread t = new Thread(() -> app.run(), "app-" + app.session);
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  private void send(int type, int session, byte[] payload) throws IOException {
+    synchronized (writeLock) {
+      writer.write(new Frame(type, session, payload));
+    }
+  }
+
+  private final class App {
+    final int session;
+    final List<String> args;
+    final List<String> env;
+    final BlockingQueue<byte[]> stdin = new LinkedBlockingQueue<>();
+
+    App(int session, List<String> args, List<String> env) {
+      this.session = session;
+      this.args = args;
+      this.env = env;
+    }
+
+    void run() {
+      int code;
+      try {
+        code = script();
+      } catch (IOException | InterruptedException e) {
+        code = 125;
+      }
+      try {
+        send(Frame.EXITED, session, ByteBuffer.allocate(4).putInt(code).array());
+      } catch (IOException e) {
+        return;
+      }
+      if (code != 0) {
+        stop(1);
+      }
+      if (running.decrementAndGet() == 0) {
+        done.countDown();
+      }
+    }
+
+    private int script() throws IOException, InterruptedException {
+      if (!args.get(0).equals("/fake")) {
+        out(Frame.STDOUT, "fake guest ran: " + String.join(" ", args));
+        return 0;
+      }
+      for (String op : args.subList(1, args.size())) {
+        if (stopping.getCount() == 0) {
+          return APP_KILLED;
+        }
+        String arg = op.contains(":") ? op.substring(op.indexOf(':') + 1) : "";
+        switch (op.contains(":") ? op.substring(0, op.indexOf(':')) : op) {
+          case "out" -> out(Frame.STDOUT, arg);
+          case "err" -> out(Frame.STDERR, arg);
+          case "sleep" -> {
+            if (stopping.await(Long.parseLong(arg), TimeUnit.MILLISECONDS)) {
+              return APP_KILLED;
+            }
+          }
+          case "exit" -> {
+            return Integer.parseInt(arg);
+          }
+          case "hang" -> {
+            stopping.await();
+            return APP_KILLED;
+          }
+          case "cat" -> {
+            byte[] chunk;
+            while ((chunk = stdin.take()).length > 0) {
+              send(Frame.STDOUT, session, chunk);
+            }
+          }
+          case "env" -> {
+            for (String e : env) {
+              out(Frame.STDOUT, e);
+            }
+          }
+          case "crash" -> Runtime.getRuntime().halt(99);
+          default -> throw new IllegalArgumentException("fake guest: unknown op " + op);
+        }
+      }
+      return 0;
+    }
+
+    private void out(int type, String line) throws IOException {
+      send(type, session, (line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

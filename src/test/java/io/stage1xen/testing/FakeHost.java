@@ -1,0 +1,192 @@
+package io.stage1xen.testing;
+
+import io.stage1xen.appc.PodUuid;
+import io.stage1xen.pod.PodState;
+import io.stage1xen.stage0.Stage0;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A Xen host for end-to-end tests, made of test doubles only where Xen is needed: the fake {@code xl} (first on
+ * PATH) with fake guests, a stage1 image whose entrypoints run this build of stage1-xen on the JVM, and rkt's stage0
+ * emulated by tests/stage0/stage0. Everything lives under one temporary directory.
+ */
+public final class FakeHost {
+  public static final String JSON_APP = "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/%s\","
+      + "\"labels\":[{\"name\":\"os\",\"value\":\"linux\"},{\"name\":\"arch\",\"value\":\"amd64\"}]}";
+
+  private final Path root;
+  private final Path state;
+  private final Path stage1;
+  private final Map<String, String> environment = new HashMap<>();
+  private final Stage0 stage0;
+
+  public FakeHost(Path root) throws IOException {
+    this.root = root;
+    this.state = Files.createDirectories(root.resolve("xen-state"));
+    Path bin = Files.createDirectories(root.resolve("bin"));
+    copyResource("/fake-xen/xl", bin.resolve("xl"));
+    copyResource("/host/xl-info-4.17-hvm-real.txt", state.resolve("xl-info"));
+    this.stage1 = buildStage1(root.resolve("stage1"));
+    environment.put("PATH", bin + ":" + System.getenv("PATH"));
+    environment.put("FAKE_XEN_STATE", state.toString());
+    environment.put("FAKE_XEN_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    environment.put("FAKE_XEN_CLASSPATH", classPath());
+    this.stage0 = new Stage0(root.resolve("rkt"), environment);
+  }
+
+  public Stage0 stage0() {
+    return stage0;
+  }
+
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  /** A local-config directory (rkt's --local-config) with this host.conf content. */
+  public Path localConfig(String hostConf) throws IOException {
+    Path dir = Files.createDirectories(root.resolve("etc-rkt").resolve("stage1-xen"));
+    Files.writeString(dir.resolve("host.conf"), hostConf, StandardCharsets.UTF_8);
+    return dir.getParent();
+  }
+
+  /** Prepares a pod from a pod manifest whose apps use empty images named after them. */
+  public PodUuid prepare(String podManifestJson) throws Exception {
+    PodUuid uuid = PodUuid.of(UUID.randomUUID().toString());
+    Path manifest = root.resolve("pod-" + uuid + ".json");
+    Files.writeString(manifest, podManifestJson, StandardCharsets.UTF_8);
+    Map<String, Path> apps = new LinkedHashMap<>();
+    for (String app : appNames(podManifestJson)) {
+      Path image = Files.createDirectories(root.resolve("images").resolve(app));
+      Files.createDirectories(image.resolve("rootfs"));
+      Files.writeString(image.resolve("manifest"), String.format(JSON_APP, app), StandardCharsets.UTF_8);
+      apps.put(app, image);
+    }
+    stage0.prepare(uuid, stage1, manifest, apps);
+    return uuid;
+  }
+
+  public Path podDirectory(PodUuid uuid, PodState state) {
+    return stage0.podDirectory(uuid, state);
+  }
+
+  /** Every xl command line the pod's entrypoints ran, in order. */
+  public List<String> xlCalls() throws IOException {
+    Path log = state.resolve("argv.log");
+    return Files.exists(log) ? Files.readAllLines(log) : List.of();
+  }
+
+  /** Domains whose fake guest is still alive. */
+  public List<String> liveDomains() throws IOException {
+    List<String> out = new ArrayList<>();
+    Path dir = state.resolve("domains");
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (var files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        long pid = Long.parseLong(Files.readAllLines(f).get(0));
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          out.add(f.getFileName().toString());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The pid of a domain's fake guest (the process that stands for QEMU and the VM). */
+  public long guestPid(String domain) throws IOException {
+    return Long.parseLong(Files.readAllLines(state.resolve("domains").resolve(domain)).get(0));
+  }
+
+  /** Makes an xl subcommand fail with this stderr, or hang, from now on. */
+  public void failXl(String subcommand, String stderr) throws IOException {
+    Files.writeString(state.resolve("fail-" + subcommand), stderr);
+  }
+
+  public void hangXl(String subcommand) throws IOException {
+    Files.writeString(state.resolve("hang-" + subcommand), "");
+  }
+
+  /** Waits until a condition holds, polling; false after the timeout. */
+  public static boolean eventually(Duration timeout, Check check) throws Exception {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      if (check.holds()) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return check.holds();
+  }
+
+  /** A condition for {@link #eventually}. */
+  public interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private static List<String> appNames(String podManifestJson) {
+    List<String> names = new ArrayList<>();
+    var m = java.util.regex.Pattern.compile("\\{\"name\":\"([a-z0-9-]+)\",\"image\"").matcher(podManifestJson);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  private static Path buildStage1(Path dir) throws IOException {
+    Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+    Files.createDirectories(rootfs.resolve("stage1-xen/guest"));
+    Files.writeString(rootfs.resolve("stage1-xen/guest/kernel"), "fake kernel");
+    Files.writeString(rootfs.resolve("stage1-xen/guest/initrd"), "fake initrd");
+    Files.createDirectories(rootfs.resolve("rkt/status"));
+    Files.createDirectories(rootfs.resolve("opt/stage2"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String launcher = "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1 -Xshare:auto -Dstage1xen.argv0=\"$0\""
+        + " -cp '" + classPath() + "' io.stage1xen.Main \"$@\"\n";
+    Path bin = Files.createDirectories(rootfs.resolve("stage1-xen/bin"));
+    Files.writeString(bin.resolve("stage1-xen"), launcher);
+    Files.setPosixFilePermissions(bin.resolve("stage1-xen"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (String ep : List.of("run", "enter", "gc", "stop")) {
+      Files.createSymbolicLink(rootfs.resolve(ep), Path.of("stage1-xen/bin/stage1-xen"));
+    }
+    Files.writeString(dir.resolve("manifest"), "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\","
+        + "\"name\":\"coreos.com/rkt/stage1-xen\",\"labels\":[{\"name\":\"version\",\"value\":\"0.0.0-test\"}],"
+        + "\"annotations\":[{\"name\":\"coreos.com/rkt/stage1/run\",\"value\":\"/run\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/enter\",\"value\":\"/enter\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/gc\",\"value\":\"/gc\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/stop\",\"value\":\"/stop\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/interface-version\",\"value\":\"5\"}]}");
+    return dir;
+  }
+
+  /** This JVM's class path with absolute entries: entrypoints run with the pod directory as working directory. */
+  private static String classPath() {
+    List<String> entries = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(":")) {
+      entries.add(Path.of(e).toAbsolutePath().toString());
+    }
+    return String.join(":", entries);
+  }
+
+  private static void copyResource(String resource, Path target) throws IOException {
+    try (InputStream in = FakeHost.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("test resource " + resource + " missing");
+      }
+      Files.copy(in, target);
+    }
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+}

@@ -111,10 +111,22 @@ public final class ControlChannel implements AutoCloseable {
 
   /** Starts an enter command; returns its session id (its output and EXITED arrive under it). */
   public int startExec(ExecRequest request) throws IOException {
-    byte[] payload = PlanEncoder.encode(request);
-    int session = nextSession.getAndIncrement();
-    writer.write(new Frame(Frame.EXEC, session, payload));
+    int session = newExecSession();
+    startExec(session, PlanEncoder.encode(request));
     return session;
+  }
+
+  /** A fresh session id for an enter command; register where its output goes before starting it. */
+  public int newExecSession() {
+    return nextSession.getAndIncrement();
+  }
+
+  /**
+   * Starts an enter command under a session from {@link #newExecSession()}, from an EXEC payload that
+   * {@link PlanEncoder} produced elsewhere (the enter entrypoint; the supervisor relays it unchanged).
+   */
+  public void startExec(int session, byte[] encodedRequest) throws IOException {
+    writer.write(new Frame(Frame.EXEC, session, encodedRequest));
   }
 
   @Override

@@ -66,7 +66,7 @@ public record Frame(int type, int session, byte[] payload) {
   }
 
   /** The payload as a big-endian u32 (EXITED, STARTED); -1 when it is not 4 bytes. */
-  long u32() {
+  public long u32() {
     if (payload.length != 4) {
       return -1;
     }

@@ -61,6 +61,7 @@ final class RunSupervisor implements ControlChannel.Listener {
   private final AtomicReference<ControlChannel.Listener.PoweroffReason> poweroff = new AtomicReference<>();
   private final AtomicReference<Integer> firstFailure = new AtomicReference<>();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final AtomicBoolean watchdogStarted = new AtomicBoolean();
   private final Object outputLock = new Object();
   private volatile List<AcName> apps = List.of();
   private volatile ControlChannel channel;
@@ -68,6 +69,7 @@ final class RunSupervisor implements ControlChannel.Listener {
   private volatile String domainName;
   private volatile Duration stopGrace = HostConfig.DEFAULT_STOP_GRACE;
   private volatile Interactive interactive;
+  private volatile ExecRelay relay;
 
   /** Builds the xl client once the operator's timeout is known. */
   interface XlFactory {
@@ -92,7 +94,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     OperatorSettings settings = OperatorSettings.resolve(hostConfig, PodVm.operatorAnnotations(pod),
         env.variables(), stage1File("stage1-xen/guest/kernel"), existing(stage1File("stage1-xen/guest/initrd")));
     stopGrace = settings.stopGrace();
-    boolean terminal = params.interactive() && Interactive.isTerminal(env);
+    boolean terminal = params.interactive() && Terminal.ofStdin(env).isPresent();
     PodPlan plan = PodVm.plan(pod, params, DnsFiles.resolve(params.dnsConfMode(), layout, env.etc()),
         settings.stopGrace(), terminal);
     var request = PodVm.domainRequest(pod);
@@ -105,6 +107,9 @@ final class RunSupervisor implements ControlChannel.Listener {
     domainName = domain.config().name();
     Files.createDirectories(layout.xenDirectory());
     Files.deleteIfExists(layout.controlSocket());
+    if (Files.exists(StopRequest.requestedMarker(layout))) {
+      stopRequested.set(true);
+    }
     XlConfigFile.write(layout.domainConfig(), domain.config());
     LOG.debug("domain config written to {}", layout.domainConfig());
     abortIfStopRequested("before the domain was created");
@@ -115,6 +120,8 @@ final class RunSupervisor implements ControlChannel.Listener {
       files.writePid(env.pid());
       startChannel(plan);
       awaitReady(settings.readinessTimeout());
+      relay = new ExecRelay(layout.execSocket(), channel);
+      relay.start();
       files.markSupervisorReady();
       LOG.debug("pod ready: {} app(s) started in domain {}", apps.size(), domainName);
       if (params.interactive()) {
@@ -122,11 +129,15 @@ final class RunSupervisor implements ControlChannel.Listener {
       }
     } catch (Exception e) {
       destroyQuietly("the pod failed to start");
+      if (relay != null) {
+        relay.close();
+      }
       throw e;
     }
 
     // 4. The pod's life: until the guest hangs up (it powered off, crashed, or was destroyed).
     closed.await();
+    relay.close();
     if (interactive != null) {
       interactive.close();
     }
@@ -176,7 +187,8 @@ final class RunSupervisor implements ControlChannel.Listener {
     UnixSocketLink link = connect(layout.controlSocket());
     channel = new ControlChannel(link.in(), link.out(), this);
     channel.start(plan);
-    if (stopRequested.get()) {
+    // a stop that arrived while the domain was being created: its signal found no channel, its marker stays
+    if (stopRequested.get() || Files.exists(StopRequest.requestedMarker(layout))) {
       requestStop();
     }
   }
@@ -214,7 +226,7 @@ final class RunSupervisor implements ControlChannel.Listener {
 
   /** SIGTERM, SIGINT or SIGHUP: an orderly stop, with a deadline after which the domain is destroyed. */
   void requestStop() {
-    boolean first = stopRequested.compareAndSet(false, true);
+    stopRequested.set(true);
     ControlChannel c = channel;
     if (c == null) {
       return; // not created yet: the main flow aborts at its next step
@@ -227,7 +239,7 @@ final class RunSupervisor implements ControlChannel.Listener {
       destroyQuietly("the stop request could not be delivered");
       return;
     }
-    if (first || channel != null) {
+    if (watchdogStarted.compareAndSet(false, true)) {
       Thread watchdog = new Thread(() -> {
         try {
           if (!closed.await(stopGrace.plus(STOP_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
@@ -245,7 +257,7 @@ final class RunSupervisor implements ControlChannel.Listener {
 
   private void abortIfStopRequested(String when) {
     if (stopRequested.get()) {
-      throw new IllegalStateException("stopped by a signal " + when);
+      throw new IllegalStateException("pod stopped (rkt stop or a signal) " + when);
     }
   }
 
@@ -314,6 +326,9 @@ final class RunSupervisor implements ControlChannel.Listener {
 
   @Override
   public void onExited(int session, int code) {
+    if (relay != null && relay.exited(session, code)) {
+      return;
+    }
     Optional<AcName> app = appOf(session);
     if (app.isEmpty()) {
       return;
@@ -331,6 +346,9 @@ final class RunSupervisor implements ControlChannel.Listener {
 
   @Override
   public void onOutput(int session, ControlChannel.Listener.Stream stream, byte[] data) {
+    if (relay != null && relay.output(session, stream, data)) {
+      return;
+    }
     if (appOf(session).isEmpty()) {
       return;
     }

@@ -30,8 +30,8 @@ public final class Stage1Entrypoints implements Entrypoints {
   }
 
   @Override
-  public int enter(EnterParameters parameters) {
-    throw new IllegalStateException("enter is not implemented yet");
+  public int enter(EnterParameters parameters) throws Exception {
+    return new EnterClient(environment.get()).enter(parameters);
   }
 
   @Override

@@ -37,6 +37,14 @@ final class StopRequest {
     return layout.xenDirectory().resolve("stop-forced");
   }
 
+  /**
+   * Left by every orderly stop: a supervisor that is still starting the pod (no pid file yet, or no domain yet)
+   * finds it and stops the pod as soon as it can, so a stop racing a starting run is never lost.
+   */
+  static Path requestedMarker(PodLayout layout) {
+    return layout.xenDirectory().resolve("stop-requested");
+  }
+
   int stop(StopParameters params) throws Exception {
     PodLayout layout = PodLayout.of(env.workingDirectory());
     String name = DomainName.forPod(params.uuid().toString());
@@ -47,6 +55,8 @@ final class StopRequest {
       LOG.debug("xl destroy {}: {}", name, outcome);
       return 0;
     }
+    Files.createDirectories(layout.xenDirectory());
+    Files.writeString(requestedMarker(layout), "", StandardCharsets.US_ASCII);
     Optional<Long> supervisor = liveSupervisor(layout);
     if (supervisor.isPresent()) {
       LOG.debug("asking the run supervisor (pid {}) to stop the pod", supervisor.get());

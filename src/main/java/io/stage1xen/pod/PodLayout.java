@@ -206,6 +206,11 @@ public record PodLayout(Path root) {
   }
 
   /** Output of {@code xl create}, which goes to a file because xl's monitor keeps pipes open. */
+  /** The run supervisor's socket for enter sessions (root only). */
+  public Path execSocket() {
+    return xenDirectory().resolve("exec.sock");
+  }
+
   public Path xlCreateLog() {
     return xenDirectory().resolve("xl-create.log");
   }

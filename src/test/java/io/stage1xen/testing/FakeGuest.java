@@ -30,8 +30,10 @@ import java.util.regex.Pattern;
  * domain config (as QEMU does) and speaks the guest side of docs/PROTOCOL.md. Apps are not executed: an app whose
  * exec is {@code /fake op...} performs the ops ({@code out:TEXT}, {@code err:TEXT}, {@code sleep:MS}, {@code exit:N},
  * {@code hang} (until the pod stops, then 143), {@code cat} (stdin to stdout until EOF), {@code env} (prints its
- * environment), {@code crash} (the whole VM dies without powering off)); any other app prints what it would run and
- * exits 0. FAKE_GUEST_MODE=silent makes the guest never answer (a guest that does not boot).
+ * environment), {@code bytes:N} (N bytes 0, 1, ..., 255, 0, ... on stdout), {@code crash} (the whole VM dies without
+ * powering off)); any other app prints what it would run and exits 0. Enter sessions (EXEC) run the same ops in an
+ * app that exists, and end with 128+N on SIGNAL N. FAKE_GUEST_MODE=silent makes the guest never answer (a guest that
+ * does not boot).
  */
 public final class FakeGuest {
   private static final int APP_KILLED = 143;
@@ -40,6 +42,8 @@ public final class FakeGuest {
   private final Object writeLock = new Object();
   private final Path shutdownFile;
   private final List<App> apps = new ArrayList<>();
+  private final List<String> appNames = new ArrayList<>();
+  private final java.util.Map<Integer, App> sessions = new java.util.concurrent.ConcurrentHashMap<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch acked = new CountDownLatch(1);
   private final CountDownLatch done = new CountDownLatch(1);
@@ -112,11 +116,18 @@ public final class FakeGuest {
           }
           case Frame.PLAN -> startApps(TlvDecoder.decode(f.payload()));
           case Frame.STDIN -> {
-            int index = f.session() - 1;
-            if (index >= 0 && index < apps.size()) {
-              apps.get(index).stdin.add(f.payload());
+            App target = sessions.get(f.session());
+            if (target != null) {
+              target.stdin.add(f.payload());
             }
           }
+          case Frame.SIGNAL -> {
+            App target = sessions.get(f.session());
+            if (target != null) {
+              target.signal.add(f.payload()[0] & 0xFF);
+            }
+          }
+          case Frame.EXEC -> exec(f.session(), TlvDecoder.decode(f.payload()));
           case Frame.SHUTDOWN -> stop(2);
           case Frame.POWEROFF_ACK -> acked.countDown();
           default -> { }
@@ -150,9 +161,14 @@ public final class FakeGuest {
 
   private void startApps(TlvDecoder.Field plan) throws IOException {
     List<TlvDecoder.Field> appFields = plan.all(0x10);
+    for (TlvDecoder.Field a : appFields) {
+      appNames.add(a.one(0x20).text());
+    }
     for (int i = 0; i < appFields.size(); i++) {
       TlvDecoder.Field a = appFields.get(i);
-      apps.add(new App(1 + i, a.texts(0x22), a.texts(0x23)));
+      App app = new App(1 + i, a.texts(0x22), a.texts(0x23), true);
+      apps.add(app);
+      sessions.put(app.session, app);
     }
     running.set(apps.size());
     for (App app : apps) {
@@ -169,6 +185,27 @@ public final class FakeGuest {
     }
   }
 
+  private void exec(int session, TlvDecoder.Field request) throws IOException {
+    String name = request.one(0x50).text();
+    App target = null;
+    for (int i = 0; i < apps.size(); i++) {
+      if (appNames.get(i).equals(name)) {
+        target = apps.get(i);
+      }
+    }
+    if (target == null) {
+      send(Frame.STDERR, session, ("stage1-xen: enter: no app '" + name + "' in this pod\n")
+          .getBytes(StandardCharsets.UTF_8));
+      send(Frame.EXITED, session, ByteBuffer.allocate(4).putInt(125).array());
+      return;
+    }
+    App proc = new App(session, request.texts(0x22), target.env, false);
+    sessions.put(session, proc);
+    Thread t = new Thread(proc::run, "exec-" + session);
+    t.setDaemon(true);
+    t.start();
+  }
+
   private void send(int type, int session, byte[] payload) throws IOException {
     synchronized (writeLock) {
       writer.write(new Frame(type, session, payload));
@@ -179,12 +216,15 @@ public final class FakeGuest {
     final int session;
     final List<String> args;
     final List<String> env;
+    final boolean isApp;
     final BlockingQueue<byte[]> stdin = new LinkedBlockingQueue<>();
+    final BlockingQueue<Integer> signal = new LinkedBlockingQueue<>();
 
-    App(int session, List<String> args, List<String> env) {
+    App(int session, List<String> args, List<String> env, boolean isApp) {
       this.session = session;
       this.args = args;
       this.env = env;
+      this.isApp = isApp;
     }
 
     void run() {
@@ -197,6 +237,10 @@ public final class FakeGuest {
       try {
         send(Frame.EXITED, session, ByteBuffer.allocate(4).putInt(code).array());
       } catch (IOException e) {
+        return;
+      }
+      sessions.remove(session);
+      if (!isApp) {
         return;
       }
       if (code != 0) {
@@ -229,8 +273,20 @@ public final class FakeGuest {
             return Integer.parseInt(arg);
           }
           case "hang" -> {
-            stopping.await();
-            return APP_KILLED;
+            if (isApp) {
+              stopping.await();
+              return APP_KILLED;
+            }
+            return 128 + signal.take();
+          }
+          case "bytes" -> {
+            byte[] b = new byte[Integer.parseInt(arg)];
+            for (int i = 0; i < b.length; i++) {
+              b[i] = (byte) i;
+            }
+            for (int off = 0; off < b.length; off += Frame.MAX_DATA) {
+              send(Frame.STDOUT, session, java.util.Arrays.copyOfRange(b, off, Math.min(b.length, off + Frame.MAX_DATA)));
+            }
           }
           case "cat" -> {
             byte[] chunk;

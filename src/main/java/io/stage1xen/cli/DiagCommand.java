@@ -37,6 +37,8 @@ final class DiagCommand implements Runnable {
   static final class Exec implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS") long timeout;
+    @Option(names = "--debug", description = "Log every decision on stderr (shows the process layer's exec line).")
+    boolean debug;
     @Parameters(arity = "1..*", paramLabel = "COMMAND") List<String> command;
 
     @Override

@@ -76,6 +76,12 @@ class AciPackerTest {
   }
 
   @Test
+  void theImageIsReadableByEveryone() throws Exception {
+    Path aci = pack(FixtureRootfs.create(tmp.resolve("a")), "fixture.aci", MTIME);
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(aci)));
+  }
+
+  @Test
   void packingTwiceGivesIdenticalBytes() throws Exception {
     Path rootfs = FixtureRootfs.create(tmp.resolve("a"));
     byte[] first = Files.readAllBytes(pack(rootfs, "1.aci", MTIME));

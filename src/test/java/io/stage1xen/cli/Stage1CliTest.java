@@ -41,6 +41,14 @@ class Stage1CliTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"run", "enter", "gc", "stop", "app/add", "app/stop"})
+  void everyEntrypointAnswersVersion(String ep) throws Exception {
+    Result r = run("/x/rootfs/" + ep, "--version");
+    assertEquals(ExitCodes.OK, r.code());
+    assertEquals("stage1-xen " + VersionProvider.version() + System.lineSeparator(), r.out());
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"run", "enter", "gc", "stop"})
   void symlinkNameAndFirstWordReachTheSameCommand(String ep) {
     Result viaSymlink = run("/var/lib/rkt/pods/run/u/stage1/rootfs/" + ep, "--help");

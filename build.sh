@@ -30,16 +30,16 @@ fi
 export SOURCE_DATE_EPOCH
 
 START=$(date +%s)
-STEP_START=$START
 
 step() {
   local now
   now=$(date +%s)
   printf '==> [%02d:%02d] %s\n' $(((now - START) / 60)) $(((now - START) % 60)) "$*"
-  STEP_START=$now
 }
 note() { printf '    %s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+# Maven 3.8 prints colour resets even in batch mode; keep logs plain text.
+plain() { sed -u 's/\x1b\[[0-9;]*m//g'; }
 
 usage() {
   sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -140,11 +140,11 @@ build_jar() {
   if [ "$with_tests" = yes ]; then
     step "building the jar and running the unit tests (mvn package)"
     # shellcheck disable=SC2086
-    "$MVN" -B -q -Dstyle.color=never $MVN_ARGS package || die "mvn package failed (unit tests or build)"
+    "$MVN" -B -q -Dstyle.color=never $MVN_ARGS package 2>&1 | plain || die "mvn package failed (unit tests or build)"
   else
     step "building the jar (mvn package, tests skipped)"
     # shellcheck disable=SC2086
-    "$MVN" -B -q -Dstyle.color=never -DskipTests $MVN_ARGS package || die "mvn package failed"
+    "$MVN" -B -q -Dstyle.color=never -DskipTests $MVN_ARGS package 2>&1 | plain || die "mvn package failed"
   fi
   JAR=$ROOT/target/stage1-xen-all.jar
   [ -f "$JAR" ] || die "mvn package did not produce $JAR"
@@ -217,7 +217,7 @@ build_jvm() {
     (cd "$dir/services" && jar xf "$JAR" META-INF/services)
     {
       printf 'module stage1xen {\n'
-      printf '    requires %s;\n' $(echo "$modules,jdk.unsupported" | tr ',' '\n' | grep -v '^java.base$')
+      echo "$modules,jdk.unsupported" | tr ',' '\n' | grep -v '^java.base$' | sed 's/.*/    requires &;/'
       for svc in "$dir"/services/META-INF/services/*; do
         [ -f "$svc" ] || continue
         iface=${svc##*/}
@@ -260,7 +260,7 @@ build_guest() {
   GUEST_FILLED=no
   rm -rf "$BUILD_DIR/guest-out"
   if [ -n "$KERNEL$INITRD" ]; then
-    [ -n "$KERNEL" ] && [ -n "$INITRD" ] || die "give both KERNEL and INITRD, or neither"
+    if [ -z "$KERNEL" ] || [ -z "$INITRD" ]; then die "give both KERNEL and INITRD, or neither"; fi
     [ -f "$KERNEL" ] || die "KERNEL=$KERNEL does not exist"
     [ -f "$INITRD" ] || die "INITRD=$INITRD does not exist"
     step "guest kernel and initrd: given ($KERNEL, $INITRD)"
@@ -274,8 +274,9 @@ build_guest() {
     step "guest kernel and initrd (stage1/guest/build-guest.sh)"
     mkdir -p "$BUILD_DIR/guest"
     JOBS=$JOBS "$ROOT/stage1/guest/build-guest.sh" "$BUILD_DIR/guest" || die "stage1/guest/build-guest.sh failed"
-    [ -f "$BUILD_DIR/guest/kernel" ] && [ -f "$BUILD_DIR/guest/initrd" ] \
-      || die "stage1/guest/build-guest.sh did not produce $BUILD_DIR/guest/kernel and initrd"
+    if [ ! -f "$BUILD_DIR/guest/kernel" ] || [ ! -f "$BUILD_DIR/guest/initrd" ]; then
+      die "stage1/guest/build-guest.sh did not produce $BUILD_DIR/guest/kernel and initrd"
+    fi
     mkdir -p "$BUILD_DIR/guest-out"
     cp "$BUILD_DIR/guest/kernel" "$BUILD_DIR/guest/initrd" "$BUILD_DIR/guest-out/"
   else

@@ -3,7 +3,13 @@ package io.stage1xen.packaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.aci.AciPacker;
 import io.stage1xen.process.ExecResult;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +18,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,6 +43,30 @@ class BuiltImageTest extends PackagedEntrypointChecks {
   @Override
   PackagedImage image() {
     return image;
+  }
+
+  @Test
+  void unpackingAndPackingAgainGivesTheSameBytes() throws Exception {
+    // the build is reproducible from its inputs: the same rootfs, manifest and time stamp give the same image
+    long mtime;
+    try (var tar = new TarArchiveInputStream(new GzipCompressorInputStream(Files.newInputStream(image.aci)))) {
+      mtime = tar.getNextEntry().getLastModifiedTime().toInstant().getEpochSecond();
+    }
+    Path again = unpacked.resolveSibling(unpacked.getFileName() + "-again.aci");
+    try {
+      new AciPacker(Instant.ofEpochSecond(mtime)).pack(image.manifest, image.rootfs, again);
+      assertEquals(sha256(image.aci), sha256(again));
+    } finally {
+      Files.deleteIfExists(again);
+    }
+  }
+
+  private static String sha256(Path file) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    try (var in = Files.newInputStream(file)) {
+      in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), md));
+    }
+    return HexFormat.of().formatHex(md.digest());
   }
 
   @Test

@@ -163,7 +163,7 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 build_native() {
   local dir=$BUILD_DIR/native key opts
   opts="--no-fallback -march=compatibility --parallelism=$JOBS $NATIVE_IMAGE_OPTS"
-  key="$(sha "$JAR") $("$NATIVE_IMAGE" --version 2>/dev/null | head -1) $opts"
+  key="$(sha "$JAR") $("$NATIVE_IMAGE" --version 2>/dev/null | sed -n 1p) $opts"
   if [ -f "$dir/key" ] && [ "$(cat "$dir/key")" = "$key" ] && [ -x "$dir/out/stage1-xen" ]; then
     step "native executable: up to date ($NATIVE_IMAGE)"
   else
@@ -199,7 +199,7 @@ JVM_MODULE_USES=(
 
 build_jvm() {
   local dir=$BUILD_DIR/jvm key jv
-  jv=$(java -version 2>&1 | head -1)
+  jv=$(java -version 2>&1 | sed -n 1p)
   key="$(sha "$JAR") $jv ${JVM_MODULE_USES[*]} $(sha "$ROOT/stage1/jvm/stage1-xen.sh")"
   if [ -f "$dir/key" ] && [ "$(cat "$dir/key")" = "$key" ] && [ -x "$dir/runtime/bin/java" ]; then
     step "JVM runtime: up to date"

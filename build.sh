@@ -297,8 +297,10 @@ assemble_and_pack() {
     mkdir -p "$rootfs/stage1-xen/guest"
     cp "$BUILD_DIR/guest-out/kernel" "$BUILD_DIR/guest-out/initrd" "$rootfs/stage1-xen/guest/"
   fi
-  note "entrypoints: $(tool aci link-entrypoints --manifest "$ROOT/aci-manifest.json" --rootfs "$rootfs" \
-    --executable stage1-xen/bin/stage1-xen)"
+  local links report
+  links=$(tool aci link-entrypoints --manifest "$ROOT/aci-manifest.json" --rootfs "$rootfs" \
+    --executable stage1-xen/bin/stage1-xen)
+  note "entrypoints: $links"
 
   # The packaged executable must start before it is shipped (a missing library or metadata shows up here).
   version=$(tool --version)
@@ -307,15 +309,23 @@ assemble_and_pack() {
   [ "$got" = "$version" ] || die "the packaged executable printed '$got' for --version, expected '$version'"
   note "packaged executable runs: $got"
 
+  # Only a verified image ever appears under $OUT; an older one is removed first so that nothing stale is tested.
+  local unverified="$OUT.unverified"
+  rm -f "$OUT" "$unverified"
   step "packing $OUT"
-  tool aci pack --manifest "$ROOT/aci-manifest.json" --rootfs "$rootfs" --out "$OUT" --mtime "$SOURCE_DATE_EPOCH"
+  tool aci pack --manifest "$ROOT/aci-manifest.json" --rootfs "$rootfs" --out "$unverified" --mtime "$SOURCE_DATE_EPOCH"
 
   step "verifying $OUT"
   local required=(--require stage1-xen/bin/stage1-xen)
   if [ "$GUEST_FILLED" = yes ]; then
     required+=(--require stage1-xen/guest/kernel --require stage1-xen/guest/initrd)
   fi
-  note "$(tool aci verify "${required[@]}" "$OUT")"
+  if ! report=$(tool aci verify "${required[@]}" "$unverified"); then
+    rm -f "$unverified"
+    die "the image failed verification (see above); nothing was written to $OUT"
+  fi
+  mv -f "$unverified" "$OUT"
+  note "${report//$unverified/$OUT}"
 }
 
 do_build() {

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -64,14 +63,6 @@ final class RootfsScanner {
               + " directories, regular files and symlinks");
         }
         return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-        if (exc instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE;
-        }
-        throw exc;
       }
     });
     if (!problems.isEmpty()) {

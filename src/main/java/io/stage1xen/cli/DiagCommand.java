@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -45,7 +46,7 @@ final class DiagCommand implements Runnable {
     public Integer call() throws IOException, ProcessException, InterruptedException {
       String fds;
       try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-        fds = s.map(p -> p.getFileName().toString()).sorted((a, b) -> Integer.parseInt(a) - Integer.parseInt(b))
+        fds = s.map(p -> p.getFileName().toString()).sorted(Comparator.comparingInt(Integer::parseInt))
             .collect(Collectors.joining(" "));
       }
       spec.commandLine().getErr().println("diag: parent fds: " + fds);

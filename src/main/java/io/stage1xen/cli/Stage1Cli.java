@@ -5,6 +5,7 @@ import io.stage1xen.lifecycle.Stage1Entrypoints;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
+import picocli.CommandLine.IVersionProvider;
 
 /** Builds the picocli command tree with the one exception handler, and runs it. */
 public final class Stage1Cli {
@@ -56,7 +57,16 @@ public final class Stage1Cli {
     for (String entrypoint : Argv0.TOP_LEVEL) {
       cli.getSubcommands().get(entrypoint).setStopAtPositional(true);
     }
+    shareVersion(cli, cli.getCommandSpec().versionProvider());
     return cli;
+  }
+
+  /** Entrypoints are reached through symlinks, so `run --version` must answer like `stage1-xen --version`. */
+  private static void shareVersion(CommandLine cmd, IVersionProvider provider) {
+    for (CommandLine sub : cmd.getSubcommands().values()) {
+      sub.getCommandSpec().versionProvider(provider);
+      shareVersion(sub, provider);
+    }
   }
 
   /** --debug is honoured before parsing so that parsing itself can be logged; `--` ends the search (enter). */

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "The Xen stage1 for rkt: runs every pod in its own Xen virtual machine.",
-    subcommands = {RunCommand.class, EnterCommand.class, GcCommand.class, StopCommand.class, AppCommand.class})
+    subcommands = {RunCommand.class, EnterCommand.class, GcCommand.class, StopCommand.class, AppCommand.class,
+        AciCommand.class, DiagCommand.class})
 public final class Stage1Command implements Runnable {
   @Spec CommandSpec spec;
 

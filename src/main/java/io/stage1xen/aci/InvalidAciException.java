@@ -1,0 +1,10 @@
+package io.stage1xen.aci;
+
+/** An ACI, or the rootfs or manifest it is packed from, breaks a rule; the message is one line naming the file. */
+public class InvalidAciException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidAciException(String message) {
+    super(message);
+  }
+}

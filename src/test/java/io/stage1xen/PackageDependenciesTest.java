@@ -76,8 +76,9 @@ class PackageDependenciesTest {
       if (!pkg.equals("process") && text.contains("ProcessBuilder")) {
         violations.add(source + " uses ProcessBuilder");
       }
-      if (!pkg.equals("appc") && (text.contains("new ObjectMapper") || text.contains("JsonMapper.builder"))) {
-        violations.add(source + " creates an ObjectMapper");
+      if (!source.getFileName().toString().equals("AppcJson.java")
+          && (text.contains("new ObjectMapper") || text.contains("JsonMapper.builder"))) {
+        violations.add(source + " creates an ObjectMapper (only AppcJson may)");
       }
       if (!pkg.isEmpty() && text.contains("System.exit")) {
         violations.add(source + " calls System.exit");

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collections;
@@ -25,9 +23,6 @@ import java.util.regex.Pattern;
 public final class ImageManifestTree {
   /** appc AC Identifier: image names, label and annotation names. */
   private static final Pattern AC_IDENTIFIER = Pattern.compile("^[a-z0-9]+([-._~/][a-z0-9]+)*$");
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .build();
 
   private final ObjectNode root;
   private final Map<String, String> labels;
@@ -44,7 +39,7 @@ public final class ImageManifestTree {
     Objects.requireNonNull(json, "json");
     JsonNode node;
     try {
-      node = JSON.readTree(json);
+      node = AppcJson.mapper().reader().withFeatures(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(source + ": not valid JSON: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
@@ -115,7 +110,7 @@ public final class ImageManifestTree {
         .withObjectIndenter(new DefaultIndenter("  ", "\n"))
         .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     try {
-      return JSON.writer(printer).writeValueAsString(root) + "\n";
+      return AppcJson.mapper().writer(printer).writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise an image manifest tree: " + e.getOriginalMessage(), e);
     }

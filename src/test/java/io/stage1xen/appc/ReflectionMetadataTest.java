@@ -82,7 +82,9 @@ class ReflectionMetadataTest {
         assertTrue(entry.path(access).asBoolean(false), name + " needs \"" + access + "\": true");
       }
     }
-    assertEquals(bound, registered.keySet(), "no stale entries either");
+    Set<String> ours = new java.util.TreeSet<>(registered.keySet());
+    ours.removeIf(n -> !n.startsWith("io.stage1xen.")); // entries for libraries (picocli's converters) are not ours
+    assertEquals(bound, ours, "no stale entries either");
   }
 
   @Test

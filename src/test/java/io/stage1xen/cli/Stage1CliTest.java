@@ -68,7 +68,7 @@ class Stage1CliTest {
 
   @Test
   void unknownOptionIsAUsageErrorOnOneLine() {
-    Result r = run("/x/rootfs/gc", "--no-such-option");
+    Result r = run("/x/rootfs/gc", "--no-such-option", "0f31ac7c-0f1b-4b6c-a0ab-3b9c1bb0d4a2");
     assertEquals(ExitCodes.USAGE, r.code());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(r.err().startsWith("stage1-xen gc: "), r.err());

@@ -160,9 +160,24 @@ tool() { "$(java_bin)" -cp "$JAR" io.stage1xen.Main "$@"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # The executable(s) for rootfs/stage1-xen/: sets EXE_KIND and fills $BUILD_DIR/exe/stage1-xen/.
+# A GraalVM distribution links the JDK's socket natives from lib/static/; a builder without them (such as one
+# assembled from the Maven Central jars) gets stage1/native/extnet.c, no-op answers for options we never use.
+extnet_shim() {
+  local home jdk
+  home=$(dirname "$(dirname "$(readlink -f "$NATIVE_IMAGE")")")
+  if ls "$home"/lib/static/linux-amd64/*/libextnet.a >/dev/null 2>&1; then
+    return 0
+  fi
+  jdk=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+  mkdir -p "$BUILD_DIR/shim"
+  gcc -O2 -fPIC -I"$jdk/include" -I"$jdk/include/linux" -c "$ROOT/stage1/native/extnet.c" \
+    -o "$BUILD_DIR/shim/extnet.o" || die "cannot compile stage1/native/extnet.c (gcc, a JDK's include/)"
+  echo "-H:NativeLinkerOption=$BUILD_DIR/shim/extnet.o"
+}
+
 build_native() {
   local dir=$BUILD_DIR/native key opts
-  opts="--no-fallback -march=compatibility --parallelism=$JOBS $NATIVE_IMAGE_OPTS"
+  opts="--no-fallback -march=compatibility --parallelism=$JOBS $(extnet_shim) $NATIVE_IMAGE_OPTS"
   key="$(sha "$JAR") $("$NATIVE_IMAGE" --version 2>/dev/null | sed -n 1p) $opts"
   if [ -f "$dir/key" ] && [ "$(cat "$dir/key")" = "$key" ] && [ -x "$dir/out/stage1-xen" ]; then
     step "native executable: up to date ($NATIVE_IMAGE)"

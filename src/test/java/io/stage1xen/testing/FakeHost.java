@@ -32,13 +32,18 @@ public final class FakeHost {
   private final Map<String, String> environment = new HashMap<>();
   private final Stage0 stage0;
 
+  /**
+   * With the system property {@code stage1xen.aci} set (the native tier), pods use that built image; otherwise a
+   * stage1 whose entrypoints run this build on the JVM.
+   */
   public FakeHost(Path root) throws IOException {
     this.root = root;
     this.state = Files.createDirectories(root.resolve("xen-state"));
     Path bin = Files.createDirectories(root.resolve("bin"));
     copyResource("/fake-xen/xl", bin.resolve("xl"));
     copyResource("/host/xl-info-4.17-hvm-real.txt", state.resolve("xl-info"));
-    this.stage1 = buildStage1(root.resolve("stage1"));
+    String aci = System.getProperty("stage1xen.aci");
+    this.stage1 = aci != null && !aci.isEmpty() ? Path.of(aci).toAbsolutePath() : buildStage1(root.resolve("stage1"));
     environment.put("PATH", bin + ":" + System.getenv("PATH"));
     environment.put("FAKE_XEN_STATE", state.toString());
     environment.put("FAKE_XEN_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -42,13 +43,19 @@ public final class FakeHost {
     Path bin = Files.createDirectories(root.resolve("bin"));
     copyResource("/fake-xen/xl", bin.resolve("xl"));
     copyResource("/host/xl-info-4.17-hvm-real.txt", state.resolve("xl-info"));
-    String aci = System.getProperty("stage1xen.aci");
-    this.stage1 = aci != null && !aci.isEmpty() ? Path.of(aci).toAbsolutePath() : buildStage1(root.resolve("stage1"));
+    Optional<Path> image = builtImage();
+    this.stage1 = image.isPresent() ? image.get() : buildStage1(root.resolve("stage1"));
     environment.put("PATH", bin + ":" + System.getenv("PATH"));
     environment.put("FAKE_XEN_STATE", state.toString());
     environment.put("FAKE_XEN_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     environment.put("FAKE_XEN_CLASSPATH", classPath());
     this.stage0 = new Stage0(root.resolve("rkt"), environment);
+  }
+
+  /** The built image under test in the native tier (-Dstage1xen.aci). */
+  static Optional<Path> builtImage() {
+    String aci = System.getProperty("stage1xen.aci");
+    return aci == null || aci.isEmpty() ? Optional.empty() : Optional.of(Path.of(aci).toAbsolutePath());
   }
 
   public Stage0 stage0() {

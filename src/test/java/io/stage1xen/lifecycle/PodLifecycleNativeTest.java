@@ -1,0 +1,7 @@
+package io.stage1xen.lifecycle;
+
+import org.junit.jupiter.api.Tag;
+
+/** The pod lifecycle scenarios against the built image (its native executable), with -Dstage1xen.aci set. */
+@Tag("native")
+class PodLifecycleNativeTest extends PodLifecycleTest {}

@@ -86,6 +86,7 @@ final class RunSupervisor implements ControlChannel.Listener {
 
   int run() throws Exception {
     // 1. Everything that can be checked without touching the host: an invalid pod never reaches xl.
+    LOG.debug("run {}: loading the pod from {}", params.uuid(), layout.root());
     Pod pod = PodLoader.load(layout);
     refuseUnsupported(pod);
     apps = pod.manifest().appNames();

@@ -14,8 +14,9 @@ set -euo pipefail
 shopt -s nullglob
 
 prog=build-guest.sh
-die() { echo "$prog: $*" >&2; exit 1; }
-trap 'echo "$prog: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+# die exits 3 so that the ERR trap stays quiet when a die inside $(...) already said what went wrong
+die() { echo "$prog: $*" >&2; exit 3; }
+trap 'rc=$?; [[ $rc -eq 3 ]] || echo "$prog: failed at line $LINENO: $BASH_COMMAND" >&2; exit $rc' ERR
 
 [[ $# -eq 1 ]] || die "usage: $prog OUTDIR"
 OUT=$1

@@ -14,8 +14,9 @@ set -euo pipefail
 shopt -s nullglob
 
 prog=build-guest.sh
-die() { echo "$prog: $*" >&2; exit 1; }
-trap 'echo "$prog: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+# die exits 3 so that the ERR trap stays quiet when a die inside $(...) already said what went wrong
+die() { echo "$prog: $*" >&2; exit 3; }
+trap 'rc=$?; [[ $rc -eq 3 ]] || echo "$prog: failed at line $LINENO: $BASH_COMMAND" >&2; exit $rc' ERR
 
 [[ $# -eq 1 ]] || die "usage: $prog OUTDIR"
 OUT=$1
@@ -40,7 +41,7 @@ need apt-cache apt
 
 case $FORMAT in elf | gzip-elf | bzimage) ;; *) die "KERNEL_FORMAT='$FORMAT': expected elf, gzip-elf or bzimage" ;; esac
 
-mkdir -p "$CACHE" "$OUT"
+mkdir -p "$CACHE"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/s1x-guest.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -196,6 +197,7 @@ find "$ROOT" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$ROOT" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort \
   | cpio --quiet -o -H newc --reproducible -R 0:0) | gzip -n -9 >"$WORK/initrd"
 
+mkdir -p "$OUT"
 mv "$WORK/kernel" "$OUT/kernel"
 mv "$WORK/initrd" "$OUT/initrd"
 echo "$prog: $OUT/kernel ($(stat -c %s "$OUT/kernel") bytes, $FORMAT), $OUT/initrd ($(stat -c %s "$OUT/initrd") bytes)" >&2

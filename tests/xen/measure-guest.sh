@@ -24,11 +24,12 @@ cp -a "$D/rootfs" "$W/rootfs"
 now() { date +%s%N; }
 field() { sed -n "s/^\([0-9]*\) $1.*/\1/p" "$2" | head -n1; }
 
+# Runs are the outer loop, so that every format and type is measured under the same (shared, changing) load.
+i=1
+while [ "$i" -le "$RUNS" ]; do
 for mem in $MEMS; do
   for type in $TYPES; do
     for fmt in $FORMATS; do
-      i=1
-      while [ "$i" -le "$RUNS" ]; do
         name="m-$type-$fmt-$mem-$i"
         cfg="$W/$name.cfg"
         cat >"$cfg" <<CFG
@@ -49,7 +50,6 @@ CFG
         t0=$(now)
         if ! xl create -q "$cfg" >"$W/$name.create" 2>&1; then
           echo "$name create=FAILED $(tail -n1 "$W/$name.create")" | tee -a "$OUT"
-          i=$((i + 1))
           continue
         fi
         t1=$(now)
@@ -69,8 +69,8 @@ CFG
         echo "$name create=$(( (t1 - t0) / 1000000 )) hello=$(field HELLO "$ev") out=$(field STDOUT-FIRST "$ev") off=$(field POWEROFF "$ev") gone=$(( (t2 - t0) / 1000000 )) uptime_at_hello=$up exit=$(sed -n 's/^[0-9]* EXITED 1 //p' "$ev") $mem_line" | tee -a "$OUT"
         [ -f "/var/log/xen/console/guest-$name.log" ] && cp "/var/log/xen/console/guest-$name.log" "$D/console-$name.log"
         cp "$ev" "$D/events-$name.txt"
-        i=$((i + 1))
-      done
     done
   done
+done
+i=$((i + 1))
 done

@@ -1,5 +1,6 @@
-/* enter: EXEC sessions. A command runs in an app's root view as root with the app's environment (plus the
- * request's), on pipes or on a pty of the app's own devpts, until it exits; then one EXITED. */
+/* enter: EXEC sessions. A command runs in an app's root view as the app runs: its user, groups, supplementary
+ * groups, working directory and environment (plus the request's), on pipes or on a pty of the app's own devpts,
+ * until it exits; then one EXITED. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,11 +71,11 @@ void session_exec(uint32_t id, const uint8_t *p, size_t n, struct app *apps, siz
   struct child *c = calloc(1, sizeof *c);
   child_init(c, id);
   char **envp = merged_env(a->envp, &req.env);
-  struct ident root = {.uid = 0, .gid = 0};
   char pts[96];
   snprintf(pts, sizeof pts, "%s/dev/pts", a->view);
-  pid_t pid = spawn_in_view(a->view, req.argv.v, envp, &root, "/", NULL, 0, 0, 0, c, 1, req.tty ? pts : NULL,
-                            (uint16_t)req.rows, (uint16_t)req.cols);
+  const struct appspec *s = a->spec;
+  pid_t pid = spawn_in_view(a->view, req.argv.v, envp, &a->id, s->workdir, s->supp, s->nsupp, 0, 0, c, 1,
+                            req.tty ? pts : NULL, (uint16_t)req.rows, (uint16_t)req.cols);
   for (char **e = envp; *e; e++) free(*e);
   free(envp);
   if (pid < 0) {

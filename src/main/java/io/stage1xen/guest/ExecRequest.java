@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An {@code enter} command: run {@code args} inside app {@code app}'s root as root, with the app's environment
- * plus {@code environment} (a later entry of the same name wins), on pipes or on a pty of the given size.
+ * An {@code enter} command: run {@code args} inside app {@code app}'s root as the app runs (its user, groups and
+ * working directory), with the app's environment plus {@code environment} (a later entry of the same name wins), on
+ * pipes or on a pty of the given size.
  */
 public record ExecRequest(String app, List<String> args, List<String> environment, boolean tty, int rows, int cols) {
   public ExecRequest {

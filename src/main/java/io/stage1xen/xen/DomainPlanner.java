@@ -23,8 +23,8 @@ public final class DomainPlanner {
   public static DomainPlan plan(DomainRequest request, OperatorSettings settings, HostInfo host)
       throws HostException {
     GuestTypeDecision type = GuestTypeSelector.decide(host, settings.guestType());
-    DomainResources resources = ResourcePlanner.plan(request.resources(), settings.resources(), settings.overrides(),
-        host, request.isolatorsEnforcedInGuest());
+    DomainResources resources = ResourcePlanner.plan(request.resources(), request.shares().size(),
+        settings.resources(), settings.overrides(), host, request.isolatorsEnforcedInGuest());
     requireFile("guest kernel", settings.kernel());
     settings.initrd().ifPresent(p -> requireFile("guest initrd", p));
     DomainConfig config = new DomainConfig(

@@ -23,10 +23,10 @@ public final class ResourcePlanner {
 
   private ResourcePlanner() {}
 
-  public static DomainResources plan(PodResourceRequest pod, ResourcePolicy policy, ResourceOverrides overrides,
-      HostInfo host, Set<String> isolatorsEnforcedInGuest) {
+  public static DomainResources plan(PodResourceRequest pod, int shares, ResourcePolicy policy,
+      ResourceOverrides overrides, HostInfo host, Set<String> isolatorsEnforcedInGuest) {
     List<String> why = new ArrayList<>();
-    long memory = memory(pod, policy, overrides, host, why);
+    long memory = memory(pod, shares, policy, overrides, host, why);
     int vcpus = vcpus(pod, policy, overrides, host, why);
     List<IsolatorReport> report = new ArrayList<>();
     for (String name : pod.podIsolators()) {
@@ -40,7 +40,7 @@ public final class ResourcePlanner {
     return new DomainResources(memory, memory, vcpus, why, report);
   }
 
-  private static long memory(PodResourceRequest pod, ResourcePolicy policy, ResourceOverrides overrides,
+  private static long memory(PodResourceRequest pod, int shares, ResourcePolicy policy, ResourceOverrides overrides,
       HostInfo host, List<String> why) {
     long memory;
     if (overrides.memoryMib().isPresent()) {
@@ -74,9 +74,11 @@ public final class ResourcePlanner {
           apps = cap;
         }
       }
-      memory = policy.overheadMib() + apps;
-      why.add("memory = " + policy.overheadMib() + " MiB guest overhead + " + apps + " MiB for the apps = " + memory
-          + " MiB");
+      long overhead = policy.overheadMib() + ResourcePolicy.SHARE_MIB * Math.max(0, shares - 1);
+      memory = overhead + apps;
+      why.add("memory = " + overhead + " MiB guest overhead" + (shares > 1 ? " (" + policy.overheadMib() + " + "
+          + ResourcePolicy.SHARE_MIB + " per 9p share after the first, " + shares + " shares)" : "") + " + " + apps
+          + " MiB for the apps = " + memory + " MiB");
       if (memory < policy.minMemoryMib()) {
         memory = policy.minMemoryMib();
         why.add("raised to the " + memory + " MiB minimum");

@@ -14,8 +14,13 @@ import java.util.OptionalInt;
 public record ResourcePolicy(long overheadMib, long defaultAppMemoryMib, long minMemoryMib, int defaultVcpus,
     OptionalInt maxVcpus) {
 
-  /** Debian's 6.1 kernel with a small initramfs booted 3/3 as PV and PVH with 96 MB and not with 80 MB. */
+  /**
+   * The guest itself (Debian's 6.1 kernel, stage1-xen's initrd and init) with one 9p share: booted with 96 MB as PV
+   * and PVH on Xen, not with 88 MB (docs/BENCHMARKS.md, Guest).
+   */
   public static final long DEFAULT_OVERHEAD_MIB = 96;
+  /** Each further 9p share: the Xen 9p front-end allocates its rings as 4 MiB of contiguous memory per device. */
+  public static final long SHARE_MIB = 4;
   /** Enough for a small static service or shell; an app that needs more says so with --memory. */
   public static final long DEFAULT_APP_MEMORY_MIB = 64;
   /** Below 80 MB this kernel does not boot; 128 MB leaves the guest some page cache. */

@@ -22,7 +22,7 @@ class ResourcePlannerTest {
   }
 
   private static DomainResources plan(PodResourceRequest pod) {
-    return ResourcePlanner.plan(pod, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE, Fixtures.host(8, 16384),
+    return ResourcePlanner.plan(pod, 1, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE, Fixtures.host(8, 16384),
         Set.of());
   }
 
@@ -78,7 +78,7 @@ class ResourcePlannerTest {
     }
     PodResourceRequest pod = new PodResourceRequest(list, OptionalLong.empty(),
         podMillis < 0 ? OptionalLong.empty() : OptionalLong.of(podMillis), List.of());
-    DomainResources r = ResourcePlanner.plan(pod, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE,
+    DomainResources r = ResourcePlanner.plan(pod, 1, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE,
         Fixtures.host(hostCpus, 16384), Set.of());
     assertEquals(expected, r.vcpus());
   }
@@ -87,12 +87,12 @@ class ResourcePlannerTest {
   void hostConfPolicyChangesTheNumbers() {
     ResourcePolicy policy = new ResourcePolicy(120, 32, 256, 2, OptionalInt.of(3));
     PodResourceRequest pod = PodResourceRequest.of(List.of(app("a", -1, 8000), app("b", -1, -1)));
-    DomainResources r = ResourcePlanner.plan(pod, policy, ResourceOverrides.NONE, Fixtures.host(8, 16384), Set.of());
+    DomainResources r = ResourcePlanner.plan(pod, 1, policy, ResourceOverrides.NONE, Fixtures.host(8, 16384), Set.of());
     assertEquals(256, r.memoryMib()); // 120 + 64 = 184 < 256
     assertEquals(3, r.vcpus());
     assertTrue(r.explanation().contains("vcpus: capped from 8 to 3 (8 host CPUs, host.conf max-vcpus 3)"),
         r.explanation().toString());
-    DomainResources d = ResourcePlanner.plan(PodResourceRequest.of(List.of(app("a", -1, -1))), policy,
+    DomainResources d = ResourcePlanner.plan(PodResourceRequest.of(List.of(app("a", -1, -1))), 1, policy,
         ResourceOverrides.NONE, Fixtures.host(8, 16384), Set.of());
     assertEquals(2, d.vcpus());
   }
@@ -112,7 +112,7 @@ class ResourcePlannerTest {
     ResourceOverrides o = new ResourceOverrides(OptionalLong.of(1024), "annotation stage1-xen/memory-mib",
         OptionalInt.of(2), "annotation stage1-xen/vcpus");
     DomainResources r = ResourcePlanner.plan(PodResourceRequest.of(List.of(app("a", 64 * MIB, 500,
-        "resource/memory", "resource/cpu"))), ResourcePolicy.DEFAULTS, o, Fixtures.host(4, 4096), Set.of());
+        "resource/memory", "resource/cpu"))), 1, ResourcePolicy.DEFAULTS, o, Fixtures.host(4, 4096), Set.of());
     assertEquals(1024, r.memoryMib());
     assertEquals(2, r.vcpus());
     assertEquals(Disposition.IGNORED, r.isolators().get(0).disposition());
@@ -122,12 +122,12 @@ class ResourcePlannerTest {
   @Test
   void overridesOutsideTheHostsBoundsAreErrors() {
     PodResourceRequest pod = PodResourceRequest.of(List.of(app("a", -1, -1)));
-    IllegalArgumentException low = assertThrows(IllegalArgumentException.class, () -> ResourcePlanner.plan(pod,
+    IllegalArgumentException low = assertThrows(IllegalArgumentException.class, () -> ResourcePlanner.plan(pod, 1,
         ResourcePolicy.DEFAULTS, new ResourceOverrides(OptionalLong.of(64), "annotation stage1-xen/memory-mib",
             OptionalInt.empty(), ""), Fixtures.host(4, 4096), Set.of()));
     assertEquals("annotation stage1-xen/memory-mib asks for 64 MiB, below the 128 MiB minimum a guest gets"
         + " (host.conf min-memory-mib)", low.getMessage());
-    IllegalArgumentException cpus = assertThrows(IllegalArgumentException.class, () -> ResourcePlanner.plan(pod,
+    IllegalArgumentException cpus = assertThrows(IllegalArgumentException.class, () -> ResourcePlanner.plan(pod, 1,
         ResourcePolicy.DEFAULTS, new ResourceOverrides(OptionalLong.empty(), "", OptionalInt.of(5),
             "annotation stage1-xen/vcpus"), Fixtures.host(4, 4096), Set.of()));
     assertEquals("annotation stage1-xen/vcpus asks for 5 vCPUs; this host allows 1 to 4 (4 CPUs)",
@@ -137,7 +137,7 @@ class ResourcePlannerTest {
   @Test
   void moreMemoryThanXenHasFreeIsAClearError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ResourcePlanner.plan(PodResourceRequest.of(List.of(app("big", 2048 * MIB, -1))),
+        () -> ResourcePlanner.plan(PodResourceRequest.of(List.of(app("big", 2048 * MIB, -1))), 1,
             ResourcePolicy.DEFAULTS, ResourceOverrides.NONE, Fixtures.host(2, 1000), Set.of()));
     assertEquals("the pod's domain needs 2144 MiB but Xen has only 1000 MiB free (xl info free_memory)",
         e.getMessage());
@@ -149,7 +149,7 @@ class ResourcePlannerTest {
         app("web", 128 * MIB, 500, "resource/memory", "resource/cpu", "os/linux/capabilities-retain-set",
             "os/linux/cpu-shares", "os/linux/no-new-privileges", "resource/network-bandwidth", "example.com/x")),
         OptionalLong.empty(), OptionalLong.empty(), List.of("os/unix/sysctl"));
-    DomainResources r = ResourcePlanner.plan(pod, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE,
+    DomainResources r = ResourcePlanner.plan(pod, 1, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE,
         Fixtures.host(2, 4096), Set.of("os/linux/no-new-privileges"));
     assertEquals(List.of(
         "isolator os/unix/sysctl of pod: ignored (not enforced inside the VM; the VM is the pod's isolation boundary)",
@@ -175,5 +175,18 @@ class ResourcePlannerTest {
     IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
         () -> PodResourceRequest.of(List.of(app("a", -1, -1), app("a", -1, -1))));
     assertEquals("app 'a' appears twice", dup.getMessage());
+  }
+
+  @Test
+  void everyFurtherShareAddsTheFrontEndsRingMemory() {
+    PodResourceRequest pod = PodResourceRequest.of(List.of(app("a", -1, -1), app("b", -1, -1)));
+    DomainResources one = ResourcePlanner.plan(pod, 1, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE,
+        Fixtures.host(8, 16384), Set.of());
+    DomainResources four = ResourcePlanner.plan(pod, 4, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE,
+        Fixtures.host(8, 16384), Set.of());
+    assertEquals(96 + 2 * 64, one.memoryMib());
+    assertEquals(96 + 3 * ResourcePolicy.SHARE_MIB + 2 * 64, four.memoryMib());
+    assertTrue(four.explanation().stream().anyMatch(l -> l.contains("per 9p share after the first, 4 shares")),
+        four.explanation().toString());
   }
 }

@@ -172,7 +172,8 @@ class GuestQemuTest {
   void enterSessionsAndAnOrderlyShutdown() throws Exception {
     Path r0 = TestRootfs.make(tmp.resolve("root0"));
     AppPlan svc = AppPlan.builder("svc", "/s1x/app0",
-        sh("trap 'echo svc-term; exit 0' TERM; echo svc-up; while :; do sleep 0.2; done")).build();
+        sh("trap 'echo svc-term; exit 0' TERM; echo svc-up; while :; do sleep 0.2; done"))
+        .user("alice").group("staff").workingDirectory("/home/alice").build();
     PodPlan plan = pod("enter", null, null, Duration.ofSeconds(5), List.of(share(0)), List.of(svc));
     try (QemuGuest vm = new QemuGuest(guest, tmp.resolve("vm"), 256, List.of(r0), false)) {
       vm.start(plan);
@@ -183,7 +184,7 @@ class GuestQemuTest {
       // two sessions at once: a byte-exact binary pipe and one with separate stdout/stderr and an exit code
       int cat = vm.channel.startExec(ExecRequest.pipes("svc", List.of("cat")));
       int mixed = vm.channel.startExec(new ExecRequest("svc",
-          sh("echo out $AC_APP_NAME $EXTRA $(id -u); echo err >&2; read x; echo in:$x; exit 7"),
+          sh("echo out $AC_APP_NAME $EXTRA $(id -u):$(id -g) $(pwd); echo err >&2; read x; echo in:$x; exit 7"),
           List.of("EXTRA=from enter"), false, 0, 0));
       byte[] blob = new byte[100_000];
       new Random(7).nextBytes(blob);
@@ -194,7 +195,8 @@ class GuestQemuTest {
       vm.channel.sendStdin(mixed, "typed\n".getBytes(StandardCharsets.UTF_8));
       vm.channel.sendStdin(cat, new byte[0]);
       assertEquals(7, ev.awaitExit(mixed, WAIT), vm.diagnostics());
-      assertEquals("out svc from enter 0\nin:typed\n", ev.stdoutText(mixed));
+      // an enter session runs as the app runs: its user, group and working directory
+      assertEquals("out svc from enter 1000:2000 /home/alice\nin:typed\n", ev.stdoutText(mixed));
       assertEquals("err\n", ev.stderrText(mixed));
       assertEquals(0, ev.awaitExit(cat, WAIT), vm.diagnostics());
       assertArrayEquals(blob, ev.stdout(cat), "binary data survives both directions");

@@ -4,7 +4,10 @@ import io.stage1xen.lifecycle.Entrypoints;
 import io.stage1xen.lifecycle.Stage1Entrypoints;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.IVersionProvider;
 
 /** Builds the picocli command tree with the one exception handler, and runs it. */
@@ -24,7 +27,8 @@ public final class Stage1Cli {
   public static int run(String argv0, String[] args, PrintWriter out, PrintWriter err, Entrypoints entrypoints) {
     String[] dispatched = Argv0.dispatch(argv0, args);
     Logging.configure(wantsDebug(dispatched));
-    CommandLine cli = commandLine(entrypoints);
+    List<String> entrypoint = Argv0.subcommandFor(argv0);
+    CommandLine cli = entrypoint.isEmpty() ? commandLine(entrypoints) : commandLineFor(entrypoint, entrypoints);
     cli.setOut(out);
     cli.setErr(err);
     return cli.execute(dispatched);
@@ -46,7 +50,32 @@ public final class Stage1Cli {
   }
 
   public static CommandLine commandLine(Entrypoints entrypoints) {
-    CommandLine cli = new CommandLine(new Stage1Command(), new CommandFactory(entrypoints));
+    return configure(new CommandLine(new Stage1Command(), new CommandFactory(entrypoints)));
+  }
+
+  /**
+   * The tree for one entrypoint reached through its symlink: the root and the commands on the path to it, nothing
+   * else. Building every command's model costs more than the rest of a run's start-up, and rkt starts an entrypoint
+   * for every pod operation.
+   */
+  static CommandLine commandLineFor(List<String> path, Entrypoints entrypoints) {
+    CommandFactory factory = new CommandFactory(entrypoints);
+    Command root = Stage1Command.class.getAnnotation(Command.class);
+    CommandLine cli = new CommandLine(CommandSpec.create().name(root.name()), factory);
+    cli.getCommandSpec().versionProvider(new VersionProvider());
+    for (Class<?> sub : root.subcommands()) {
+      if (sub.getAnnotation(Command.class).name().equals(path.get(0))) {
+        try {
+          cli.addSubcommand(new CommandLine(factory.create(sub), factory));
+        } catch (Exception e) {
+          throw new IllegalStateException("cannot create the " + path.get(0) + " command", e);
+        }
+      }
+    }
+    return configure(cli);
+  }
+
+  private static CommandLine configure(CommandLine cli) {
     ErrorHandler handler = new ErrorHandler();
     cli.setExecutionExceptionHandler(handler);
     cli.setParameterExceptionHandler(handler);
@@ -55,7 +84,10 @@ public final class Stage1Cli {
     cli.setExpandAtFiles(false);
     // Like Go's flag package: options come first, the first other word ends them (the uuid, or enter's command).
     for (String entrypoint : Argv0.TOP_LEVEL) {
-      cli.getSubcommands().get(entrypoint).setStopAtPositional(true);
+      CommandLine sub = cli.getSubcommands().get(entrypoint);
+      if (sub != null) {
+        sub.setStopAtPositional(true);
+      }
     }
     shareVersion(cli, cli.getCommandSpec().versionProvider());
     return cli;

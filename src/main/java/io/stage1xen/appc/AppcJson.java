@@ -57,6 +57,10 @@ public final class AppcJson {
       Pattern.compile("\\s*(\\((start marker|for \\w+ starting)\\s*)?(at\\s*)?$");
   private static final ObjectMapper MAPPER = newMapper();
 
+  static {
+    NativeWarmup.ensure();
+  }
+
   private AppcJson() {}
 
   private static ObjectMapper newMapper() {

@@ -226,13 +226,15 @@ build_jvm() {
     # archive (dumped to the runtime's default location) stays valid wherever rkt unpacks the ACI. An archive of a
     # class-path jar would be tied to the jar's absolute path, which differs for every pod.
     local modules svc iface
-    modules=$(jdeps --multi-release 17 --ignore-missing-deps --print-module-deps "$JAR")
+    # jdk.unsupported (sun.misc.Signal) is always needed; jdeps lists it too once the code uses it directly
+    modules=$( (jdeps --multi-release 17 --ignore-missing-deps --print-module-deps "$JAR" | tr ',' '\n';
+      echo jdk.unsupported) | sort -u | paste -sd,)
     cp "$JAR" "$dir/stage1xen.jar"
     mkdir -p "$dir/services"
     (cd "$dir/services" && jar xf "$JAR" META-INF/services)
     {
       printf 'module stage1xen {\n'
-      echo "$modules,jdk.unsupported" | tr ',' '\n' | grep -v '^java.base$' | sed 's/.*/    requires &;/'
+      echo "$modules" | tr ',' '\n' | grep -v '^java.base$' | sed 's/.*/    requires &;/'
       for svc in "$dir"/services/META-INF/services/*; do
         [ -f "$svc" ] || continue
         iface=${svc##*/}
@@ -245,8 +247,8 @@ build_jvm() {
     javac --release 17 -nowarn -d "$dir/classes" --patch-module "stage1xen=$dir/stage1xen.jar" "$dir/module-info.java" \
       > "$dir/javac.log" 2>&1 || { cat "$dir/javac.log" >&2; die "compiling module-info failed"; }
     jar --update --file "$dir/stage1xen.jar" --main-class io.stage1xen.Main -C "$dir/classes" module-info.class
-    note "modules: $modules,jdk.unsupported + stage1xen"
-    jlink --module-path "$dir/stage1xen.jar" --add-modules "stage1xen,$modules,jdk.unsupported" \
+    note "modules: $modules + stage1xen"
+    jlink --module-path "$dir/stage1xen.jar" --add-modules "stage1xen,$modules" \
       --strip-debug --no-header-files --no-man-pages --output "$dir/runtime" > "$dir/jlink.log" 2>&1 \
       || { cat "$dir/jlink.log" >&2; die "jlink failed"; }
     # Training runs record the classes start-up loads; the archive holds them, pre-parsed.

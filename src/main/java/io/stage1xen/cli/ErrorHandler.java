@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
@@ -17,7 +19,15 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println(prefix(cmd) + ": " + oneLine(ex.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName()
+    String message = ex.getMessage();
+    if (ex instanceof MissingParameterException) {
+      // picocli checks required parameters before unknown options; the unknown option is the mistake to report.
+      String unknown = firstUnknownOption(cmd, args);
+      if (unknown != null) {
+        message = "Unknown option: '" + unknown + "'";
+      }
+    }
+    err.println(prefix(cmd) + ": " + oneLine(message) + " (see '" + cmd.getCommandSpec().qualifiedName()
         + " --help')");
     err.flush();
     return ExitCodes.USAGE;
@@ -35,6 +45,33 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     }
     err.flush();
     return Failures.exitCodeFor(ex);
+  }
+
+  /** The first word that looks like an option of {@code cmd} but is none, before its first positional word. */
+  static String firstUnknownOption(CommandLine cmd, String[] args) {
+    int start = 0;
+    String name = cmd.getCommandName();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals(name)) {
+        start = i + 1; // the words after the subcommand's own name are its options
+        break;
+      }
+    }
+    for (int i = start; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--") || !a.startsWith("-") || a.equals("-")) {
+        return null;
+      }
+      String option = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      OptionSpec known = cmd.getCommandSpec().findOption(option);
+      if (known == null) {
+        return a;
+      }
+      if (known.arity().max() > 0 && !a.contains("=") && !known.typeInfo().isBoolean()) {
+        i++; // its value
+      }
+    }
+    return null;
   }
 
   private static String prefix(CommandLine cmd) {

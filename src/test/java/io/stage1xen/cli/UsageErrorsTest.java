@@ -50,6 +50,9 @@ class UsageErrorsTest {
       gc                                           | Missing required parameter: 'UUID'
       gc --local-config UUID                       | Missing required parameter: 'UUID'
       gc --force UUID                              | Unknown option: '--force'
+      gc --no-such-option                          | Unknown option: '--no-such-option'
+      gc --local-config /etc --bogus               | Unknown option: '--bogus'
+      run --net=default --bogus                    | Unknown option: '--bogus'
       stop --force=yes UUID                        | Invalid value for option '--force': 'yes' is not true or false
       stop --debug UUID                            | Unknown option: '--debug'
       app add --debug=false --uuid=UUID            | Missing required option: '--app=NAME'

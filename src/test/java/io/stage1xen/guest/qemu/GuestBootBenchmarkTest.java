@@ -20,11 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Boot-to-app-exec time and memory of the guest under QEMU, and the smallest {@code -m} that runs the test apps
  * reliably. A benchmark, not a test of limits: it asserts only that the largest size works, and prints a table
- * (also written to target/guest-benchmark.txt) for docs/BENCHMARKS.md. Tagged "slow": run it with
- * {@code mvn test -DexcludedTestGroups= -Dgroups=slow -Dstage1xen.guest.dir=…}; {@code -Dstage1xen.bench.boots=N}
+ * (also written to target/guest-benchmark.txt) for docs/BENCHMARKS.md. Tagged "bench": run it with
+ * {@code mvn test -DexcludedTestGroups= -Dgroups=bench -Dstage1xen.guest.dir=…}; {@code -Dstage1xen.bench.boots=N}
  * and {@code -Dstage1xen.bench.memory=256,128,…} change the defaults.
  */
-@Tag("slow")
+@Tag("bench")
 class GuestBootBenchmarkTest {
   private static final Pattern MEM = Pattern.compile("MemTotal:\\s+(\\d+) kB.*MemAvailable:\\s+(\\d+) kB",
       Pattern.DOTALL);

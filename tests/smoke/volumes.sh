@@ -7,13 +7,15 @@
 #
 #   xen-host run --share DIR --timeout 1800 -- 'bash tests/smoke/volumes.sh --aci stage1-xen.aci'
 #
-#   volumes.sh [--aci PATH] [--types "pv pvh"] [--work DIR] [--keep]
+#   volumes.sh [--aci PATH] [--types "pv pvh"] [--work DIR] [--keep] [--bench N]
 #
 #   --aci PATH    the stage1 image (default: out/stage1-xen.aci of this repository)
 #   --types LIST  guest types to run (default: pv, and pvh too when the host runs HVM guests)
 #   --work DIR    work directory on a local disk (default /var/tmp/s1x-volumes; its path must be short: the pods'
 #                 UNIX sockets live below it)
 #   --keep        keep the work directory at the end (pods are collected anyway)
+#   --bench N     also time N pods without volumes and N with four volume shares, alternating, per guest type
+#                 (`bench - …` lines: what the shares add to `rkt run` of a one-line app)
 #
 # Scenarios per guest type: (1) a host directory written through by an app running as alice, with the owner the
 # files get in dom0; (2) a read-only host volume that root in the guest cannot write, even after
@@ -32,6 +34,7 @@ ACI=$REPO/out/stage1-xen.aci
 WORK=/var/tmp/s1x-volumes
 TYPES=""
 KEEP=0
+BENCH=0
 READY_TIMEOUT=300
 END_TIMEOUT=300
 
@@ -41,7 +44,8 @@ while [ $# -gt 0 ]; do
     --types) TYPES=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    --bench) BENCH=$2; shift 2 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     *) echo "volumes.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -309,9 +313,49 @@ scenario_crash() {
   expect_eq "$c: the host's files survive" "up|" "$(cat "$h/data/up" 2>/dev/null)|$(ls "$h/ro")"
 }
 
+# bench: `rkt run` of an app that prints one line, without volumes and with four volume shares
+scenario_bench() {
+  local type=$1 c="$1 bench" i kind t0 plain=() shared=()
+  section "$c"
+  local h=$WORK/host-bench-$type
+  rm -rf "$h"
+  mkdir -p "$h/a" "$h/b"
+  echo x >"$h/f"
+  local volumes mounts
+  volumes="{\"name\":\"a\",\"kind\":\"host\",\"source\":\"$h/a\"},{\"name\":\"b\",\"kind\":\"host\",\"source\":\"$h/b\",\"readOnly\":true},"
+  volumes+="{\"name\":\"f\",\"kind\":\"host\",\"source\":\"$h/f\"},{\"name\":\"e\",\"kind\":\"empty\"}"
+  mounts="$(mnt a /a),$(mnt b /b),$(mnt f /f),$(mnt e /e)"
+  pod "" "$(app bench 0 0 "" 'echo bench')" >"$WORK/bench-plain.json"
+  pod "$volumes" "$(app bench 0 0 "$mounts" 'echo bench')" >"$WORK/bench-volumes.json"
+  for i in $(seq 1 "$BENCH"); do
+    for kind in plain volumes; do
+      new_pod "bench-$type-$kind-$i" "$WORK/bench-$kind.json" bench || { fail "$c: prepare" "$kind $i"; return; }
+      t0=$(date +%s%N)
+      run_pod "$type"
+      wait_end "$END_TIMEOUT"
+      local ms=$((($(date +%s%N) - t0) / 1000000))
+      if [ "$RC" != 0 ] || ! grep -qx bench "$L/run.out"; then
+        fail "$c: $kind pod $i" "run exited $RC: $(last_error)"
+      elif [ "$kind" = plain ]; then
+        plain+=("$ms")
+      else
+        shared+=("$ms")
+      fi
+      gc_pod
+    done
+  done
+  [ ${#plain[@]} -gt 0 ] && [ ${#shared[@]} -gt 0 ] || return
+  local mp ms
+  mp=$(printf '%s\n' "${plain[@]}" | sort -n | sed -n "$(((${#plain[@]} + 1) / 2))p")
+  ms=$(printf '%s\n' "${shared[@]}" | sort -n | sed -n "$(((${#shared[@]} + 1) / 2))p")
+  echo "bench - $type rkt run of a one-line app, median ms: no volumes $mp (${plain[*]}), four volume shares $ms (${shared[*]}), ratio $(awk -v a="$ms" -v b="$mp" 'BEGIN { printf "%.2f", a / b }')"
+  ok "$c: $BENCH + $BENCH pods timed"
+}
+
 for t in $TYPES; do
   scenario_volumes "$t"
   scenario_crash "$t"
+  [ "$BENCH" = 0 ] || scenario_bench "$t"
 done
 [ "$KEEP" = 1 ] || rm -rf "$DATA" "$WORK/img" "$WORK"/host-*
 summary

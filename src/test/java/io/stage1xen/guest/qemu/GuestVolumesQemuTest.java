@@ -50,6 +50,15 @@ class GuestVolumesQemuTest {
         + " then echo 'WROTE-AFTER " + dir + "'; else echo 'REFUSED-AFTER " + dir + "'; fi;";
   }
 
+  private static String appOutput(RecordingEvents ev) {
+    StringBuilder sb = new StringBuilder();
+    for (int app = 1; app <= 5; app++) {
+      sb.append("app ").append(app).append(" stdout: ").append(ev.stdoutText(app)).append(" stderr: ")
+          .append(ev.stderrText(app)).append('\n');
+    }
+    return sb.toString();
+  }
+
   @Test
   void volumesAreBoundIntoAppsAndReadOnlyHoldsAgainstRoot() throws Exception {
     Path r0 = TestRootfs.make(tmp.resolve("root0"));
@@ -93,7 +102,9 @@ class GuestVolumesQemuTest {
         .mount(new MountPlan("/s1x/share/vol3", "/ro-bind", true)).build();
     AppPlan escaper = AppPlan.builder("escaper", "/s1x/share/app0",
             sh("echo in-volume > /linkdir/vol/from-escaper && echo VOLUME-RW;"
-                + " if touch /root-file 2>/dev/null; then echo ROOT-RW; else echo ROOT-RO; fi"))
+                + " if touch /root-file 2>/dev/null; then echo ROOT-RW; else echo ROOT-RO; fi;"
+                + " cd /linkdir/vol && touch owned && chown 1234:5678 owned && chmod 0600 owned"
+                + " && cp /bin/busybox suid && chmod 4755 suid"))
         .readOnlyRootFs(true)
         .mount(new MountPlan("/s1x/share/vol0", "/linkdir/vol", false)).build();
     AppPlan idle = AppPlan.builder("idle", "/s1x/share/app0", sh("while [ ! -e /data/stop ]; do sleep 0.2; done"))
@@ -110,7 +121,7 @@ class GuestVolumesQemuTest {
       assertEquals(0, ev.awaitExit(cat, WAIT), vm.diagnostics());
       assertTrue(ev.stdoutText(cat).startsWith("setting=1\n"), ev.stdoutText(cat));
       int stop = vm.channel.startExec(ExecRequest.pipes("idle", sh("sleep 2; touch /data/stop")));
-      assertEquals(0, ev.awaitExit(stop, WAIT), vm.diagnostics());
+      assertEquals(0, ev.awaitExit(stop, WAIT), ev.timeline() + "\n" + appOutput(ev) + vm.diagnostics());
       assertEquals(0, vm.awaitPoweroff(WAIT));
       assertEquals(PoweroffReason.ALL_DONE, ev.reason, ev.timeline() + "\n" + vm.diagnostics());
 
@@ -139,6 +150,13 @@ class GuestVolumesQemuTest {
       String e = ev.stdoutText(4);
       assertEquals("VOLUME-RW\nROOT-RO\n", e, ev.stderrText(4));
       assertEquals("in-volume\n", Files.readString(rw.resolve("from-escaper")));
+      // root in the guest is root on a writable volume: owners and modes, setuid included, land on the host as asked
+      assertEquals(List.of(1234, 5678, 0600), List.of(Files.getAttribute(rw.resolve("owned"), "unix:uid"),
+          Files.getAttribute(rw.resolve("owned"), "unix:gid"),
+          (Integer) Files.getAttribute(rw.resolve("owned"), "unix:mode") & 07777));
+      assertEquals(List.of(0, 04755), List.of(Files.getAttribute(rw.resolve("suid"), "unix:uid"),
+          (Integer) Files.getAttribute(rw.resolve("suid"), "unix:mode") & 07777), "a setuid-root file on the host");
+
       assertTrue(Files.isDirectory(r0.resolve("outside/vol")), "the mount point was made inside the app's root");
       assertTrue(Files.isSymbolicLink(r0.resolve("linkdir")), "the image's link is left as it was");
       assertFalse(Files.exists(tmp.resolve("outside")));

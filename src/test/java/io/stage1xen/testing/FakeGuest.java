@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  * environment), {@code bytes:N} (N bytes 0, 1, ..., 255, 0, ... on stdout), {@code crash} (the whole VM dies without
  * powering off), {@code write:PATH=TEXT} and {@code read:PATH} (a file of the app's view: its volumes, else its root,
  * found through the plan's shares and mounts and the p9 paths of the domain config, as QEMU and the guest would; a
- * failed write prints the error on stderr and ends the app with 1)); any other app prints what it would run and
- * exits 0. Enter sessions (EXEC) run the same ops in an
+ * failed write prints the error on stderr and ends the app with 1; {@code try-write:PATH=TEXT} only says on stdout
+ * whether it was done or refused)); any other app prints what it would run and exits 0. Enter sessions (EXEC) run the same ops in an
  * app that exists, and end with 128+N on SIGNAL N. FAKE_GUEST_MODE=silent makes the guest never answer (a guest that
  * does not boot).
  */
@@ -347,6 +347,15 @@ public final class FakeGuest {
             }
           }
           case "read" -> out(Frame.STDOUT, Files.readString(resolve(arg)));
+          case "try-write" -> {
+            int eq = arg.indexOf('=');
+            try {
+              Files.writeString(resolve(arg.substring(0, eq)), arg.substring(eq + 1));
+              out(Frame.STDOUT, "write " + arg.substring(0, eq) + ": done");
+            } catch (IOException e) {
+              out(Frame.STDOUT, "write " + arg.substring(0, eq) + ": refused: " + e.getMessage());
+            }
+          }
           default -> throw new IllegalArgumentException("fake guest: unknown op " + op);
         }
       }

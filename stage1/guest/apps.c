@@ -335,33 +335,6 @@ static int mount_dir(int rootfd, const char *target, const char *src, const char
   return 0;
 }
 
-static int app_mount(int rootfd, const struct mountspec *m, char *err, size_t errlen) {
-  struct stat st;
-  if (stat(m->source, &st) < 0) {
-    snprintf(err, errlen, "mount source %s: %s", m->source, strerror(errno));
-    return -1;
-  }
-  int fd = S_ISDIR(st.st_mode) ? in_root_mkdirs(rootfd, m->target, 0755) : in_root_file(rootfd, m->target);
-  if (fd < 0 || mount_on_fd(m->source, fd, NULL, MS_BIND | MS_REC, NULL) < 0) {
-    snprintf(err, errlen, "mount %s on %s: %s", m->source, m->target, strerror(errno));
-    if (fd >= 0) close(fd);
-    return -1;
-  }
-  if (m->ro) {
-    /* the read-only flag needs a second, remounting call; it applies to the new bind mount only */
-    int top = in_root_open(rootfd, m->target, O_PATH, 0);
-    int r = top < 0 ? -1 : mount_on_fd(NULL, top, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
-    if (top >= 0) close(top);
-    if (r < 0) {
-      snprintf(err, errlen, "read-only %s: %s", m->target, strerror(errno));
-      close(fd);
-      return -1;
-    }
-  }
-  close(fd);
-  return 0;
-}
-
 static void env_default(struct strv *env, const char *name, const char *value) {
   if (strv_get_env(env, name)) return;
   char *s;
@@ -394,7 +367,7 @@ int app_prepare(struct app *a, struct plan *pl, size_t index, char *err, size_t 
     goto out;
   }
   close(wd);
-  /* Mount points that must exist in the image are made first: after the read-only remount they cannot be. */
+  /* Mount points that must exist in the image are made first (the read-only remount comes last). */
   static const char *const dirs[] = {"proc", "sys", "dev"};
   for (size_t i = 0; i < 3; i++) {
     int fd = in_root_mkdirs(rootfd, dirs[i], 0755);
@@ -415,10 +388,6 @@ int app_prepare(struct app *a, struct plan *pl, size_t index, char *err, size_t 
   }
   if (hosts >= 0) close(hosts);
   if (resolv >= 0) close(resolv);
-  if (s->readonly && mount(NULL, a->view, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
-    snprintf(err, errlen, "read-only root: %s", strerror(errno));
-    goto out;
-  }
   if (mount_dir(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err, errlen) < 0 ||
       mount_dir(rootfd, "sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL, err, errlen) < 0 ||
       make_dev(rootfd, err, errlen) < 0)
@@ -433,8 +402,15 @@ int app_prepare(struct app *a, struct plan *pl, size_t index, char *err, size_t 
     if (write_file(path, pl->resolv) < 0 || bind_file_over(rootfd, path, "etc/resolv.conf", err, errlen) < 0)
       goto out;
   }
+  /* volumes after /dev and friends (a volume may go below them), before the read-only remount (a missing target
+   * must still be creatable); the host sent them parents first */
   for (size_t i = 0; i < s->nmounts; i++)
     if (app_mount(rootfd, &s->mounts[i], err, errlen) < 0) goto out;
+  /* the view's own mount only: proc, sys, dev and the volumes keep their flags */
+  if (s->readonly && mount(NULL, a->view, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
+    snprintf(err, errlen, "read-only root: %s", strerror(errno));
+    goto out;
+  }
   /* the environment: the host's final list, plus what the executor spec requires when it is missing */
   struct strv env = {0};
   for (size_t i = 0; i < s->env.n; i++) strv_add(&env, strdup(s->env.v[i]));

@@ -111,6 +111,12 @@ int in_root_file(int rootfd, const char *path);                 /* creates an em
 int mount_on_fd(const char *src, int fd, const char *type, unsigned long flags, const char *data);
 char *fd_path(int fd, char *buf, size_t len);
 
+/* ---- volumes in an app's root (volumes.c) ---- */
+/* The target made inside the root if missing (a directory, or a file when !dir): an O_PATH fd, or -1 with err. */
+int volume_target(int rootfd, const char *target, int dir, char *err, size_t errlen);
+int bind_volume(const char *source, int target_fd, int ro);
+int app_mount(int rootfd, const struct mountspec *m, char *err, size_t errlen);
+
 /* ---- users and groups (ids.c) ---- */
 struct ident {
   uid_t uid;

@@ -1,6 +1,6 @@
 /* Unit tests of the guest init's pure parts, run on the build host: plan decoding, paths inside an untrusted
  * root, user/group resolution. Build and run: see GuestInitUnitTest.java (or: gcc -D_GNU_SOURCE -I.. -o t
- * unit_test.c ../plan.c ../safepath.c ../ids.c ../util.c ../proto.c ../log.c && ./t). Prints "N passed, N failed". */
+ * unit_test.c ../plan.c ../safepath.c ../volumes.c ../ids.c ../util.c ../proto.c ../log.c && ./t). Prints "N passed, N failed". */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -218,6 +218,34 @@ static void test_safepath(void) {
   fstat(fd, &a);
   CHECK(fd >= 0 && a.st_ino == b.st_ino, "\"..\" stops at the root");
   if (fd >= 0) close(fd);
+
+  /* volume targets: made inside the root, of the volume's type, never the root itself */
+  char verr[256];
+  ln("/../../outside-vol", "root/voldir");
+  fd = volume_target(root, "/voldir/deeper", 1, verr, sizeof verr);
+  CHECK(fd >= 0, "volume dir through an escaping absolute link: %s", verr);
+  if (fd >= 0) close(fd);
+  CHECK(exists("root/outside-vol/deeper") && !exists("outside-vol"), "volume dir created inside the root");
+  ln("../etc/hosts", "root/volfile");
+  fd = volume_target(root, "/volfile", 0, verr, sizeof verr);
+  CHECK(fd >= 0, "volume file through a link to an existing file: %s", verr);
+  fstat(fd, &a);
+  CHECK(fd >= 0 && S_ISREG(a.st_mode), "the existing file inside the root is the target");
+  if (fd >= 0) close(fd);
+  fd = volume_target(root, "/new/dir/for/file.conf", 0, verr, sizeof verr);
+  CHECK(fd >= 0 && exists("root/new/dir/for/file.conf"), "a missing file target and its parents are made: %s", verr);
+  if (fd >= 0) close(fd);
+  fd = volume_target(root, "/etc", 0, verr, sizeof verr);
+  CHECK(fd < 0 && strstr(verr, "a directory in the app, but the volume is a single file"), "file on dir: %s", verr);
+  fd = volume_target(root, "/etc/resolv.conf", 1, verr, sizeof verr);
+  CHECK(fd < 0 && strstr(verr, "not a directory in the app"), "dir on file: %s", verr);
+  fd = volume_target(root, "/sys", 1, verr, sizeof verr);
+  CHECK(fd < 0 && strstr(verr, "resolves to the app's root directory"), "sys -> / refused: %s", verr);
+  /* magic -> /proc/self/root/etc, and the image's own /proc is a link out: all of it is resolved in the root */
+  fd = volume_target(root, "/magic/x", 1, verr, sizeof verr);
+  CHECK(fd >= 0 && exists("root/outside/self/root/etc/x"), "a /proc look-alike stays a path in the image: %s", verr);
+  if (fd >= 0) close(fd);
+  CHECK(!exists("outside-vol") && !exists("outside"), "still nothing outside the root");
 
   /* users and groups from the app's own files */
   mk("root/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n# comment\nbroken line\nalice:x:1000:1000:A:/home/alice:/bin/ash\n");

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gc entrypoint: releases everything stage1-xen holds for a pod outside its directory (rkt deletes the
- * directory itself afterwards). Idempotent, and tolerant of pods that never ran, whose run crashed, or whose
- * manifest no longer validates: the domain is found by the name derived from the pod's uuid, nothing else.
+ * The gc entrypoint: releases everything stage1-xen holds for a pod outside its directory, and the volumes' mounts
+ * and files inside it (rkt deletes the directory itself afterwards). Idempotent, and tolerant of pods that never
+ * ran, whose run crashed, or whose manifest no longer validates: the domain is found by the name derived from the
+ * pod's uuid, the volumes by the mount table, nothing else.
  */
 final class PodCollector {
   private static final Logger LOG = LoggerFactory.getLogger(PodCollector.class);
@@ -51,6 +52,7 @@ final class PodCollector {
       LOG.warn("{}; assuming no domain of pod {} is left", e.getMessage(), params.uuid());
     }
     removeSockets(layout);
+    PodVolumes.of(env, layout).remove();
     return 0;
   }
 

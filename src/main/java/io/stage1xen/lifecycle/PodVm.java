@@ -37,7 +37,7 @@ import java.util.Set;
 final class PodVm {
   /** Fixed words only: nothing from the pod ever reaches the kernel command line. */
   static final String CMDLINE = "console=hvc0 quiet s1x.ctl=/dev/hvc1 s1x.transport=xen";
-  /** Where the guest mounts the share of app i (tag app<i>). */
+  /** Where the guest mounts the share of app i (tag app<i>) and of volume share n (tag vol<n>). */
   static final String SHARE_ROOT = "/s1x/share/";
   /** What the appc spec calls the executor's name, given to apps as $container (rkt's own stage1s say "rkt"). */
   static final String CONTAINER = "rkt";
@@ -63,7 +63,7 @@ final class PodVm {
     return "app" + index;
   }
 
-  static DomainRequest domainRequest(Pod pod) {
+  static DomainRequest domainRequest(Pod pod, VolumeMap volumes) {
     List<P9Share> shares = new ArrayList<>();
     List<AppResourceRequest> apps = new ArrayList<>();
     List<RuntimeApp> runtimeApps = pod.manifest().apps();
@@ -74,6 +74,7 @@ final class PodVm {
       Isolators iso = app.isolators();
       apps.add(new AppResourceRequest(ra.name().value(), memoryLimit(iso), cpuLimit(iso), names(iso)));
     }
+    shares.addAll(volumes.p9Shares());
     Isolators podIso = pod.manifest().isolators();
     PodResourceRequest resources = new PodResourceRequest(apps, memoryLimit(podIso), cpuLimit(podIso), names(podIso));
     String uuid = pod.layout().uuid().orElseThrow(() -> new IllegalStateException(
@@ -91,7 +92,8 @@ final class PodVm {
     return PodAnnotations.merge(pod.manifest().annotations().toMap(), perApp);
   }
 
-  static PodPlan plan(Pod pod, RunParameters run, DnsFiles dns, Duration grace, boolean stdinIsTerminal) {
+  static PodPlan plan(Pod pod, RunParameters run, DnsFiles dns, Duration grace, boolean stdinIsTerminal,
+      VolumeMap volumes) {
     String hostname = run.hostname().orElse("rkt-" + run.uuid());
     List<SharePlan> shares = new ArrayList<>();
     List<AppPlan> apps = new ArrayList<>();
@@ -117,8 +119,10 @@ final class PodVm {
         b.postStop(h.exec());
       }
       app.isolators().last(OomScoreAdj.class).ifPresent(o -> b.oomScoreAdj(o.value()));
+      volumes.mounts(i).forEach(b::mount);
       apps.add(b.build());
     }
+    shares.addAll(volumes.sharePlans());
     return new PodPlan(hostname, dns.hosts(hostname), dns.resolvConf(), run.debug(), grace, pod.manifest().isMutable(),
         shares, apps);
   }

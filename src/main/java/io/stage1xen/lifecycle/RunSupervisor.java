@@ -70,6 +70,8 @@ final class RunSupervisor implements ControlChannel.Listener {
   private volatile Duration stopGrace = HostConfig.DEFAULT_STOP_GRACE;
   private volatile Interactive interactive;
   private volatile ExecRelay relay;
+  private volatile PodVolumes volumes;
+  private volatile boolean domainCreated;
 
   /** Builds the xl client once the operator's timeout is known. */
   interface XlFactory {
@@ -85,6 +87,14 @@ final class RunSupervisor implements ControlChannel.Listener {
   }
 
   int run() throws Exception {
+    try {
+      return runPod();
+    } finally {
+      releaseVolumes();
+    }
+  }
+
+  private int runPod() throws Exception {
     // 1. Everything that can be checked without touching the host: an invalid pod never reaches xl.
     LOG.debug("run {}: loading the pod from {}", params.uuid(), layout.root());
     Pod pod = PodLoader.load(layout);
@@ -96,9 +106,10 @@ final class RunSupervisor implements ControlChannel.Listener {
         env.variables(), stage1File("stage1-xen/guest/kernel"), existing(stage1File("stage1-xen/guest/initrd")));
     stopGrace = settings.stopGrace();
     boolean terminal = params.interactive() && Terminal.ofStdin(env).isPresent();
+    VolumeMap volumeMap = VolumeMapper.map(pod, VolumeMapper.FILES);
     PodPlan plan = PodVm.plan(pod, params, DnsFiles.resolve(params.dnsConfMode(), layout, env.etc()),
-        settings.stopGrace(), terminal);
-    var request = PodVm.domainRequest(pod);
+        settings.stopGrace(), terminal, volumeMap);
+    var request = PodVm.domainRequest(pod, volumeMap);
 
     // 2. The host.
     env.signals().handle(List.of("TERM", "INT", "HUP"), this::requestStop);
@@ -114,9 +125,12 @@ final class RunSupervisor implements ControlChannel.Listener {
     XlConfigFile.write(layout.domainConfig(), domain.config());
     LOG.debug("domain config written to {}", layout.domainConfig());
     abortIfStopRequested("before the domain was created");
+    volumes = PodVolumes.of(env, layout);
+    volumes.prepare(volumeMap);
 
     // 3. The domain: from here on, any failure destroys it before the error is reported.
     xl.create(layout.domainConfig(), domainName, layout.xlCreateLog());
+    domainCreated = true;
     try {
       files.writePid(env.pid());
       startChannel(plan);
@@ -276,6 +290,26 @@ final class RunSupervisor implements ControlChannel.Listener {
       }
     } catch (XlException e) {
       LOG.warn("could not check that domain {} is gone: {}", domainName, e.getMessage());
+    }
+  }
+
+  /**
+   * Once the domain is gone nothing needs the volumes' mounts. A pod that never got a domain leaves nothing behind;
+   * one that ran keeps its empty volumes' files until gc, as rkt's own stage1 does.
+   */
+  private void releaseVolumes() {
+    PodVolumes v = volumes;
+    if (v == null) {
+      return;
+    }
+    try {
+      if (domainCreated) {
+        v.unmountAll();
+      } else {
+        v.remove();
+      }
+    } catch (Exception e) {
+      LOG.warn("could not release the pod's volumes: {} (run 'rkt gc' to retry)", e.getMessage());
     }
   }
 

@@ -205,14 +205,22 @@ public record PodLayout(Path root) {
     return xenDirectory().resolve("ctl.sock");
   }
 
-  /** Output of {@code xl create}, which goes to a file because xl's monitor keeps pipes open. */
   /** The run supervisor's socket for enter sessions (root only). */
   public Path execSocket() {
     return xenDirectory().resolve("exec.sock");
   }
 
+  /** Output of {@code xl create}, which goes to a file because xl's monitor keeps pipes open. */
   public Path xlCreateLog() {
     return xenDirectory().resolve("xl-create.log");
+  }
+
+  /**
+   * Everything stage1-xen makes for the pod's volumes: one directory per 9p share (a mount point) and the empty
+   * volumes' data; gc unmounts and removes it.
+   */
+  public Path volumesDirectory() {
+    return xenDirectory().resolve("volumes");
   }
 
   // ---- derived facts

@@ -32,15 +32,27 @@ public final class Stage0 {
   private final Path dataDir;
   private final ProcessRunner runner;
   private final Duration timeout;
+  private final List<String> prefix;
 
   /**
    * @param dataDir rkt's data directory ({@code rkt --dir}) for the pods
    * @param environment the environment of "rkt" (entrypoints inherit it, as they inherit rkt's)
+   * @param prefix argv put before every stage0 command, e.g. {@code nsenter} into a mount namespace of the test
    */
-  public Stage0(Path dataDir, Map<String, String> environment, Duration timeout) {
+  public Stage0(Path dataDir, Map<String, String> environment, Duration timeout, List<String> prefix) {
     this.dataDir = dataDir.toAbsolutePath();
     this.runner = new SystemProcessRunner(environment);
     this.timeout = timeout;
+    this.prefix = List.copyOf(prefix);
+  }
+
+  public Stage0(Path dataDir, Map<String, String> environment, Duration timeout) {
+    this(dataDir, environment, timeout, List.of());
+  }
+
+  /** The same stage0, with every command run through {@code prefix} (its argv first). */
+  public Stage0(Path dataDir, Map<String, String> extraEnvironment, List<String> prefix) {
+    this(dataDir, merge(System.getenv(), extraEnvironment), Duration.ofMinutes(1), prefix);
   }
 
   /** With the caller's environment and a one-minute timeout per command. */
@@ -133,8 +145,8 @@ public final class Stage0 {
     if (!Files.isExecutable(SCRIPT)) {
       throw new IllegalStateException(SCRIPT + " is missing or not executable");
     }
-    List<String> argv = new ArrayList<>(List.of(SCRIPT.toString(), subcommand, "--data-dir", dataDir.toString(),
-        "--uuid", uuid.value()));
+    List<String> argv = new ArrayList<>(prefix);
+    argv.addAll(List.of(SCRIPT.toString(), subcommand, "--data-dir", dataDir.toString(), "--uuid", uuid.value()));
     argv.addAll(args);
     return new Command(argv, Map.of(), timeout, null, null);
   }

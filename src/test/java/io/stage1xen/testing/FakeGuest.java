@@ -31,7 +31,10 @@ import java.util.regex.Pattern;
  * exec is {@code /fake op...} performs the ops ({@code out:TEXT}, {@code err:TEXT}, {@code sleep:MS}, {@code exit:N},
  * {@code hang} (until the pod stops, then 143), {@code cat} (stdin to stdout until EOF), {@code env} (prints its
  * environment), {@code bytes:N} (N bytes 0, 1, ..., 255, 0, ... on stdout), {@code crash} (the whole VM dies without
- * powering off)); any other app prints what it would run and exits 0. Enter sessions (EXEC) run the same ops in an
+ * powering off), {@code write:PATH=TEXT} and {@code read:PATH} (a file of the app's view: its volumes, else its root,
+ * found through the plan's shares and mounts and the p9 paths of the domain config, as QEMU and the guest would; a
+ * failed write prints the error on stderr and ends the app with 1; {@code try-write:PATH=TEXT} only says on stdout
+ * whether it was done or refused)); any other app prints what it would run and exits 0. Enter sessions (EXEC) run the same ops in an
  * app that exists, and end with 128+N on SIGNAL N. FAKE_GUEST_MODE=silent makes the guest never answer (a guest that
  * does not boot).
  */
@@ -50,9 +53,16 @@ public final class FakeGuest {
   private final AtomicInteger running = new AtomicInteger();
   private volatile int reason = 0;
 
-  private FakeGuest(OutputStream out, Path shutdownFile) {
+  /** p9 tag to the dom0 directory QEMU would export, from the domain config. */
+  private final java.util.Map<String, Path> exports = new java.util.HashMap<>();
+
+  private FakeGuest(OutputStream out, Path shutdownFile, String cfg) {
     this.writer = new FrameWriter(out);
     this.shutdownFile = shutdownFile;
+    Matcher m = Pattern.compile("\"tag=([^,\"]+),security_model=none,path=([^\"]*)\"").matcher(cfg);
+    while (m.find()) {
+      exports.put(m.group(1), Path.of(m.group(2)));
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -70,7 +80,7 @@ public final class FakeGuest {
         if (silent) {
           Thread.sleep(Long.MAX_VALUE);
         }
-        FakeGuest guest = new FakeGuest(link.out(), state.resolve("shutdown-" + name));
+        FakeGuest guest = new FakeGuest(link.out(), state.resolve("shutdown-" + name), cfg);
         guest.serve(link.in());
       }
     } finally {
@@ -164,9 +174,20 @@ public final class FakeGuest {
     for (TlvDecoder.Field a : appFields) {
       appNames.add(a.one(0x20).text());
     }
+    java.util.Map<String, Path> shares = new java.util.HashMap<>();
+    for (TlvDecoder.Field sh : plan.all(0x08)) {
+      Path host = exports.get(sh.one(0x40).text());
+      if (host != null) {
+        shares.put(sh.one(0x41).text(), host);
+      }
+    }
     for (int i = 0; i < appFields.size(); i++) {
       TlvDecoder.Field a = appFields.get(i);
       App app = new App(1 + i, a.texts(0x22), a.texts(0x23), true);
+      app.view.put("/", onHost(shares, a.one(0x21).text()));
+      for (TlvDecoder.Field mount : a.all(0x2D)) {
+        app.view.put(mount.one(0x31).text(), onHost(shares, mount.one(0x30).text()));
+      }
       apps.add(app);
       sessions.put(app.session, app);
     }
@@ -185,6 +206,18 @@ public final class FakeGuest {
     }
   }
 
+  /** The dom0 path behind a guest path inside one of the shares. */
+  private static Path onHost(java.util.Map<String, Path> shares, String guestPath) {
+    for (var e : shares.entrySet()) {
+      Path share = Path.of(e.getKey());
+      Path p = Path.of(guestPath);
+      if (p.startsWith(share)) {
+        return e.getValue().resolve(share.relativize(p).toString());
+      }
+    }
+    throw new IllegalStateException("fake guest: " + guestPath + " is in no share");
+  }
+
   private void exec(int session, TlvDecoder.Field request) throws IOException {
     String name = request.one(0x50).text();
     App target = null;
@@ -200,6 +233,7 @@ public final class FakeGuest {
       return;
     }
     App proc = new App(session, request.texts(0x22), target.env, false);
+    proc.view.putAll(target.view);
     sessions.put(session, proc);
     Thread t = new Thread(proc::run, "exec-" + session);
     t.setDaemon(true);
@@ -219,6 +253,8 @@ public final class FakeGuest {
     final boolean isApp;
     final BlockingQueue<byte[]> stdin = new LinkedBlockingQueue<>();
     final BlockingQueue<Integer> signal = new LinkedBlockingQueue<>();
+    /** Mount targets in the app (and "/", its root) to the dom0 paths behind them. */
+    final java.util.Map<String, Path> view = new java.util.HashMap<>();
 
     App(int session, List<String> args, List<String> env, boolean isApp) {
       this.session = session;
@@ -300,10 +336,44 @@ public final class FakeGuest {
             }
           }
           case "crash" -> Runtime.getRuntime().halt(99);
+          case "write" -> {
+            int eq = arg.indexOf('=');
+            try {
+              Files.writeString(resolve(arg.substring(0, eq)), arg.substring(eq + 1));
+            } catch (IOException e) {
+              out(Frame.STDERR, "write " + arg.substring(0, eq) + ": " + e.getClass().getSimpleName() + " "
+                  + e.getMessage());
+              return 1;
+            }
+          }
+          case "read" -> out(Frame.STDOUT, Files.readString(resolve(arg)));
+          case "try-write" -> {
+            int eq = arg.indexOf('=');
+            try {
+              Files.writeString(resolve(arg.substring(0, eq)), arg.substring(eq + 1));
+              out(Frame.STDOUT, "write " + arg.substring(0, eq) + ": done");
+            } catch (IOException e) {
+              out(Frame.STDOUT, "write " + arg.substring(0, eq) + ": refused: " + e.getMessage());
+            }
+          }
           default -> throw new IllegalArgumentException("fake guest: unknown op " + op);
         }
       }
       return 0;
+    }
+
+    /** The longest mount target the path is in decides, as in a real mount table. */
+    private Path resolve(String appPath) {
+      Path p = Path.of(appPath);
+      Path best = Path.of("/");
+      for (String target : view.keySet()) {
+        Path t = Path.of(target);
+        if (p.startsWith(t) && t.getNameCount() >= best.getNameCount()) {
+          best = t;
+        }
+      }
+      String rest = best.relativize(p).toString();
+      return rest.isEmpty() ? view.get(best.toString()) : view.get(best.toString()).resolve(rest);
     }
 
     private void out(int type, String line) throws IOException {

@@ -62,6 +62,11 @@ public final class FakeHost {
     return stage0;
   }
 
+  /** A stage0 of this host whose commands (and so the entrypoints, xl and the guests) run in a mount namespace. */
+  public Stage0 stage0In(MountNamespace ns) {
+    return new Stage0(stage0.dataDir(), environment, ns.enter());
+  }
+
   public Map<String, String> environment() {
     return environment;
   }

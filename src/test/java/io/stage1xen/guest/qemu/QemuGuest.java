@@ -27,13 +27,34 @@ final class QemuGuest implements AutoCloseable {
   final RecordingEvents events = new RecordingEvents();
   final long startNanos = System.nanoTime();
 
+  /** A directory exported over virtio 9p; {@code readOnly} makes QEMU refuse every write (EROFS). */
+  record Export(String tag, Path path, boolean readOnly) {}
+
   /** @param roots exported as tags app0, app1, … in this order */
   QemuGuest(GuestArtifacts guest, Path workDir, int memoryMb, List<Path> roots, boolean debug)
       throws IOException, InterruptedException {
+    this(guest, workDir, memoryMb, appExports(roots), debug, List.of());
+  }
+
+  static List<Export> appExports(List<Path> roots) {
+    List<Export> out = new ArrayList<>();
+    for (int i = 0; i < roots.size(); i++) {
+      out.add(new Export("app" + i, roots.get(i), false));
+    }
+    return out;
+  }
+
+  /**
+   * @param exports the 9p shares, in this order
+   * @param wrapper argv that starts QEMU (its argv appended), e.g. unshare(1) with mounts made first; empty for none
+   */
+  QemuGuest(GuestArtifacts guest, Path workDir, int memoryMb, List<Export> exports, boolean debug,
+      List<String> wrapper) throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     Path sock = workDir.resolve("ctl.sock");
     serialLog = workDir.resolve("serial.log");
-    List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-nodefaults", "-no-reboot", "-display", "none",
+    List<String> cmd = new ArrayList<>(wrapper);
+    cmd.addAll(List.of("qemu-system-x86_64", "-nodefaults", "-no-reboot", "-display", "none",
         "-machine", "pc,accel=tcg", "-smp", "1", "-m", Integer.toString(memoryMb),
         "-kernel", opt(guest.kernel()), "-initrd", opt(guest.initrd()),
         "-append", "console=ttyS0 s1x.ctl=/dev/hvc0 s1x.transport=virtio" + (debug ? " s1x.debug" : ""),
@@ -41,9 +62,10 @@ final class QemuGuest implements AutoCloseable {
         "-device", "virtio-serial-pci,id=vs0",
         "-chardev", "socket,id=ctl,path=" + opt(sock) + ",server=on,wait=off",
         "-device", "virtconsole,chardev=ctl,bus=vs0.0"));
-    for (int i = 0; i < roots.size(); i++) {
-      cmd.addAll(List.of("-fsdev", "local,id=fs" + i + ",path=" + opt(roots.get(i)) + ",security_model=none",
-          "-device", "virtio-9p-pci,fsdev=fs" + i + ",mount_tag=app" + i));
+    for (int i = 0; i < exports.size(); i++) {
+      Export e = exports.get(i);
+      cmd.addAll(List.of("-fsdev", "local,id=fs" + i + ",path=" + opt(e.path()) + ",security_model=none"
+          + (e.readOnly() ? ",readonly=on" : ""), "-device", "virtio-9p-pci,fsdev=fs" + i + ",mount_tag=" + e.tag()));
     }
     qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(workDir.resolve("qemu.out").toFile()).start();

@@ -1,0 +1,85 @@
+package io.stage1xen.lifecycle;
+
+import io.stage1xen.process.Command;
+import io.stage1xen.process.ExecResult;
+import io.stage1xen.process.ProcessException;
+import io.stage1xen.process.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mounts in dom0, made with util-linux's mount(8) and umount(8) (Java has no mount(2)), always as argv through the
+ * process runner, and read back from this process's mountinfo.
+ *
+ * <p>Every bind mount is made private at once ({@code --make-private}/{@code --make-rprivate}): on a host whose
+ * root is a shared mount, a bind of a shared source would otherwise join its peer group, so that every later mount
+ * under the source, or under another pod's volumes, would be copied into this one (and a pod mounting {@code /}
+ * would multiply the mount table). Private also means that host mounts made under a source after the pod started
+ * are not seen by it.
+ */
+final class HostMounts {
+  private static final Logger LOG = LoggerFactory.getLogger(HostMounts.class);
+  static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final ProcessRunner runner;
+  private final Path mountinfo;
+
+  HostMounts(ProcessRunner runner, Path mountinfo) {
+    this.runner = runner;
+    this.mountinfo = mountinfo;
+  }
+
+  /** {@code source} bind-mounted on {@code target}, with its submounts when recursive. */
+  void bind(Path source, Path target, boolean recursive) throws ProcessException, InterruptedException {
+    run("mount", recursive ? "--rbind" : "--bind", recursive ? "--make-rprivate" : "--make-private",
+        source.toString(), target.toString());
+  }
+
+  /**
+   * The mount at {@code target} made read-only, and every mount below it when {@code recursive} (a read-only
+   * remount applies to one mount only). Checked in the mount table afterwards: read-only volumes are the host's to
+   * enforce, so a remount that did not take is an error, not a hope.
+   */
+  void makeReadOnly(Path target, boolean recursive)
+      throws IOException, ProcessException, InterruptedException {
+    List<MountTable.Entry> mounts = table().under(target);
+    for (int i = mounts.size() - 1; i >= 0; i--) {
+      Path p = mounts.get(i).mountPoint();
+      if (p.equals(target) || recursive) {
+        run("mount", "-o", "remount,bind,ro", p.toString());
+      }
+    }
+    for (MountTable.Entry e : table().under(target)) {
+      if ((recursive || e.mountPoint().equals(target)) && !e.readOnly()) {
+        throw new IOException("the mount on " + e.mountPoint() + " is still writable after a read-only remount ("
+            + String.join(",", e.options()) + ")");
+      }
+    }
+  }
+
+  /** Unmounts one mount; when it is busy (QEMU may still hold files), detaches it lazily instead. */
+  void unmount(Path target) throws IOException, ProcessException, InterruptedException {
+    ExecResult r = runner.run(command("umount", target.toString()));
+    if (r.succeeded()) {
+      return;
+    }
+    LOG.debug("umount {} failed ({}); detaching it lazily", target, r.outputTail());
+    run("umount", "--lazy", target.toString());
+  }
+
+  MountTable table() throws IOException {
+    return MountTable.read(mountinfo);
+  }
+
+  private void run(String... argv) throws ProcessException, InterruptedException {
+    runner.run(command(argv)).requireSuccess();
+  }
+
+  private static Command command(String... argv) {
+    return Command.of(TIMEOUT, argv);
+  }
+}

@@ -1,0 +1,51 @@
+package io.stage1xen.lifecycle;
+
+import io.stage1xen.pod.PodLayout;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One volume as stage1-xen provides it on the host, whatever declared it (a pod volume, a mount's inline
+ * {@code appVolume}, or a mount point that no volume satisfies).
+ *
+ * @param key unique in the pod: the volume's name, or {@code <app>.<name>} for volumes of one app only (a '.'
+ *     cannot occur in an ACName, so these never collide with pod volumes)
+ * @param origin how a person recognises it in a message, e.g. {@code volume "data" (volumes[1])}
+ * @param source the host path of a host volume
+ * @param recursive a host directory's submounts are shown too
+ * @param mode permission bits of an empty volume's directory
+ */
+record PodVolume(String key, String origin, Kind kind, Optional<Path> source, boolean recursive, int mode, long uid,
+    long gid) {
+
+  /** What backs the volume on the host. */
+  enum Kind {
+    HOST_DIRECTORY,
+    HOST_FILE,
+    EMPTY
+  }
+
+  PodVolume {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(source, "source");
+    if ((kind == Kind.EMPTY) == source.isPresent()) {
+      throw new IllegalArgumentException(origin + ": a host volume needs a source and an empty one has none");
+    }
+  }
+
+  static PodVolume host(String key, String origin, Kind kind, Path source, boolean recursive) {
+    return new PodVolume(key, origin, kind, Optional.of(source), recursive, 0, 0, 0);
+  }
+
+  static PodVolume empty(String key, String origin, int mode, long uid, long gid) {
+    return new PodVolume(key, origin, Kind.EMPTY, Optional.empty(), false, mode, uid, gid);
+  }
+
+  /** Where an empty volume's files live on the host, shared by every app that mounts it. */
+  Path dataDirectory(PodLayout layout) {
+    return layout.volumesDirectory().resolve("empty").resolve(key);
+  }
+}

@@ -1,0 +1,143 @@
+package io.stage1xen.lifecycle;
+
+import io.stage1xen.process.Command;
+import io.stage1xen.process.ExecResult;
+import io.stage1xen.process.ProcessRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * A test double of mount(8) and umount(8) behind the process runner: it records every argv and keeps a mount table
+ * in a mountinfo file (proc(5) format, with its octal escapes), so that the code under test reads back what it
+ * "mounted". Faults: a command matching {@link #failWhen} exits 32; {@link #busy} paths refuse a plain umount;
+ * {@link #ignoreReadOnly} makes a read-only remount silently do nothing.
+ */
+final class FakeMounts implements ProcessRunner {
+  record Mount(int id, Path point, String options) {}
+
+  final Path mountinfo;
+  final List<List<String>> calls = new ArrayList<>();
+  final List<Mount> table = new ArrayList<>();
+  final Set<Path> busy = new HashSet<>();
+  Predicate<List<String>> failWhen = argv -> false;
+  boolean ignoreReadOnly;
+  private int nextId = 100;
+
+  FakeMounts(Path mountinfo) {
+    this.mountinfo = mountinfo;
+    mount(Path.of("/"), "rw,relatime");
+  }
+
+  /** A mount that exists before the test (the host's own, or one left by a crashed run). */
+  FakeMounts mount(Path point, String options) {
+    table.add(new Mount(nextId++, point, options));
+    save();
+    return this;
+  }
+
+  List<Path> mountedUnder(Path dir) {
+    return table.stream().map(Mount::point).filter(p -> p.startsWith(dir)).toList();
+  }
+
+  @Override
+  public ExecResult run(Command command) {
+    List<String> argv = command.argv();
+    calls.add(argv);
+    if (failWhen.test(argv)) {
+      return new ExecResult(command, 32, "", argv.get(0) + ": injected failure");
+    }
+    String err = switch (argv.get(0)) {
+      case "mount" -> mountCommand(argv);
+      case "umount" -> umountCommand(argv);
+      default -> argv.get(0) + ": not a mount command";
+    };
+    save();
+    return new ExecResult(command, err == null ? 0 : 32, "", err == null ? "" : err);
+  }
+
+  private String mountCommand(List<String> argv) {
+    if (argv.size() == 5 && (argv.get(1).equals("--bind") || argv.get(1).equals("--rbind"))) {
+      Path source = Path.of(argv.get(3));
+      Path target = Path.of(argv.get(4));
+      if (!Files.exists(target)) {
+        return "mount: " + target + ": mount point does not exist.";
+      }
+      table.add(new Mount(nextId++, target, "rw,relatime"));
+      if (argv.get(1).equals("--rbind")) {
+        for (Mount m : List.copyOf(table)) {
+          if (m.point().startsWith(source) && !m.point().equals(source) && !m.point().equals(Path.of("/"))) {
+            table.add(new Mount(nextId++, target.resolve(source.relativize(m.point())), m.options()));
+          }
+        }
+      }
+      return null;
+    }
+    if (argv.size() == 4 && argv.get(1).equals("-o") && argv.get(2).equals("remount,bind,ro")) {
+      Path target = Path.of(argv.get(3));
+      for (int i = table.size() - 1; i >= 0; i--) {
+        Mount m = table.get(i);
+        if (m.point().equals(target)) {
+          if (!ignoreReadOnly) {
+            table.set(i, new Mount(m.id(), m.point(), m.options().replaceFirst("^rw", "ro")));
+          }
+          return null;
+        }
+      }
+      return "mount: " + target + ": not mounted.";
+    }
+    return "mount: unexpected arguments " + argv;
+  }
+
+  private String umountCommand(List<String> argv) {
+    boolean lazy = argv.size() == 3 && argv.get(1).equals("--lazy");
+    Path target = Path.of(argv.get(argv.size() - 1));
+    if (!lazy && busy.contains(target)) {
+      return "umount: " + target + ": target is busy.";
+    }
+    for (int i = table.size() - 1; i >= 0; i--) {
+      if (table.get(i).point().equals(target)) {
+        if (!lazy && table.stream().anyMatch(m -> m.point().startsWith(target) && !m.point().equals(target))) {
+          return "umount: " + target + ": target is busy.";
+        }
+        final Path t = target;
+        if (lazy) {
+          table.removeIf(m -> m.point().startsWith(t) && !m.point().equals(t));
+        }
+        table.remove(i);
+        return null;
+      }
+    }
+    return "umount: " + target + ": not mounted.";
+  }
+
+  @Override
+  public int runInteractive(Command command) {
+    throw new UnsupportedOperationException();
+  }
+
+  private void save() {
+    StringBuilder sb = new StringBuilder();
+    for (Mount m : table) {
+      sb.append(m.id()).append(" 1 0:42 / ").append(escape(m.point().toString())).append(' ').append(m.options())
+          .append(" shared:1 - ext4 /dev/vda rw\n");
+    }
+    try {
+      Files.createDirectories(mountinfo.getParent());
+      Files.writeString(mountinfo, sb.toString(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String escape(String path) {
+    return path.replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011").replace("\n", "\\012");
+  }
+}

@@ -1,0 +1,183 @@
+package io.stage1xen.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stage1xen.guest.MountPlan;
+import io.stage1xen.pod.PodLayout;
+import io.stage1xen.process.ProcessFailedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The host side of volumes through a fake mount(8): the exact commands, the rollback, and gc from mountinfo. */
+class PodVolumesTest {
+  @TempDir Path tmp;
+  private PodLayout layout;
+  private FakeMounts fake;
+  private PodVolumes volumes;
+  private Path vols;
+  private Path src;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    Path root = tmp.toRealPath();
+    layout = PodLayout.of(Files.createDirectories(root.resolve("pods/run/5f2a6c1e-8d3b-4a7e-9c10-2b4d6e8f0a13")));
+    vols = layout.volumesDirectory();
+    src = Files.createDirectories(root.resolve("host"));
+    fake = new FakeMounts(root.resolve("proc/1/mountinfo"));
+    volumes = new PodVolumes(new HostMounts(fake, fake.mountinfo), layout);
+  }
+
+  private VolumeShare share(int n, PodVolume v, boolean ro) {
+    return new VolumeShare("vol" + n, v, ro, vols.resolve("vol" + n), "/s1x/share/vol" + n);
+  }
+
+  private static VolumeMap map(VolumeShare... shares) {
+    return new VolumeMap(List.of(shares), List.of(List.of(new MountPlan("/s1x/share/vol0", "/x", false))));
+  }
+
+  @Test
+  void eachKindOfShareIsMadeWithExactlyTheseCommands() throws Exception {
+    Path dir = Files.createDirectories(src.resolve("dir with space"));
+    Path file = Files.writeString(src.resolve("app.conf"), "x");
+    fake.mount(dir.resolve("sub"), "rw,nosuid"); // a host mount inside the source: the recursive bind takes it
+    PodVolume hostDir = PodVolume.host("data", "volume \"data\"", PodVolume.Kind.HOST_DIRECTORY, dir, true);
+    PodVolume hostFile = PodVolume.host("conf", "volume \"conf\"", PodVolume.Kind.HOST_FILE, file, true);
+    PodVolume flat = PodVolume.host("flat", "volume \"flat\"", PodVolume.Kind.HOST_DIRECTORY, dir, false);
+    PodVolume empty = PodVolume.empty("scratch", "volume \"scratch\"", 0750, 0, 0);
+
+    volumes.prepare(map(share(0, hostDir, true), share(1, hostFile, false), share(2, empty, false),
+        share(3, empty, true), share(4, flat, false)));
+
+    String d = dir.toString();
+    String e = vols.resolve("empty/scratch").toString();
+    assertEquals(List.of(
+        List.of("mount", "--rbind", "--make-rprivate", d, vols + "/vol0"),
+        List.of("mount", "-o", "remount,bind,ro", vols + "/vol0"),
+        List.of("mount", "-o", "remount,bind,ro", vols + "/vol0/sub"),
+        List.of("mount", "--bind", "--make-private", file.toString(), vols + "/vol1/file"),
+        List.of("mount", "--bind", "--make-private", e, vols + "/vol2"),
+        List.of("mount", "--bind", "--make-private", e, vols + "/vol3"),
+        List.of("mount", "-o", "remount,bind,ro", vols + "/vol3"),
+        List.of("mount", "--bind", "--make-private", d, vols + "/vol4")), fake.calls);
+    assertTrue(Files.isRegularFile(vols.resolve("vol1/file")), "the single file's mount point");
+    assertTrue(Files.isDirectory(vols.resolve("empty/scratch")));
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(vols)), "host data under the pod is root's only");
+  }
+
+  @Test
+  void anEmptyVolumeGetsItsModeAndOwnerExactly() throws Exception {
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
+    PodVolume empty = PodVolume.empty("scratch", "volume \"scratch\"", 01770, 1000, 4294967294L);
+    volumes.prepare(map(share(0, empty, false)));
+    Path data = vols.resolve("empty/scratch");
+    assertEquals(01770, (Integer) Files.getAttribute(data, "unix:mode") & 07777);
+    assertEquals(1000, Files.getAttribute(data, "unix:uid"));
+    assertEquals(4294967294L, Integer.toUnsignedLong((Integer) Files.getAttribute(data, "unix:gid")));
+  }
+
+  @Test
+  void aFailureUndoesEverythingAndIsReported() throws Exception {
+    Path dir = Files.createDirectories(src.resolve("d"));
+    PodVolume a = PodVolume.host("a", "volume \"a\"", PodVolume.Kind.HOST_DIRECTORY, dir, false);
+    PodVolume empty = PodVolume.empty("e", "volume \"e\"", 0755, 0, 0);
+    fake.failWhen = argv -> argv.contains(vols + "/vol2");
+
+    ProcessFailedException e = assertThrows(ProcessFailedException.class,
+        () -> volumes.prepare(map(share(0, a, true), share(1, empty, false), share(2, a, false))));
+
+    assertTrue(e.getMessage().contains("injected failure"), e.getMessage());
+    assertEquals(List.of(), fake.mountedUnder(vols), "every mount made was undone");
+    assertFalse(Files.exists(vols), "and the directories are gone");
+    assertEquals(List.of(List.of("umount", vols + "/vol1"), List.of("umount", vols + "/vol0")),
+        fake.calls.subList(fake.calls.size() - 2, fake.calls.size()), "latest first");
+  }
+
+  @Test
+  void aReadOnlyRemountThatDidNotTakeIsAnError() throws Exception {
+    fake.ignoreReadOnly = true;
+    PodVolume a = PodVolume.host("a", "volume \"a\"", PodVolume.Kind.HOST_DIRECTORY, src, false);
+    IOException e = assertThrows(IOException.class, () -> volumes.prepare(map(share(0, a, true))));
+    assertEquals("the mount on " + vols + "/vol0 is still writable after a read-only remount (rw,relatime)",
+        e.getMessage());
+    assertEquals(List.of(), fake.mountedUnder(vols));
+  }
+
+  @Test
+  void gcFindsWhatACrashedRunLeftInTheMountTableAndUnmountsDeepestFirst() throws Exception {
+    Files.createDirectories(vols.resolve("vol0/sub"));
+    Files.createDirectories(vols.resolve("vol1 odd\nname"));
+    Files.createDirectories(vols.resolve("empty/x"));
+    Files.writeString(vols.resolve("empty/x/data"), "files an app wrote");
+    Path elsewhere = Files.createDirectories(tmp.toRealPath().resolve("pods/run/other/xen/volumes/vol0"));
+    fake.mount(vols.resolve("vol0"), "ro").mount(vols.resolve("vol0/sub"), "ro")
+        .mount(vols.resolve("vol1 odd\nname"), "rw").mount(vols.resolve("vol1 odd\nname"), "rw") // stacked twice
+        .mount(elsewhere, "rw");
+    fake.calls.clear();
+
+    volumes.remove();
+
+    assertEquals(List.of(
+        List.of("umount", vols + "/vol0/sub"),
+        List.of("umount", vols + "/vol1 odd\nname"),
+        List.of("umount", vols + "/vol1 odd\nname"),
+        List.of("umount", vols + "/vol0")), fake.calls);
+    assertEquals(List.of(elsewhere), fake.mountedUnder(tmp.toRealPath()), "another pod's volume is not touched");
+    assertFalse(Files.exists(vols), "the empty volumes' files are removed");
+    volumes.remove();
+    assertEquals(4, fake.calls.size(), "a second gc has nothing to do");
+  }
+
+  @Test
+  void aBusyMountIsDetachedLazily() throws Exception {
+    Files.createDirectories(vols.resolve("vol0"));
+    fake.mount(vols.resolve("vol0"), "rw");
+    fake.busy.add(vols.resolve("vol0"));
+    fake.calls.clear();
+    volumes.unmountAll();
+    assertEquals(List.of(List.of("umount", vols + "/vol0"), List.of("umount", "--lazy", vols + "/vol0")),
+        fake.calls);
+    assertTrue(Files.isDirectory(vols), "the run's end keeps the directories for gc");
+  }
+
+  @Test
+  void nothingIsDeletedWhileSomethingIsStillMounted() throws Exception {
+    Files.createDirectories(vols.resolve("vol0"));
+    Path precious = Files.writeString(vols.resolve("vol0/host-file"), "the host's data, seen through the bind");
+    fake.mount(vols.resolve("vol0"), "rw");
+    fake.failWhen = argv -> argv.get(0).equals("umount");
+
+    assertThrows(ProcessFailedException.class, volumes::remove);
+    assertTrue(Files.exists(precious), "a bind-mounted host directory is never walked");
+  }
+
+  @Test
+  void aPodWithoutVolumesTouchesNothing() throws Exception {
+    volumes.prepare(new VolumeMap(List.of(), List.of(List.of())));
+    volumes.remove();
+    assertEquals(List.of(), fake.calls);
+    assertFalse(Files.exists(vols));
+  }
+
+  @Test
+  void theMountTableIsReadWithItsEscapes() {
+    MountTable t = MountTable.parse("""
+        22 1 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw
+        90 22 254:0 /srv/a\\040b /var/lib/x/vol\\0400\\012\\134 ro,relatime - ext4 /dev/vda rw
+        """);
+    assertEquals(Path.of("/var/lib/x/vol 0\n\\"), t.entries().get(1).mountPoint());
+    assertTrue(t.entries().get(1).readOnly());
+    assertFalse(t.entries().get(0).readOnly());
+    assertEquals("caf\u00e9", MountTable.unescape("caf\u00e9"));
+    assertEquals("\\09", MountTable.unescape("\\09"), "not an escape");
+  }
+}

@@ -1,0 +1,352 @@
+package io.stage1xen.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stage1xen.appc.AcName;
+import io.stage1xen.appc.AppcJson;
+import io.stage1xen.appc.ImageManifest;
+import io.stage1xen.appc.InvalidManifestException;
+import io.stage1xen.appc.PodManifest;
+import io.stage1xen.guest.MountPlan;
+import io.stage1xen.guest.SharePlan;
+import io.stage1xen.pod.Pod;
+import io.stage1xen.pod.PodLayout;
+import io.stage1xen.xen.P9Share;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The pure mapping of volumes, mounts and mount points to 9p shares and guest bind mounts (rkt's rules). */
+class VolumeMapperTest {
+  static final String ID = "sha512-36dc1531c150db562d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804";
+  static final String UUID = "5f2a6c1e-8d3b-4a7e-9c10-2b4d6e8f0a13";
+  static final PodLayout LAYOUT = PodLayout.of(Path.of("/var/lib/rkt/pods/run", UUID));
+  static final Path VOLS = LAYOUT.volumesDirectory();
+
+  /** A host where /srv/dir* are directories, /srv/file* regular files, /dev/* devices and the rest missing. */
+  static final VolumeMapper.HostPaths HOST = p -> {
+    String s = p.toString();
+    if (s.startsWith("/srv/dir")) {
+      return VolumeMapper.PathKind.DIRECTORY;
+    }
+    if (s.startsWith("/srv/file")) {
+      return VolumeMapper.PathKind.FILE;
+    }
+    return s.startsWith("/dev/") ? VolumeMapper.PathKind.OTHER : VolumeMapper.PathKind.MISSING;
+  };
+
+  static String app(String name, String appBody, String runtimeExtra) {
+    return "{\"name\":\"" + name + "\",\"image\":{\"name\":\"example.com/" + name + "\",\"id\":\"" + ID + "\"},"
+        + "\"app\":{\"exec\":[\"/bin/sh\"],\"user\":\"0\",\"group\":\"0\"" + appBody + "}" + runtimeExtra + "}";
+  }
+
+  static String pod(String volumes, String... apps) {
+    return "{\"acVersion\":\"1.30.0\",\"acKind\":\"PodManifest\",\"apps\":[" + String.join(",", apps)
+        + "],\"volumes\":" + volumes + ",\"isolators\":null,\"annotations\":[],\"ports\":[]}";
+  }
+
+  static Pod load(PodLayout layout, String json) throws InvalidManifestException {
+    PodManifest m = AppcJson.parsePodManifest(json, layout.podManifest().toString());
+    Map<AcName, ImageManifest> images = new LinkedHashMap<>();
+    for (AcName a : m.appNames()) {
+      images.put(a, AppcJson.parseImageManifest("{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\","
+          + "\"name\":\"example.com/" + a + "\"}", "image"));
+    }
+    return new Pod(layout, m, images);
+  }
+
+  static VolumeMap map(String json) throws InvalidManifestException {
+    return VolumeMapper.map(load(LAYOUT, json), HOST);
+  }
+
+  static String mountsOf(String name, String path) {
+    return ",\"mounts\":[{\"volume\":\"" + name + "\",\"path\":\"" + path + "\"}]";
+  }
+
+  @Test
+  void aHostDirectoryBecomesOneShareUnderThePodAndABindMountInTheApp() throws Exception {
+    VolumeMap m = map(pod("[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"/srv/dir,with comma\"}]",
+        app("web", "", mountsOf("data", "/var/data"))));
+
+    assertEquals(List.of(new P9Share("vol0", VOLS.resolve("vol0"))), m.p9Shares(),
+        "only paths of stage1-xen's own reach xl.cfg, so the source may hold a comma");
+    assertEquals(List.of(new SharePlan("vol0", "/s1x/share/vol0", false)), m.sharePlans());
+    assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/var/data", false)), m.mounts(0));
+    PodVolume v = m.shares().get(0).volume();
+    assertEquals(PodVolume.Kind.HOST_DIRECTORY, v.kind());
+    assertEquals(Optional.of(Path.of("/srv/dir,with comma")), v.source());
+    assertTrue(v.recursive(), "recursive unless the manifest says otherwise, as rkt's stage1");
+    assertEquals(VOLS.resolve("vol0"), m.shares().get(0).mountPoint());
+  }
+
+  @Test
+  void aHostFileIsSharedAsAFileInsideAShareDirectory() throws Exception {
+    VolumeMap m = map(pod("[{\"name\":\"conf\",\"kind\":\"host\",\"source\":\"/srv/file.conf\",\"readOnly\":true}]",
+        app("web", "", mountsOf("conf", "/etc/app.conf"))));
+
+    VolumeShare s = m.shares().get(0);
+    assertEquals(PodVolume.Kind.HOST_FILE, s.volume().kind());
+    assertEquals(VOLS.resolve("vol0/file"), s.mountPoint(), "the host file is bind-mounted on an empty file");
+    assertEquals(List.of(new P9Share("vol0", VOLS.resolve("vol0"))), m.p9Shares(), "the share is its directory");
+    assertEquals(List.of(new MountPlan("/s1x/share/vol0/file", "/etc/app.conf", true)), m.mounts(0));
+    assertEquals(List.of(new SharePlan("vol0", "/s1x/share/vol0", true)), m.sharePlans());
+  }
+
+  @Test
+  void anEmptyVolumeKeepsModeOwnerAndIsSharedByEveryAppThatMountsIt() throws Exception {
+    VolumeMap m = map(pod("[{\"name\":\"scratch\",\"kind\":\"empty\",\"mode\":\"01770\",\"uid\":1000,\"gid\":4294967294}]",
+        app("writer", "", mountsOf("scratch", "/out")), app("reader", "", mountsOf("scratch", "/in"))));
+
+    assertEquals(1, m.shares().size(), "one volume, one share, both apps");
+    PodVolume v = m.shares().get(0).volume();
+    assertEquals(PodVolume.empty("scratch", "volume \"scratch\"", 01770, 1000, 4294967294L), v);
+    assertEquals(VOLS.resolve("empty/scratch"), v.dataDirectory(LAYOUT));
+    assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/out", false)), m.mounts(0));
+    assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/in", false)), m.mounts(1));
+  }
+
+  @Test
+  void emptyVolumeDefaultsAre0755Root() throws Exception {
+    VolumeMap m = map(pod("[{\"name\":\"tmp\",\"kind\":\"empty\"}]", app("a", "", mountsOf("tmp", "/tmp"))));
+    assertEquals(PodVolume.empty("tmp", "volume \"tmp\"", 0755, 0, 0), m.shares().get(0).volume());
+  }
+
+  @Test
+  void aMountPointWithoutVolumeGetsAnEmptyVolumeOfItsAppOnly() throws Exception {
+    String mp = ",\"mountPoints\":[{\"name\":\"data\",\"path\":\"/data\",\"readOnly\":true}]";
+    // a pod volume named "a-data" must not be confused with app a's own volume for mount point "data"
+    VolumeMap m = map(pod("[{\"name\":\"a-data\",\"kind\":\"host\",\"source\":\"/srv/dir\"}]",
+        app("a", mp, mountsOf("a-data", "/other")), app("b", mp, "")));
+
+    List<String> keys = m.shares().stream().map(s -> s.volume().key()).toList();
+    assertEquals(List.of("a-data", "a.data", "b.data"), keys);
+    assertEquals(PodVolume.Kind.EMPTY, m.shares().get(1).volume().kind());
+    assertEquals(0755, m.shares().get(1).volume().mode());
+    assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/other", false),
+        new MountPlan("/s1x/share/vol1", "/data", true)), m.mounts(0), "the mount point's readOnly applies");
+    assertEquals(List.of(new MountPlan("/s1x/share/vol2", "/data", true)), m.mounts(1));
+  }
+
+  @Test
+  void aMountPointUsesThePodVolumeOfItsName() throws Exception {
+    VolumeMap m = map(pod("[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"/srv/dir\"}]",
+        app("a", ",\"mountPoints\":[{\"name\":\"data\",\"path\":\"/data\"}]", "")));
+    assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/data", false)), m.mounts(0));
+    assertEquals(PodVolume.Kind.HOST_DIRECTORY, m.shares().get(0).volume().kind());
+  }
+
+  /** rkt: the volume's readOnly when it is set, else the app's mount point of the volume's name, else false. */
+  static Stream<Arguments> readOnlyRules() {
+    return Stream.of(
+        Arguments.of(null, null, false),
+        Arguments.of(null, false, false),
+        Arguments.of(null, true, true),
+        Arguments.of(true, null, true),
+        Arguments.of(true, false, true),
+        Arguments.of(false, true, false),
+        Arguments.of(true, true, true),
+        Arguments.of(false, null, false));
+  }
+
+  @ParameterizedTest(name = "volume readOnly {0}, mount point readOnly {1} -> {2}")
+  @MethodSource("readOnlyRules")
+  void readOnlyFollowsRkt(Boolean volumeRo, Boolean mountPointRo, boolean expected) throws Exception {
+    String vol = "[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"/srv/dir\""
+        + (volumeRo == null ? "" : ",\"readOnly\":" + volumeRo) + "}]";
+    String mp = mountPointRo == null ? ""
+        : ",\"mountPoints\":[{\"name\":\"data\",\"path\":\"/mp\",\"readOnly\":" + mountPointRo + "}]";
+    VolumeMap viaMount = map(pod(vol, app("a", mp, mountsOf("data", "/mp"))));
+    assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/mp", expected)), viaMount.mounts(0), "through a mount");
+    assertEquals(expected, viaMount.shares().get(0).readOnly(), "the share itself is read-only");
+    if (mountPointRo != null) {
+      VolumeMap viaMountPoint = map(pod(vol, app("a", mp, "")));
+      assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/mp", expected)), viaMountPoint.mounts(0),
+          "through the mount point alone");
+    }
+  }
+
+  @Test
+  void aVolumeMountedReadOnlyByOneAppAndWritableByAnotherGetsTwoShares() throws Exception {
+    String roMp = ",\"mountPoints\":[{\"name\":\"data\",\"path\":\"/data\",\"readOnly\":true}]";
+    VolumeMap m = map(pod("[{\"name\":\"data\",\"kind\":\"empty\"}]",
+        app("writer", "", mountsOf("data", "/data")), app("reader", roMp, mountsOf("data", "/data"))));
+
+    assertEquals(List.of(new SharePlan("vol0", "/s1x/share/vol0", false), new SharePlan("vol1", "/s1x/share/vol1",
+        true)), m.sharePlans());
+    assertEquals(m.shares().get(0).volume(), m.shares().get(1).volume(), "the same files behind both");
+    assertEquals(List.of(new MountPlan("/s1x/share/vol1", "/data", true)), m.mounts(1));
+    assertEquals(1, m.volumes().size());
+  }
+
+  static Stream<Arguments> recursiveRules() {
+    return Stream.of(Arguments.of("", true), Arguments.of(",\"recursive\":true", true),
+        Arguments.of(",\"recursive\":false", false));
+  }
+
+  @ParameterizedTest(name = "recursive{0} -> {1}")
+  @MethodSource("recursiveRules")
+  void recursiveDefaultsToTrue(String field, boolean expected) throws Exception {
+    VolumeMap m = map(pod("[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"/srv/dir\"" + field + "}]",
+        app("a", "", mountsOf("data", "/d"))));
+    assertEquals(expected, m.shares().get(0).volume().recursive());
+  }
+
+  static Stream<Arguments> targets() {
+    return Stream.of(
+        Arguments.of("/data", "/data"),
+        Arguments.of("//data//x/", "/data/x"),
+        Arguments.of("/./data/./x/.", "/data/x"),
+        Arguments.of("/with space/and\nnewline", "/with space/and\nnewline"),
+        Arguments.of("/ünïcödé/€", "/ünïcödé/€"),
+        Arguments.of("/a,b=c\"d'e\\f", "/a,b=c\"d'e\\f"),
+        Arguments.of("/-n", "/-n"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("targets")
+  void mountPathsAreCleanedButNeverReinterpreted(String path, String expected) throws Exception {
+    String json = pod("[{\"name\":\"data\",\"kind\":\"empty\"}]",
+        app("a", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":" + AppcJson.writePlain(path) + "}]"));
+    assertEquals(expected, map(json).mounts(0).get(0).target());
+  }
+
+  static Stream<Arguments> invalidTargets() {
+    return Stream.of(
+        Arguments.of("/", "apps[0].mounts[0].path: is the app's root directory"),
+        Arguments.of("//./", "apps[0].mounts[0].path: is the app's root directory"),
+        Arguments.of("/" + "x".repeat(4100), "apps[0].mounts[0].path: is longer than 4095 bytes"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("invalidTargets")
+  void unusableMountPathsAreOneLineErrorsNamingTheField(String path, String message) throws Exception {
+    String json = pod("[{\"name\":\"data\",\"kind\":\"empty\"}]",
+        app("a", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":" + AppcJson.writePlain(path) + "}]"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map(json));
+    assertTrue(e.getMessage().startsWith(LAYOUT.podManifest() + ": " + message), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+  }
+
+  static Stream<String> pathsTheManifestRefuses() {
+    return Stream.of("relative/x", "/a/../../etc", "/..", "/a\u0000b", "");
+  }
+
+  @ParameterizedTest
+  @MethodSource("pathsTheManifestRefuses")
+  void hostilePathsNeverGetPastTheManifest(String path) {
+    String json = pod("[{\"name\":\"data\",\"kind\":\"empty\"}]",
+        app("a", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":" + AppcJson.writePlain(path) + "}]"));
+    InvalidManifestException e = assertThrows(InvalidManifestException.class, () -> map(json));
+    assertTrue(e.getMessage().contains("apps[0].mounts[0].path"), e.getMessage());
+  }
+
+  @Test
+  void twoMountsOnOnePathAreRefused() throws Exception {
+    String json = pod("[{\"name\":\"x\",\"kind\":\"empty\"},{\"name\":\"y\",\"kind\":\"empty\"}]",
+        app("a", "", ",\"mounts\":[{\"volume\":\"x\",\"path\":\"/d\"},{\"volume\":\"y\",\"path\":\"/d/\"}]"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map(json));
+    assertEquals(LAYOUT.podManifest() + ": apps[0].mounts[1].path: is already the path of apps[0].mounts[0]: \"/d/\"",
+        e.getMessage());
+  }
+
+  @Test
+  void aMountPointAtAMountedPathIsServedByThatMount() throws Exception {
+    VolumeMap m = map(pod("[{\"name\":\"x\",\"kind\":\"empty\"}]",
+        app("a", ",\"mountPoints\":[{\"name\":\"other\",\"path\":\"/d\"}]", mountsOf("x", "/d"))));
+    assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/d", false)), m.mounts(0), "no implicit volume");
+    assertEquals(1, m.shares().size());
+  }
+
+  @Test
+  void nestedMountsComeAfterTheMountTheyAreIn() throws Exception {
+    String json = pod("[{\"name\":\"x\",\"kind\":\"empty\"},{\"name\":\"y\",\"kind\":\"empty\"}]",
+        app("a", "", ",\"mounts\":[{\"volume\":\"y\",\"path\":\"/d/sub/deeper\"},{\"volume\":\"x\",\"path\":\"/d\"}]"));
+    assertEquals(List.of("/d", "/d/sub/deeper"), map(json).mounts(0).stream().map(MountPlan::target).toList());
+  }
+
+  static Stream<Arguments> badSources() {
+    return Stream.of(
+        Arguments.of("/srv/missing", "does not exist"),
+        Arguments.of("/dev/null", "is neither a directory nor a regular file"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badSources")
+  void anUnusableHostSourceIsOneLineNamingTheVolumeFieldAndValue(String source, String problem) throws Exception {
+    String json = pod("[{\"name\":\"scratch\",\"kind\":\"empty\"},{\"name\":\"data\",\"kind\":\"host\",\"source\":\""
+        + source + "\"}]", app("a", "", mountsOf("data", "/d")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map(json));
+    assertEquals(LAYOUT.podManifest() + ": volumes[1].source: the host path of volume \"data\" " + problem + ": \""
+        + source + "\"", e.getMessage());
+  }
+
+  @Test
+  void theRealHostIsAskedThroughTheFileSystem(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Files.createDirectories(tmp.resolve("dir"));
+    Files.writeString(tmp.resolve("file"), "x");
+    assertEquals(VolumeMapper.PathKind.DIRECTORY, VolumeMapper.FILES.kindOf(tmp.resolve("dir")));
+    assertEquals(VolumeMapper.PathKind.FILE, VolumeMapper.FILES.kindOf(tmp.resolve("file")));
+    Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("dir"));
+    assertEquals(VolumeMapper.PathKind.DIRECTORY, VolumeMapper.FILES.kindOf(tmp.resolve("link")), "links followed");
+    assertEquals(VolumeMapper.PathKind.OTHER, VolumeMapper.FILES.kindOf(Path.of("/dev/null")));
+    assertEquals(VolumeMapper.PathKind.MISSING, VolumeMapper.FILES.kindOf(tmp.resolve("nothing")));
+  }
+
+  @Test
+  void unusedVolumesAreNeitherCheckedNorShared() throws Exception {
+    VolumeMap m = map(pod("[{\"name\":\"gone\",\"kind\":\"host\",\"source\":\"/srv/missing\"}]", app("a", "", "")));
+    assertEquals(List.of(), m.shares());
+    assertEquals(List.of(), m.mounts(0));
+  }
+
+  @Test
+  void anInlineAppVolumeBelongsToItsApp() throws Exception {
+    VolumeMap m = map(pod("[{\"name\":\"data\",\"kind\":\"empty\"}]", app("a", "",
+        ",\"mounts\":[{\"volume\":\"data\",\"path\":\"/d\",\"appVolume\":{\"name\":\"data\",\"kind\":\"host\","
+            + "\"source\":\"/srv/dir2\",\"readOnly\":true}}]")));
+    VolumeShare s = m.shares().get(0);
+    assertEquals("a.data", s.volume().key());
+    assertEquals(Optional.of(Path.of("/srv/dir2")), s.volume().source());
+    assertTrue(s.readOnly());
+  }
+
+  @Test
+  void aCommaInThePodDirectoryIsAClearErrorBeforeAnythingHappens() throws Exception {
+    PodLayout layout = PodLayout.of(Path.of("/var/lib/rkt,x/pods/run", UUID));
+    VolumeMap m = VolumeMapper.map(load(layout, pod("[{\"name\":\"d\",\"kind\":\"empty\"}]",
+        app("a", "", mountsOf("d", "/d")))), HOST);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, m::p9Shares);
+    assertEquals("p9 share vol0 path: value '/var/lib/rkt,x/pods/run/" + UUID + "/xen/volumes/vol0' contains ',',"
+        + " which cannot be written inside an xl device spec", e.getMessage());
+  }
+
+  @Test
+  void rktsOwnManifests() throws Exception {
+    VolumeMap simple = map(fixture("volume-mount-appmount.json").replace("/srv/pod-data", "/srv/dir-pod-data"));
+    assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/data", false)), simple.mounts(0));
+
+    // --volume data,kind=host,readOnly=true --volume scratch,kind=empty,uid=1,gid=2 --mount volume=scratch,…
+    VolumeMap both = map(fixture("volume-mount.json").replace("/srv/pod-data", "/srv/dir-pod-data"));
+    assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/scratch", false),
+        new MountPlan("/s1x/share/vol1", "/data", true)), both.mounts(0));
+    assertEquals(PodVolume.empty("scratch", "volume \"scratch\"", 0755, 1, 2), both.shares().get(0).volume());
+    assertEquals(Path.of("/srv/dir-pod-data"), both.shares().get(1).volume().source().orElseThrow());
+  }
+
+  private static String fixture(String name) throws Exception {
+    try (var in = VolumeMapperTest.class.getResourceAsStream("/rkt-1.30.0/pod-manifests/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.stage1xen.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private mount namespace for tests that make real mounts (bind mounts of volumes): commands run in it through
+ * {@link #enter()}, so nothing they mount is seen outside, and everything goes away when the namespace's last process
+ * ends, even after a failed test. A {@code sleep} process holds the namespace open. Needs root, unshare(1) and
+ * nsenter(1) (util-linux).
+ */
+public final class MountNamespace implements AutoCloseable {
+  private final Process holder;
+
+  public MountNamespace() throws IOException, InterruptedException {
+    holder = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sleep", "3600")
+        .redirectErrorStream(true).start();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!inItsOwnNamespace()) {
+      if (!holder.isAlive() || System.nanoTime() > end) {
+        close();
+        throw new IOException("unshare --mount did not start: "
+            + new String(holder.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /** Whether this machine lets the tests make mounts: root, with unshare and nsenter. */
+  public static boolean available() {
+    return "root".equals(System.getProperty("user.name")) && onPath("unshare") && onPath("nsenter");
+  }
+
+  private boolean inItsOwnNamespace() {
+    try {
+      return !Files.readSymbolicLink(Path.of("/proc", Long.toString(holder.pid()), "ns", "mnt")).equals(
+          Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** argv prefix that runs a command inside the namespace. */
+  public List<String> enter() {
+    return List.of("nsenter", "--target", Long.toString(holder.pid()), "--mount", "--");
+  }
+
+  /** The mount points at or below {@code dir} in the namespace (from its mountinfo, escapes decoded). */
+  public List<Path> mountsUnder(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(holder.pid()), "mountinfo"))) {
+      String point = line.split(" ")[4].replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
+          .replace("\\134", "\\");
+      Path p = Path.of(point);
+      if (p.startsWith(dir)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private static boolean onPath(String program) {
+    for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    holder.destroyForcibly();
+    try {
+      holder.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

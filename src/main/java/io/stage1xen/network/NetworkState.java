@@ -44,7 +44,7 @@ public record NetworkState(String pod, List<CniCall> ipam, List<String> networks
       CniCall c = ipam.get(i);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("network", networks.get(i));
-      m.put("plugin", c.plugin());
+      m.put("plugin", portable(c.plugin(), podOf(file)));
       m.put("containerId", c.containerId());
       m.put("netns", c.netns());
       m.put("ifName", c.ifName());
@@ -73,7 +73,8 @@ public record NetworkState(String pod, List<CniCall> ipam, List<String> networks
       List<String> names = new ArrayList<>();
       for (Object o : list(root.get("ipam"), file + ": ipam")) {
         Map<?, ?> m = (Map<?, ?>) o;
-        calls.add(new CniCall(str(m, "plugin", file), str(m, "containerId", file), str(m, "netns", file),
+        calls.add(new CniCall(podOf(file).resolve(str(m, "plugin", file)).toString(), str(m, "containerId", file),
+            str(m, "netns", file),
             str(m, "ifName", file), str(m, "args", file), str(m, "input", file)));
         names.add(str(m, "network", file));
       }
@@ -89,6 +90,20 @@ public record NetworkState(String pod, List<CniCall> ipam, List<String> networks
     } catch (InvalidManifestException | ClassCastException e) {
       throw new IOException(file + ": unreadable network state: " + e.getMessage());
     }
+  }
+
+  /** The pod directory of a state file ({@code <pod>/xen/network.json}). */
+  private static Path podOf(Path file) {
+    return file.toAbsolutePath().getParent().getParent();
+  }
+
+  /**
+   * The bundled plugin lives in the pod's stage1 tree, and rkt moves the pod directory (run, then exited-garbage)
+   * before gc: a plugin inside the pod is recorded relative to it, anything else as it is.
+   */
+  private static String portable(String plugin, Path pod) {
+    Path p = Path.of(plugin);
+    return p.startsWith(pod) ? pod.relativize(p).toString() : plugin;
   }
 
   private static List<?> list(Object o, String what) throws IOException {

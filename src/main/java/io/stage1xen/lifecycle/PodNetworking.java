@@ -9,7 +9,6 @@ import io.stage1xen.network.PodNetwork;
 import io.stage1xen.network.PortForward;
 import io.stage1xen.network.PortForwards;
 import io.stage1xen.network.Route;
-import io.stage1xen.pod.DnsConfMode;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.RunParameters;
@@ -102,11 +101,7 @@ final class PodNetworking {
       nics.add(new InterfacePlan(a.ifName(), a.mac(), a.result().address().toString(),
           a.config().mtu().orElse(0), !a.config().isPtp(), routes));
     }
-    String resolv = null;
-    if (dns.resolvConf() == null && dns.mode().resolv() == DnsConfMode.Resolv.DEFAULT) {
-      resolv = network.resolvConf().orElse(null);
-    }
-    return plan.withNetworks(nics, resolv);
+    return plan.withNetworks(nics, dns.resolvConf(network.resolvConf()));
   }
 
   /** dom0's end of every vif, right after {@code xl create} returned (the guest has not configured its side yet). */

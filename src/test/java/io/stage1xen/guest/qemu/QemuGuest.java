@@ -30,6 +30,12 @@ final class QemuGuest implements AutoCloseable {
   /** @param roots exported as tags app0, app1, … in this order */
   QemuGuest(GuestArtifacts guest, Path workDir, int memoryMb, List<Path> roots, boolean debug)
       throws IOException, InterruptedException {
+    this(guest, workDir, memoryMb, roots, debug, List.of());
+  }
+
+  /** @param nics extra QEMU options per network interface (e.g. a user-mode netdev with a virtio-net device) */
+  QemuGuest(GuestArtifacts guest, Path workDir, int memoryMb, List<Path> roots, boolean debug, List<List<String>> nics)
+      throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     Path sock = workDir.resolve("ctl.sock");
     serialLog = workDir.resolve("serial.log");
@@ -45,6 +51,7 @@ final class QemuGuest implements AutoCloseable {
       cmd.addAll(List.of("-fsdev", "local,id=fs" + i + ",path=" + opt(roots.get(i)) + ",security_model=none",
           "-device", "virtio-9p-pci,fsdev=fs" + i + ",mount_tag=app" + i));
     }
+    nics.forEach(cmd::addAll);
     qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(workDir.resolve("qemu.out").toFile()).start();
     link = connect(sock);

@@ -4,8 +4,8 @@ import java.util.regex.Pattern;
 
 /** An IPv4 address; text is only ever the dotted quad (no names are resolved, no other forms are accepted). */
 public record Ipv4(int bits) {
-  private static final Pattern QUAD =
-      Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final Pattern QUAD = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
 
   public static Ipv4 parse(String text, String what) {
     if (text == null || !QUAD.matcher(text).matches()) {

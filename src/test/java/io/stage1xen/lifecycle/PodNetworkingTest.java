@@ -148,8 +148,9 @@ class PodNetworkingTest {
 
   @Test
   void forwardedPortsReachTheAppsDeclaredPort() throws Exception {
-    String web = "{\"name\":\"web\",\"image\":{\"name\":\"example.com/web\",\"id\":\"sha512-36dc1531c150db562d74d7d8392e"
-        + "a946e56ec0e81bba35d0334c28489bd9f804\"},\"app\":{\"exec\":[\"/fake\",\"exit:0\"],\"user\":\"0\",\"group\":\"0\","
+    String web = "{\"name\":\"web\",\"image\":{\"name\":\"example.com/web\",\"id\":\"sha512-36dc1531c150db56"
+        + "2d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804\"},\"app\":{\"exec\":[\"/fake\",\"exit:0\"],"
+        + "\"user\":\"0\",\"group\":\"0\","
         + "\"ports\":[{\"name\":\"http\",\"protocol\":\"tcp\",\"port\":80},{\"name\":\"dns\",\"protocol\":\"udp\","
         + "\"port\":53}]}}";
     String manifest = pod(web).replace("\"ports\":[]", "\"ports\":[{\"name\":\"http\",\"hostPort\":8080},"

@@ -18,13 +18,15 @@ class HostCommandsTest {
 
   static Attachment attachment(int index, String json, String address, String gateway) {
     NetworkConfig c = NetworkConfig.parse(json, "t.conf");
-    IpamResult r = new IpamResult(Ipv4Net.parse(address, "t"), Optional.ofNullable(gateway).map(g -> Ipv4.parse(g, "t")),
+    IpamResult r = new IpamResult(Ipv4Net.parse(address, "t"),
+        Optional.ofNullable(gateway).map(g -> Ipv4.parse(g, "t")),
         List.of(Route.onLink(Ipv4Net.parse("0.0.0.0/0", "t"))), Optional.empty());
     CniCall call = new CniCall("/s1/host-local", UUID, "xen-domain:rkt-" + UUID, "eth" + index, "", c.ipamInput());
     return new Attachment(index, new SelectedNetwork(c, "", json), PodNetwork.mac(UUID, index), call, r);
   }
 
-  static final String DEFAULT = "{\"name\":\"default\",\"type\":\"ptp\",\"ipMasq\":true,\"ipam\":{\"type\":\"host-local\","
+  static final String DEFAULT = "{\"name\":\"default\",\"type\":\"ptp\",\"ipMasq\":true,"
+      + "\"ipam\":{\"type\":\"host-local\","
       + "\"subnet\":\"172.16.28.0/24\"}}";
   static final String BRIDGE = "{\"name\":\"lan\",\"type\":\"bridge\",\"bridge\":\"s1xbr0\",\"isGateway\":true,"
       + "\"mtu\":1400,\"ipam\":{\"type\":\"host-local\",\"subnet\":\"10.9.0.0/16\"}}";
@@ -68,7 +70,8 @@ class HostCommandsTest {
 
   @Test
   void forwardedPortsGoToTheFirstMasqueradedNetworkElseTheLast() {
-    Attachment restricted = attachment(0, DEFAULT.replace("\"ipMasq\":true", "\"ipMasq\":false"), "172.17.0.2/16", null);
+    Attachment restricted = attachment(0, DEFAULT.replace("\"ipMasq\":true", "\"ipMasq\":false"), "172.17.0.2/16",
+        null);
     Attachment lan = attachment(1, BRIDGE, "10.9.0.7/16", "10.9.0.1");
     assertEquals(lan, HostCommands.forwardNetwork(List.of(restricted, lan)));
     Attachment def = attachment(1, DEFAULT, "172.16.28.5/24", "172.16.28.1");

@@ -19,6 +19,7 @@ JAR=${JAR:-}
 KERNEL=${KERNEL:-}
 INITRD=${INITRD:-}
 GUEST=${GUEST:-auto}
+CNI_PLUGIN=${CNI_PLUGIN:-}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 INSTALL_DEPS=${INSTALL_DEPS:-auto}
 TEST_GROUPS=${TEST_GROUPS:-native,slow}
@@ -272,6 +273,47 @@ build_jvm() {
   EXE_KIND=jvm
 }
 
+# The CNI host-local IPAM plugin the image bundles (docs/NETWORKING.md): from Debian's containernetworking-plugins,
+# fetched with apt-get download like the guest kernel, or CNI_PLUGIN. Sets CNI_FILLED=yes and fills
+# $BUILD_DIR/cni-out/host-local. An image without a guest (GUEST=no) cannot boot pods and gets none.
+CNI_PACKAGE=containernetworking-plugins
+bundle_cni() {
+  CNI_FILLED=no
+  rm -rf "$BUILD_DIR/cni-out"
+  if [ -n "$CNI_PLUGIN" ]; then
+    [ -x "$CNI_PLUGIN" ] || die "CNI_PLUGIN=$CNI_PLUGIN is not an executable file"
+    step "CNI host-local plugin: given ($CNI_PLUGIN)"
+    mkdir -p "$BUILD_DIR/cni-out"
+    cp "$CNI_PLUGIN" "$BUILD_DIR/cni-out/host-local"
+  elif [ "$GUEST_FILLED" = no ]; then
+    step "CNI host-local plugin: skipped (no guest in this image)"
+    return 0
+  else
+    local cache=${S1X_CNI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stage1-xen/cni} ver deb
+    command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 \
+      || die "apt-get and dpkg-deb are needed to fetch $CNI_PACKAGE (or give CNI_PLUGIN=/path/to/host-local)"
+    ver=$(apt-cache show --no-all-versions "$CNI_PACKAGE" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
+    [ -n "$ver" ] || die "Debian package $CNI_PACKAGE unknown to apt (run 'apt-get update' first, or give CNI_PLUGIN)"
+    step "CNI host-local plugin ($CNI_PACKAGE $ver)"
+    mkdir -p "$cache"
+    deb="$cache/${CNI_PACKAGE}_${ver//:/%3a}_amd64.deb"
+    if [ ! -s "$deb" ]; then
+      (cd "$cache" && apt-get download "$CNI_PACKAGE=$ver" >/dev/null 2>"$cache/apt.err") \
+        || die "cannot download $CNI_PACKAGE=$ver: $(tail -n1 "$cache/apt.err")"
+    fi
+    [ -s "$deb" ] || die "apt-get download $CNI_PACKAGE=$ver did not produce $deb"
+    rm -rf "$cache/x.tmp"
+    dpkg-deb -x "$deb" "$cache/x.tmp" || die "cannot unpack $deb"
+    [ -x "$cache/x.tmp/usr/lib/cni/host-local" ] || die "$deb has no usr/lib/cni/host-local"
+    mkdir -p "$BUILD_DIR/cni-out"
+    cp "$cache/x.tmp/usr/lib/cni/host-local" "$BUILD_DIR/cni-out/host-local"
+    echo "$CNI_PACKAGE $ver" >"$BUILD_DIR/cni-out/VERSION"
+    rm -rf "$cache/x.tmp"
+  fi
+  chmod 0755 "$BUILD_DIR/cni-out/host-local"
+  CNI_FILLED=yes
+}
+
 # Guest kernel and initrd: sets GUEST_FILLED=yes and fills $BUILD_DIR/guest-out/ when there are any.
 build_guest() {
   GUEST_FILLED=no
@@ -314,6 +356,13 @@ assemble_and_pack() {
     mkdir -p "$rootfs/stage1-xen/guest"
     cp "$BUILD_DIR/guest-out/kernel" "$BUILD_DIR/guest-out/initrd" "$rootfs/stage1-xen/guest/"
   fi
+  mkdir -p "$rootfs/stage1-xen/libexec"
+  cp "$ROOT/stage1/net/vif-hotplug" "$rootfs/stage1-xen/libexec/vif-hotplug"
+  chmod 0755 "$rootfs/stage1-xen/libexec/vif-hotplug"
+  if [ "$CNI_FILLED" = yes ]; then
+    mkdir -p "$rootfs/stage1-xen/cni"
+    cp "$BUILD_DIR/cni-out/host-local" "$rootfs/stage1-xen/cni/host-local"
+  fi
   local links report
   links=$(tool aci link-entrypoints --manifest "$ROOT/aci-manifest.json" --rootfs "$rootfs" \
     --executable stage1-xen/bin/stage1-xen)
@@ -333,7 +382,10 @@ assemble_and_pack() {
   tool aci pack --manifest "$ROOT/aci-manifest.json" --rootfs "$rootfs" --out "$unverified" --mtime "$SOURCE_DATE_EPOCH"
 
   step "verifying $OUT"
-  local required=(--require stage1-xen/bin/stage1-xen)
+  local required=(--require stage1-xen/bin/stage1-xen --require stage1-xen/libexec/vif-hotplug)
+  if [ "$CNI_FILLED" = yes ]; then
+    required+=(--require stage1-xen/cni/host-local)
+  fi
   if [ "$GUEST_FILLED" = yes ]; then
     required+=(--require stage1-xen/guest/kernel --require stage1-xen/guest/initrd)
   fi
@@ -358,6 +410,7 @@ do_build() {
     build_jvm
   fi
   build_guest
+  bundle_cni
   assemble_and_pack
   step "done: $OUT ($EXE_KIND, $(du -h "$OUT" | cut -f1), sha256 $(sha "$OUT"))"
 }

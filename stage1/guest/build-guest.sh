@@ -176,7 +176,7 @@ write_list() {
   printf '%s.ko\n' "${ORDER[@]}" >"$ROOT/lib/modules/$list.list"
 }
 write_list xen netfs fscache 9pnet 9pnet_xen 9p xen_netfront
-write_list virtio netfs fscache 9pnet virtio_pci virtio_console 9pnet_virtio 9p
+write_list virtio netfs fscache 9pnet virtio_pci virtio_console 9pnet_virtio 9p virtio_net
 
 # ---- busybox (poweroff for Xen's shutdown requests, and a rescue shell with rdinit=/bin/sh) ----
 bbdir=$(fetch_deb busybox-static)

@@ -234,6 +234,7 @@ static void start_pod(void) {
       fatal("9p share", s->tag);
     DBG("share %s mounted on %s", s->tag, s->path);
   }
+  if (net_configure(&g_plan, err, sizeof err) < 0) fatal("network", err);
   g_napps = g_plan.napps;
   g_apps = calloc(g_napps ? g_napps : 1, sizeof *g_apps);
   int failed = 0;

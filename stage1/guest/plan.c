@@ -9,13 +9,15 @@
 
 enum {
   T_VERSION = 0x01, T_HOSTNAME = 0x02, T_HOSTS = 0x03, T_RESOLV = 0x04, T_DEBUG = 0x05, T_GRACE = 0x06,
-  T_MUTABLE = 0x07, T_SHARE = 0x08, T_APP = 0x10,
+  T_MUTABLE = 0x07, T_SHARE = 0x08, T_NET = 0x0C, T_APP = 0x10,
   T_NAME = 0x20, T_ROOT = 0x21, T_ARG = 0x22, T_ENV = 0x23, T_USER = 0x24, T_GROUP = 0x25, T_SUPP = 0x26,
   T_WORKDIR = 0x27, T_RO_ROOT = 0x28, T_PRE = 0x29, T_POST = 0x2A, T_STDIN = 0x2B, T_TTY = 0x2C,
   T_MOUNT = 0x2D, T_OOM = 0x2E,
   T_M_SRC = 0x30, T_M_DST = 0x31, T_M_RO = 0x32,
   T_S_TAG = 0x40, T_S_PATH = 0x41, T_S_RO = 0x42,
   T_X_APP = 0x50, T_X_ROWS = 0x51, T_X_COLS = 0x52,
+  T_N_NAME = 0x70, T_N_MAC = 0x71, T_N_ADDR = 0x72, T_N_MTU = 0x73, T_N_PREFIX_ROUTE = 0x74, T_N_ROUTE = 0x75,
+  T_R_DST = 0x78, T_R_VIA = 0x79,
 };
 
 struct cur {
@@ -156,6 +158,61 @@ static int share(struct cur *v, struct plan *pl) {
   return 0;
 }
 
+static int route(struct cur *v, struct netspec *n) {
+  struct cur f;
+  uint8_t tag;
+  int r;
+  uint32_t a;
+  unsigned len;
+  n->routes = realloc(n->routes, (n->nroutes + 1) * sizeof *n->routes);
+  if (!n->routes) abort();
+  struct routespec *rt = &n->routes[n->nroutes++];
+  *rt = (struct routespec){0};
+  while ((r = next(v, &tag, &f)) > 0) {
+    if (tag == T_R_DST) r = str(&f, tag, &rt->dst);
+    else if (tag == T_R_VIA) r = str(&f, tag, &rt->via);
+    else return fail(v, "route: unknown field 0x%02x", tag);
+    if (r) return -1;
+  }
+  if (r < 0) return -1;
+  if (!rt->dst || parse_prefix(rt->dst, &a, &len)) return fail(v, "route without a valid destination");
+  if (rt->via && parse_ipv4(rt->via, &a)) return fail(v, "route to %s: invalid gateway '%s'", rt->dst, rt->via);
+  return 0;
+}
+
+static int netf(struct cur *v, struct plan *pl) {
+  struct cur f;
+  uint8_t tag;
+  int r;
+  uint32_t a;
+  unsigned len;
+  unsigned char mac[6];
+  pl->nets = realloc(pl->nets, (pl->nnets + 1) * sizeof *pl->nets);
+  if (!pl->nets) abort();
+  struct netspec *n = &pl->nets[pl->nnets++];
+  *n = (struct netspec){0};
+  n->prefix_route = 1;
+  while ((r = next(v, &tag, &f)) > 0) {
+    switch (tag) {
+    case T_N_NAME: r = str(&f, tag, &n->name); break;
+    case T_N_MAC: r = str(&f, tag, &n->mac); break;
+    case T_N_ADDR: r = str(&f, tag, &n->address); break;
+    case T_N_MTU: r = u32(&f, tag, &n->mtu); break;
+    case T_N_PREFIX_ROUTE: r = boolean(&f, tag, &n->prefix_route); break;
+    case T_N_ROUTE: r = route(&f, n); break;
+    default: return fail(v, "interface: unknown field 0x%02x", tag);
+    }
+    if (r) return -1;
+  }
+  if (r < 0) return -1;
+  if (!n->name || !n->name[0] || strlen(n->name) > 15 || strchr(n->name, '/'))
+    return fail(v, "interface without a valid NAME");
+  if (!n->mac || parse_mac(n->mac, mac)) return fail(v, "interface %s: invalid MAC", n->name);
+  if (!n->address || parse_prefix(n->address, &a, &len)) return fail(v, "interface %s: invalid ADDRESS", n->name);
+  if (n->mtu && (n->mtu < 68 || n->mtu > 65535)) return fail(v, "interface %s: MTU %u out of range", n->name, n->mtu);
+  return 0;
+}
+
 static int app(struct cur *v, struct plan *pl) {
   struct cur f;
   uint8_t tag;
@@ -228,6 +285,7 @@ int plan_decode(const uint8_t *p, size_t n, struct plan *pl, char *err, size_t e
     case T_GRACE: r = u32(&f, tag, &pl->grace_ms); break;
     case T_MUTABLE: r = boolean(&f, tag, &pl->mutable_pod); break;
     case T_SHARE: r = share(&f, pl); break;
+    case T_NET: r = netf(&f, pl); break;
     case T_APP: r = app(&f, pl); break;
     default: return fail(&c, "plan: unknown field 0x%02x", tag);
     }

@@ -48,6 +48,16 @@ struct sharespec {
   char *tag, *path;
   int ro;
 };
+struct routespec {
+  char *dst, *via; /* "a.b.c.d/n", and "a.b.c.d" or NULL for a destination on the link */
+};
+struct netspec {
+  char *name, *mac, *address; /* eth0, "02:..", "a.b.c.d/n" */
+  uint32_t mtu;               /* 0 = keep the device's */
+  int prefix_route;           /* 0 on a point-to-point link: no route for the address's subnet */
+  struct routespec *routes;
+  size_t nroutes;
+};
 struct appspec {
   char *name, *root, *user, *group, *workdir;
   struct strv argv, env;
@@ -67,6 +77,8 @@ struct plan {
   size_t nshares;
   struct appspec *apps;
   size_t napps;
+  struct netspec *nets;
+  size_t nnets;
 };
 struct execreq {
   char *app;
@@ -100,6 +112,14 @@ extern int g_debug;
 void logmsg(int level, uint32_t session, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define DBG(...) do { if (g_debug) logmsg(LOG_DEBUG, 0, __VA_ARGS__); } while (0)
 long uptime_ms(void);
+
+/* ---- network interfaces (net.c) ---- */
+/* Brings up lo and configures every interface of the plan; 0, or -1 with a one-line reason in err. */
+int net_configure(const struct plan *pl, char *err, size_t errlen);
+/* Parsers shared with plan validation: 0 on success. */
+int parse_ipv4(const char *text, uint32_t *addr);
+int parse_prefix(const char *text, uint32_t *addr, unsigned *len);
+int parse_mac(const char *text, unsigned char mac[6]);
 
 /* ---- kernel modules (modules.c) ---- */
 void modules_load(const char *listfile);

@@ -1,6 +1,8 @@
 /* Unit tests of the guest init's pure parts, run on the build host: plan decoding, paths inside an untrusted
  * root, user/group resolution. Build and run: see GuestInitUnitTest.java (or: gcc -D_GNU_SOURCE -I.. -o t
- * unit_test.c ../plan.c ../safepath.c ../volumes.c ../ids.c ../util.c ../proto.c ../log.c && ./t). Prints "N passed, N failed". */
+ * unit_test.c ../plan.c ../net.c ../safepath.c ../volumes.c ../ids.c ../util.c ../proto.c ../log.c && ./t).
+ * Prints "N passed, N failed". */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -173,6 +175,67 @@ static void ln(const char *target, const char *rel) {
   if (symlink(target, p) != 0) perror("symlink");
 }
 
+static void test_net_plan(void) {
+  struct b r1 = {0}, r2 = {0}, n = {0}, p = {0};
+  struct plan pl;
+  char err[256];
+  fs(&r1, 0x78, "172.16.28.1/32");
+  fs(&r2, 0x78, "0.0.0.0/0");
+  fs(&r2, 0x79, "172.16.28.1");
+  fs(&n, 0x70, "eth0");
+  fs(&n, 0x71, "02:ab:cd:ef:01:23");
+  fs(&n, 0x72, "172.16.28.5/24");
+  fu(&n, 0x73, 1400);
+  f(&n, 0x74, "\0", 1);
+  f(&n, 0x75, r1.p, r1.n);
+  f(&n, 0x75, r2.p, r2.n);
+  fu(&p, 0x01, 1);
+  fs(&p, 0x02, "h");
+  f(&p, 0x0C, n.p, n.n);
+  CHECK(decode(&p, &pl, err) == 0, "plan with an interface: %s", err);
+  CHECK(pl.nnets == 1 && !strcmp(pl.nets[0].name, "eth0") && pl.nets[0].mtu == 1400 && !pl.nets[0].prefix_route,
+        "interface fields");
+  CHECK(pl.nets[0].nroutes == 2 && pl.nets[0].routes[0].via == NULL && !strcmp(pl.nets[0].routes[1].via, "172.16.28.1"),
+        "routes: on-link, then via the gateway");
+
+  uint32_t a;
+  unsigned len;
+  unsigned char mac[6];
+  CHECK(parse_prefix("10.1.2.3/8", &a, &len) == 0 && len == 8 && a == htonl(0x0a010203), "prefix parsed");
+  CHECK(parse_mac("02:AB:cd:00:ff:10", mac) == 0 && mac[1] == 0xab && mac[5] == 0x10, "mac parsed");
+  const char *bad_prefixes[] = {"10.1.2.3", "10.1.2.3/33", "10.1.2/8", "10.1.2.3/", "10.1.2.3/8x", "::1/128",
+                                "10.1.2.3/-1", "300.1.2.3/8"};
+  for (size_t i = 0; i < sizeof bad_prefixes / sizeof *bad_prefixes; i++)
+    CHECK(parse_prefix(bad_prefixes[i], &a, &len) != 0, "prefix '%s' must be refused", bad_prefixes[i]);
+  const char *bad_macs[] = {"02:ab:cd:ef:01", "02-ab-cd-ef-01-23", "02:ab:cd:ef:01:2g", "02:ab:cd:ef:01:234"};
+  for (size_t i = 0; i < sizeof bad_macs / sizeof *bad_macs; i++)
+    CHECK(parse_mac(bad_macs[i], mac) != 0, "mac '%s' must be refused", bad_macs[i]);
+
+  /* a malformed interface refuses the whole plan */
+  const char *fields[][2] = {{"\x71", "02:ab"}, {"\x72", "172.16.28.5"}, {"\x70", "a-name-longer-than-15"}};
+  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+    struct b bn = {0}, bp = {0};
+    fs(&bn, 0x70, "eth0");
+    fs(&bn, 0x71, "02:ab:cd:ef:01:23");
+    fs(&bn, 0x72, "172.16.28.5/24");
+    fs(&bn, (uint8_t)fields[i][0][0], fields[i][1]);
+    fu(&bp, 0x01, 1);
+    f(&bp, 0x0C, bn.p, bn.n);
+    err[0] = 0;
+    CHECK(decode(&bp, &pl, err) < 0 && err[0], "interface with bad field %zu must be refused", i);
+  }
+  struct b br = {0}, bn = {0}, bp = {0};
+  fs(&br, 0x78, "0.0.0.0/0");
+  fs(&br, 0x79, "not-an-ip");
+  fs(&bn, 0x70, "eth0");
+  fs(&bn, 0x71, "02:ab:cd:ef:01:23");
+  fs(&bn, 0x72, "172.16.28.5/24");
+  f(&bn, 0x75, br.p, br.n);
+  fu(&bp, 0x01, 1);
+  f(&bp, 0x0C, bn.p, bn.n);
+  CHECK(decode(&bp, &pl, err) < 0, "a route with an invalid gateway must be refused");
+}
+
 static void test_safepath(void) {
   char outside[600];
   mkdtemp(tmpl);
@@ -276,6 +339,7 @@ static void test_safepath(void) {
 
 int main(void) {
   test_plan();
+  test_net_plan();
   test_safepath();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;

@@ -27,9 +27,10 @@ class PackageDependenciesTest {
       "host", Set.of("io.stage1xen.process"),
       "guest", Set.of("io.stage1xen.appc", "io.stage1xen.pod"),
       "xen", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.host", "io.stage1xen.process"),
+      "network", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.process"),
       "aci", Set.of("io.stage1xen.appc", "org.apache.commons.compress"),
       "lifecycle", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.host", "io.stage1xen.guest",
-          "io.stage1xen.xen", "io.stage1xen.process", "io.stage1xen.aci"),
+          "io.stage1xen.xen", "io.stage1xen.process", "io.stage1xen.aci", "io.stage1xen.network"),
       "cli", Set.of("io.stage1xen.", "picocli"));
 
   private static List<Path> sources() throws IOException {

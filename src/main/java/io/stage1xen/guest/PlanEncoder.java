@@ -18,6 +18,7 @@ public final class PlanEncoder {
   static final int T_GRACE_MS = 0x06;
   static final int T_MUTABLE = 0x07;
   static final int T_SHARE = 0x08;
+  static final int T_NET = 0x0C;
   static final int T_APP = 0x10;
   static final int T_NAME = 0x20;
   static final int T_ROOT = 0x21;
@@ -40,6 +41,14 @@ public final class PlanEncoder {
   static final int T_SHARE_TAG = 0x40;
   static final int T_SHARE_PATH = 0x41;
   static final int T_SHARE_RO = 0x42;
+  static final int T_NET_NAME = 0x70;
+  static final int T_NET_MAC = 0x71;
+  static final int T_NET_ADDRESS = 0x72;
+  static final int T_NET_MTU = 0x73;
+  static final int T_NET_PREFIX_ROUTE = 0x74;
+  static final int T_NET_ROUTE = 0x75;
+  static final int T_ROUTE_DST = 0x78;
+  static final int T_ROUTE_VIA = 0x79;
   static final int T_EXEC_APP = 0x50;
   static final int T_EXEC_ROWS = 0x51;
   static final int T_EXEC_COLS = 0x52;
@@ -58,6 +67,18 @@ public final class PlanEncoder {
     for (SharePlan s : plan.shares()) {
       f.nested(T_SHARE, new Fields().string(T_SHARE_TAG, s.tag()).string(T_SHARE_PATH, s.guestPath())
           .bool(T_SHARE_RO, s.readOnly()));
+    }
+    for (InterfacePlan n : plan.interfaces()) {
+      Fields nf = new Fields().string(T_NET_NAME, n.name()).string(T_NET_MAC, n.mac())
+          .string(T_NET_ADDRESS, n.address()).u32(T_NET_MTU, n.mtu()).bool(T_NET_PREFIX_ROUTE, n.prefixRoute());
+      for (InterfacePlan.RoutePlan r : n.routes()) {
+        Fields rf = new Fields().string(T_ROUTE_DST, r.destination());
+        if (r.via() != null) {
+          rf.string(T_ROUTE_VIA, r.via());
+        }
+        nf.nested(T_NET_ROUTE, rf);
+      }
+      f.nested(T_NET, nf);
     }
     for (AppPlan a : plan.apps()) {
       f.nested(T_APP, app(a));

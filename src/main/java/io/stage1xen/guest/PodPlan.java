@@ -14,6 +14,7 @@ import java.util.Set;
  * @param resolvConf full /etc/resolv.conf for every app, or null to leave the apps' own
  * @param grace time between SIGTERM and SIGKILL when the pod stops (millisecond resolution)
  * @param mutable an app-less pod that stays up until SHUTDOWN
+ * @param interfaces the network interfaces to configure before the apps start (loopback is always brought up)
  */
 public record PodPlan(
     String hostname,
@@ -23,7 +24,13 @@ public record PodPlan(
     Duration grace,
     boolean mutable,
     List<SharePlan> shares,
-    List<AppPlan> apps) {
+    List<AppPlan> apps,
+    List<InterfacePlan> interfaces) {
+
+  public PodPlan(String hostname, String hosts, String resolvConf, boolean debug, Duration grace, boolean mutable,
+      List<SharePlan> shares, List<AppPlan> apps) {
+    this(hostname, hosts, resolvConf, debug, grace, mutable, shares, apps, List.of());
+  }
 
   public PodPlan {
     PlanChecks.matching("hostname", hostname, PlanChecks.HOSTNAME);
@@ -51,9 +58,16 @@ public record PodPlan(
         throw new IllegalArgumentException("share tag '" + s.tag() + "' appears twice in the pod");
       }
     }
+    interfaces = List.copyOf(Objects.requireNonNull(interfaces, "interfaces"));
     if (mutable && !apps.isEmpty()) {
       throw new IllegalArgumentException("a mutable pod starts without apps, but the plan has " + apps.size());
     }
+  }
+
+  /** The same plan with the pod's network interfaces and, when given, the resolv.conf that goes with them. */
+  public PodPlan withNetworks(List<InterfacePlan> nics, String resolv) {
+    return new PodPlan(hostname, hosts, resolv == null ? resolvConf : resolv, debug, grace, mutable, shares, apps,
+        nics);
   }
 
   /** The protocol session of app {@code index} (0-based, pod order). */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The /etc/hosts and /etc/resolv.conf contents every app gets, decided by rkt's --dns-conf-mode: the host's own
@@ -27,6 +28,18 @@ record DnsFiles(DnsConfMode mode, String hostsSource, String resolvConf) {
       case NONE, DEFAULT -> null;
     };
     return new DnsFiles(mode, hosts, resolv);
+  }
+
+  /**
+   * resolv.conf once the pod's networks are known: what --dns and friends decided comes first; with
+   * {@code resolv=default} the networks' DNS settings (rkt's precedence); otherwise, or without any, none (the app's
+   * own file stays). Never a made-up resolver.
+   */
+  String resolvConf(Optional<String> fromNetworks) {
+    if (resolvConf != null) {
+      return resolvConf;
+    }
+    return mode.resolv() == DnsConfMode.Resolv.DEFAULT ? fromNetworks.orElse(null) : null;
   }
 
   /** The hosts file content for a pod with this hostname. */

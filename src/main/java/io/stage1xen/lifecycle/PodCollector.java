@@ -51,6 +51,11 @@ final class PodCollector {
       // without xl there is no Xen here, so no domain either; the rest is still collected
       LOG.warn("{}; assuming no domain of pod {} is left", e.getMessage(), params.uuid());
     }
+    try {
+      PodNetworking.collect(layout, env.processes());
+    } catch (IOException e) {
+      LOG.warn("could not release the networks of pod {}: {}", params.uuid(), e.getMessage());
+    }
     removeSockets(layout);
     PodVolumes.of(env, layout).remove();
     return 0;

@@ -107,9 +107,10 @@ final class RunSupervisor implements ControlChannel.Listener {
     stopGrace = settings.stopGrace();
     boolean terminal = params.interactive() && Terminal.ofStdin(env).isPresent();
     VolumeMap volumeMap = VolumeMapper.map(pod, VolumeMapper.FILES);
-    PodPlan plan = PodVm.plan(pod, params, DnsFiles.resolve(params.dnsConfMode(), layout, env.etc()),
-        settings.stopGrace(), terminal, volumeMap);
-    var request = PodVm.domainRequest(pod, volumeMap);
+    DnsFiles dns = DnsFiles.resolve(params.dnsConfMode(), layout, env.etc());
+    PodPlan plan = PodVm.plan(pod, params, dns, settings.stopGrace(), terminal, volumeMap);
+    PodNetworking networking = PodNetworking.prepare(pod, params, localConfig, env.processes());
+    var request = networking.withVifs(PodVm.domainRequest(pod, volumeMap));
 
     // 2. The host.
     env.signals().handle(List.of("TERM", "INT", "HUP"), this::requestStop);
@@ -128,10 +129,21 @@ final class RunSupervisor implements ControlChannel.Listener {
     volumes = PodVolumes.of(env, layout);
     volumes.prepare(volumeMap);
 
-    // 3. The domain: from here on, any failure destroys it before the error is reported.
+    // 3. The networks, then the domain; whatever happens, the pod's addresses and host rules are given back.
+    try {
+      return supervise(networking.attach(plan, dns), settings, networking, terminal);
+    } finally {
+      networking.release();
+    }
+  }
+
+  private int supervise(PodPlan plan, OperatorSettings settings, PodNetworking networking, boolean terminal)
+      throws Exception {
+    // From here on, any failure destroys the domain before the error is reported.
     xl.create(layout.domainConfig(), domainName, layout.xlCreateLog());
     domainCreated = true;
     try {
+      networking.configureHost(xl, domainName);
       files.writePid(env.pid());
       startChannel(plan);
       awaitReady(settings.readinessTimeout());
@@ -189,10 +201,6 @@ final class RunSupervisor implements ControlChannel.Listener {
         throw new IllegalArgumentException("--net=host: a pod in its own VM cannot share the host's network stack;"
             + " use --net=default, a named network, or --net=none");
       }
-    }
-    if (!params.net().raw().equals("none")) {
-      LOG.warn("--net={}: networking is not available in this stage1-xen yet; the pod has loopback only",
-          params.net().raw());
     }
     params.privateUsers().ifPresent(p -> LOG.info("--private-users: not needed, every pod has its own kernel"));
     params.mdsToken().ifPresent(t -> LOG.warn("--mds-token: the metadata service is not supported; ignored"));

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Compiles and runs the guest init's C unit tests (stage1/guest/tests/unit_test.c) on the build host: plan
- * decoding with malformed input, symlink escapes out of an app root (also for volume targets), user/group
- * resolution.
+ * decoding with malformed input (also of network interfaces), symlink escapes out of an app root (also for volume
+ * targets), user/group resolution.
  */
 class GuestInitUnitTest {
   @TempDir Path tmp;
@@ -28,7 +28,7 @@ class GuestInitUnitTest {
     Path bin = tmp.resolve("unit");
     List<String> cmd = new ArrayList<>(List.of("gcc", "-std=gnu11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror",
         "-I", src.toString(), "-o", bin.toString(), src.resolve("tests/unit_test.c").toString()));
-    for (String f : List.of("plan.c", "safepath.c", "volumes.c", "ids.c", "util.c", "proto.c", "log.c")) {
+    for (String f : List.of("plan.c", "net.c", "safepath.c", "volumes.c", "ids.c", "util.c", "proto.c", "log.c")) {
       cmd.add(src.resolve(f).toString());
     }
     assertEquals("", run(cmd).strip(), "compiles without warnings");

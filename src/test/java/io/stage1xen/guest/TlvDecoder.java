@@ -11,7 +11,7 @@ import java.util.Set;
  * encoder produced, byte for byte, without sharing code with it.
  */
 public final class TlvDecoder {
-  public static final Set<Integer> NESTED = Set.of(0x08, 0x10, 0x29, 0x2A, 0x2D);
+  public static final Set<Integer> NESTED = Set.of(0x08, 0x0C, 0x10, 0x29, 0x2A, 0x2D, 0x75);
 
   public record Field(int tag, byte[] value, List<Field> children) {
     public String text() {

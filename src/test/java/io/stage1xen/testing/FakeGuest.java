@@ -30,11 +30,13 @@ import java.util.regex.Pattern;
  * domain config (as QEMU does) and speaks the guest side of docs/PROTOCOL.md. Apps are not executed: an app whose
  * exec is {@code /fake op...} performs the ops ({@code out:TEXT}, {@code err:TEXT}, {@code sleep:MS}, {@code exit:N},
  * {@code hang} (until the pod stops, then 143), {@code cat} (stdin to stdout until EOF), {@code env} (prints its
- * environment), {@code bytes:N} (N bytes 0, 1, ..., 255, 0, ... on stdout), {@code crash} (the whole VM dies without
+ * environment), {@code bytes:N} (N bytes 0, 1, ..., 255, 0, ... on stdout), {@code nics} (the plan's network
+ * interfaces, one line each), {@code resolv} (the plan's resolv.conf), {@code crash} (the whole VM dies without
  * powering off), {@code write:PATH=TEXT} and {@code read:PATH} (a file of the app's view: its volumes, else its root,
  * found through the plan's shares and mounts and the p9 paths of the domain config, as QEMU and the guest would; a
  * failed write prints the error on stderr and ends the app with 1; {@code try-write:PATH=TEXT} only says on stdout
- * whether it was done or refused)); any other app prints what it would run and exits 0. Enter sessions (EXEC) run the same ops in an
+ * whether it was done or refused)); any other app prints what it would run and exits 0. Enter sessions (EXEC) run
+ * the same ops in an
  * app that exists, and end with 128+N on SIGNAL N. FAKE_GUEST_MODE=silent makes the guest never answer (a guest that
  * does not boot).
  */
@@ -52,6 +54,7 @@ public final class FakeGuest {
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicInteger running = new AtomicInteger();
   private volatile int reason = 0;
+  private volatile TlvDecoder.Field plan;
 
   /** p9 tag to the dom0 directory QEMU would export, from the domain config. */
   private final java.util.Map<String, Path> exports = new java.util.HashMap<>();
@@ -170,6 +173,7 @@ public final class FakeGuest {
   }
 
   private void startApps(TlvDecoder.Field plan) throws IOException {
+    this.plan = plan;
     List<TlvDecoder.Field> appFields = plan.all(0x10);
     for (TlvDecoder.Field a : appFields) {
       appNames.add(a.one(0x20).text());
@@ -354,6 +358,23 @@ public final class FakeGuest {
               out(Frame.STDOUT, "write " + arg.substring(0, eq) + ": done");
             } catch (IOException e) {
               out(Frame.STDOUT, "write " + arg.substring(0, eq) + ": refused: " + e.getMessage());
+            }
+          }
+          case "nics" -> {
+            for (TlvDecoder.Field n : plan.all(0x0C)) {
+              StringBuilder sb = new StringBuilder(n.one(0x70).text()).append(' ').append(n.one(0x71).text())
+                  .append(' ').append(n.one(0x72).text()).append(" mtu=").append(n.one(0x73).u32())
+                  .append(" prefixroute=").append(n.one(0x74).bool());
+              for (TlvDecoder.Field r : n.all(0x75)) {
+                sb.append(' ').append(r.one(0x78).text());
+                r.all(0x79).forEach(v -> sb.append(">").append(v.text()));
+              }
+              out(Frame.STDOUT, sb.toString());
+            }
+          }
+          case "resolv" -> {
+            for (TlvDecoder.Field r : plan.all(0x04)) {
+              out(Frame.STDOUT, r.text().strip());
             }
           }
           default -> throw new IllegalArgumentException("fake guest: unknown op " + op);

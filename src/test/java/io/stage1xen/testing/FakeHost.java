@@ -42,6 +42,9 @@ public final class FakeHost {
     this.state = Files.createDirectories(root.resolve("xen-state"));
     Path bin = Files.createDirectories(root.resolve("bin"));
     copyResource("/fake-xen/xl", bin.resolve("xl"));
+    for (String tool : List.of("ip", "iptables", "sysctl")) {
+      copyResource("/fake-xen/host-tool", bin.resolve(tool));
+    }
     copyResource("/host/xl-info-4.17-hvm-real.txt", state.resolve("xl-info"));
     Optional<Path> image = builtImage();
     this.stage1 = image.isPresent() ? image.get() : buildStage1(root.resolve("stage1"));
@@ -101,6 +104,18 @@ public final class FakeHost {
   /** Every xl command line the pod's entrypoints ran, in order. */
   public List<String> xlCalls() throws IOException {
     Path log = state.resolve("argv.log");
+    return Files.exists(log) ? Files.readAllLines(log) : List.of();
+  }
+
+  /** Every dom0 network command (ip, iptables, sysctl) the pod's entrypoints ran, in order. */
+  public List<String> hostCalls() throws IOException {
+    Path log = state.resolve("host.log");
+    return Files.exists(log) ? Files.readAllLines(log) : List.of();
+  }
+
+  /** Every IPAM call: "COMMAND containerid ifname args config". */
+  public List<String> ipamCalls() throws IOException {
+    Path log = state.resolve("cni.log");
     return Files.exists(log) ? Files.readAllLines(log) : List.of();
   }
 
@@ -167,6 +182,10 @@ public final class FakeHost {
     Files.createDirectories(rootfs.resolve("stage1-xen/guest"));
     Files.writeString(rootfs.resolve("stage1-xen/guest/kernel"), "fake kernel");
     Files.writeString(rootfs.resolve("stage1-xen/guest/initrd"), "fake initrd");
+    Files.createDirectories(rootfs.resolve("stage1-xen/cni"));
+    copyResource("/fake-xen/host-local", rootfs.resolve("stage1-xen/cni/host-local"));
+    Files.createDirectories(rootfs.resolve("stage1-xen/libexec"));
+    Files.copy(Path.of("stage1/net/vif-hotplug"), rootfs.resolve("stage1-xen/libexec/vif-hotplug"));
     Files.createDirectories(rootfs.resolve("rkt/status"));
     Files.createDirectories(rootfs.resolve("opt/stage2"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stage1xen.guest.AppPlan;
 import io.stage1xen.guest.ExecRequest;
 import io.stage1xen.guest.ControlChannel.Listener.PoweroffReason;
+import io.stage1xen.guest.InterfacePlan;
 import io.stage1xen.guest.PodPlan;
 import io.stage1xen.guest.SharePlan;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,6 +230,68 @@ class GuestQemuTest {
       assertEquals(PoweroffReason.REQUESTED, ev.reason);
       assertEquals(0, ev.exits().get(1), "the app got SIGTERM and exited by itself");
       assertTrue(ev.stdoutText(1).contains("svc-term"), ev.stdoutText(1));
+    }
+  }
+
+  @Test
+  void theInitConfiguresTheInterfacesOfThePlanBeforeTheAppsStart() throws Exception {
+    Path r0 = TestRootfs.make(tmp.resolve("root0"));
+    Files.createDirectories(r0.resolve("srv/www"));
+    Files.writeString(r0.resolve("srv/www/index.html"), "served from the pod VM\n");
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    // eth0 as a ptp network sets it up (no prefix route; the gateway on the link, everything else through it) on
+    // QEMU's user-mode network, whose gateway is 10.0.2.2; eth1 as a bridge network (prefix route, an MTU)
+    String mac0 = "02:00:5e:10:00:01";
+    String mac1 = "02:00:5e:10:00:02";
+    InterfacePlan eth0 = new InterfacePlan("eth0", mac0, "10.0.2.15/24", 0, false, List.of(
+        new InterfacePlan.RoutePlan("10.0.2.2/32", null), new InterfacePlan.RoutePlan("10.0.2.0/24", "10.0.2.2"),
+        new InterfacePlan.RoutePlan("0.0.0.0/0", "10.0.2.2")));
+    InterfacePlan eth1 = new InterfacePlan("eth1", mac1, "192.168.77.9/24", 1400, true, List.of(
+        new InterfacePlan.RoutePlan("10.77.0.0/16", "192.168.77.1")));
+    AppPlan web = AppPlan.builder("web", "/s1x/app0", List.of("/bin/httpd", "-f", "-p", "8080", "-h", "/srv/www"))
+        .build();
+    PodPlan plan = pod("net", null, null, Duration.ofSeconds(3), List.of(share(0)), List.of(web))
+        .withNetworks(List.of(eth1, eth0), null);
+    // the plan lists eth1 first: the init finds each device by its MAC, whatever the probe order
+    List<List<String>> nics = List.of(
+        List.of("-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + port + "-10.0.2.15:8080",
+            "-device", "virtio-net-pci,netdev=n0,mac=" + mac0),
+        List.of("-netdev", "user,id=n1,restrict=on", "-device", "virtio-net-pci,netdev=n1,mac=" + mac1));
+    try (QemuGuest vm = QemuGuest.withNics(guest, tmp.resolve("vm"), 256, List.of(r0), false, nics)) {
+      vm.start(plan);
+      RecordingEvents ev = vm.events;
+      assertTrue(ev.awaitReady(WAIT), vm.diagnostics());
+      int ip = vm.channel.startExec(ExecRequest.pipes("web", sh("ip -o -4 addr show; ip -4 route show;"
+          + " cat /sys/class/net/eth1/mtu; ip -o link show | cut -d: -f2")));
+      assertEquals(0, ev.awaitExit(ip, WAIT), ev.stderrText(ip));
+      String out = ev.stdoutText(ip);
+      assertTrue(out.matches("(?s).*lo +inet 127\\.0\\.0\\.1/8.*"), out);
+      assertTrue(out.matches("(?s).*eth0 +inet 10\\.0\\.2\\.15/24 .*"), out);
+      assertTrue(out.matches("(?s).*eth1 +inet 192\\.168\\.77\\.9/24 .*"), out);
+      assertTrue(out.contains("default via 10.0.2.2 dev eth0"), out);
+      assertTrue(out.contains("10.0.2.0/24 via 10.0.2.2 dev eth0"), out);
+      assertTrue(out.matches("(?s).*\\n10\\.0\\.2\\.2 dev eth0 [^\\n]*scope link.*"), out);
+      assertTrue(out.matches("(?s).*\\n192\\.168\\.77\\.0/24 dev eth1 [^\\n]*scope link.*"), out);
+      assertTrue(out.contains("10.77.0.0/16 via 192.168.77.1 dev eth1"), out);
+      assertTrue(out.contains("\n1400\n"), out);
+      // a connection through QEMU's forward reaches the app on eth0's address, and the answer finds its way back
+      String page = null;
+      for (int i = 0; i < 40 && page == null; i++) {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+          s.setSoTimeout(20_000);
+          s.getOutputStream().write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          page = reply.contains("served from the pod VM") ? reply : null;
+        } catch (java.io.IOException e) {
+          Thread.sleep(500);
+        }
+      }
+      assertTrue(page != null, "no answer from the app through eth0: " + vm.diagnostics());
+      vm.channel.sendShutdown(Duration.ofSeconds(3));
+      assertEquals(0, vm.awaitPoweroff(WAIT));
     }
   }
 

@@ -112,7 +112,7 @@ class GuestVolumesQemuTest {
     PodPlan plan = new PodPlan("volumes", null, null, false, Duration.ofSeconds(2), false, shares,
         List.of(writer, reader, rogue, escaper, idle));
 
-    try (QemuGuest vm = new QemuGuest(guest, tmp.resolve("vm"), 256, exports, false, wrapper)) {
+    try (QemuGuest vm = new QemuGuest(guest, tmp.resolve("vm"), 256, exports, false, wrapper, List.of())) {
       vm.start(plan);
       RecordingEvents ev = vm.events;
       assertTrue(ev.awaitReady(WAIT), vm.diagnostics());

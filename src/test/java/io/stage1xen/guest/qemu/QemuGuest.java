@@ -33,7 +33,7 @@ final class QemuGuest implements AutoCloseable {
   /** @param roots exported as tags app0, app1, … in this order */
   QemuGuest(GuestArtifacts guest, Path workDir, int memoryMb, List<Path> roots, boolean debug)
       throws IOException, InterruptedException {
-    this(guest, workDir, memoryMb, appExports(roots), debug, List.of());
+    this(guest, workDir, memoryMb, appExports(roots), debug, List.of(), List.of());
   }
 
   static List<Export> appExports(List<Path> roots) {
@@ -44,12 +44,19 @@ final class QemuGuest implements AutoCloseable {
     return out;
   }
 
+  /** A guest with the given app roots and extra QEMU options per network interface (a netdev with its device). */
+  static QemuGuest withNics(GuestArtifacts guest, Path workDir, int memoryMb, List<Path> roots, boolean debug,
+      List<List<String>> nics) throws IOException, InterruptedException {
+    return new QemuGuest(guest, workDir, memoryMb, appExports(roots), debug, List.of(), nics);
+  }
+
   /**
    * @param exports the 9p shares, in this order
    * @param wrapper argv that starts QEMU (its argv appended), e.g. unshare(1) with mounts made first; empty for none
+   * @param nics extra QEMU options per network interface (e.g. a user-mode netdev with a virtio-net device)
    */
   QemuGuest(GuestArtifacts guest, Path workDir, int memoryMb, List<Export> exports, boolean debug,
-      List<String> wrapper) throws IOException, InterruptedException {
+      List<String> wrapper, List<List<String>> nics) throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     Path sock = workDir.resolve("ctl.sock");
     serialLog = workDir.resolve("serial.log");
@@ -67,6 +74,7 @@ final class QemuGuest implements AutoCloseable {
       cmd.addAll(List.of("-fsdev", "local,id=fs" + i + ",path=" + opt(e.path()) + ",security_model=none"
           + (e.readOnly() ? ",readonly=on" : ""), "-device", "virtio-9p-pci,fsdev=fs" + i + ",mount_tag=" + e.tag()));
     }
+    nics.forEach(cmd::addAll);
     qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(workDir.resolve("qemu.out").toFile()).start();
     link = connect(sock);

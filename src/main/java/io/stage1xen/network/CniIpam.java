@@ -1,0 +1,63 @@
+package io.stage1xen.network;
+
+import io.stage1xen.appc.AppcJson;
+import io.stage1xen.appc.InvalidManifestException;
+import io.stage1xen.process.Command;
+import io.stage1xen.process.ExecResult;
+import io.stage1xen.process.ProcessException;
+import io.stage1xen.process.ProcessRunner;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the real CNI host-local IPAM plugin (through the process seam): ADD allocates an address for the pod's
+ * interface, DEL releases it. host-local keeps its leases in files under its data directory with its own lock, keyed
+ * by CNI_CONTAINERID and CNI_IFNAME, so concurrent pods never get the same address.
+ */
+public final class CniIpam {
+  private final ProcessRunner runner;
+  private final Duration timeout;
+
+  public CniIpam(ProcessRunner runner, Duration timeout) {
+    this.runner = runner;
+    this.timeout = timeout;
+  }
+
+  public IpamResult add(CniCall call, String network) throws ProcessException, InterruptedException {
+    ExecResult r = run("ADD", call);
+    if (!r.succeeded()) {
+      throw new IllegalStateException("network " + network + ": host-local could not allocate an address: "
+          + errorOf(r));
+    }
+    return IpamResult.parse(r.stdout(), "host-local's result for network " + network);
+  }
+
+  /** Releasing an address that is not leased (any more) succeeds: host-local's DEL is idempotent. */
+  public void del(CniCall call, String network) throws ProcessException, InterruptedException {
+    ExecResult r = run("DEL", call);
+    if (!r.succeeded()) {
+      throw new IllegalStateException("network " + network + ": host-local could not release the address of "
+          + call.ifName() + ": " + errorOf(r));
+    }
+  }
+
+  private ExecResult run(String command, CniCall call) throws ProcessException, InterruptedException {
+    Command c = new Command(List.of(call.plugin()), call.environment(command), timeout,
+        call.input().getBytes(StandardCharsets.UTF_8), null);
+    return runner.run(c);
+  }
+
+  /** CNI plugins report errors as {"code": N, "msg": "…", "details": "…"} on stdout. */
+  static String errorOf(ExecResult r) {
+    try {
+      if (AppcJson.readPlain(r.stdout(), "host-local") instanceof Map<?, ?> m && m.get("msg") instanceof String msg) {
+        return msg + (m.get("details") instanceof String d && !d.isEmpty() ? " (" + d + ")" : "");
+      }
+    } catch (InvalidManifestException e) {
+      // not the error format: show what it printed
+    }
+    return "exit " + r.exitCode() + (r.outputTail().isEmpty() ? "" : ": " + r.outputTail());
+  }
+}

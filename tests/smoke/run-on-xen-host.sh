@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs the Xen smoke suite (smoke.sh) where there is a Xen host: directly when this machine is a Xen dom0,
+# otherwise in the dom0 of a Xen host that `xen-host` boots inside QEMU, with the image and tests/ shared in.
+#
+#   run-on-xen-host.sh [--aci PATH] [--results DIR] [-- SMOKE-ARGS...]
+#
+#   --aci PATH     the stage1 image (default: out/stage1-xen.aci of this repository)
+#   --results DIR  where the pods' logs (logs/) and the benchmark lines (bench.txt) go (default: a new folder
+#                  under /tmp, removed after a successful run unless this option is given)
+#   SMOKE-ARGS     passed to smoke.sh (e.g. --only stop --types pv)
+#
+# Environment:
+#   XEN_HOST          the xen-host tool (its executable or its folder) to boot a Xen host when this machine is
+#                     not a dom0; without it, `xen-host` on PATH
+#   SMOKE_TIMEOUT     seconds for the whole boot + suite + power-off under xen-host (default 2400)
+#
+# Exit status: smoke.sh's (0 all checks passed, 1 some failed); 125 when no Xen host could be had.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+ACI=$REPO/out/stage1-xen.aci
+RESULTS=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --aci) ACI=$2; shift 2 ;;
+    --results) RESULTS=$2; shift 2 ;;
+    --) shift; break ;;
+    *) echo "run-on-xen-host.sh: unknown argument '$1' (smoke.sh's own arguments go after --)" >&2; exit 2 ;;
+  esac
+done
+[ -f "$ACI" ] || { echo "run-on-xen-host.sh: no stage1 image at $ACI (build it with ./build.sh, or pass --aci)" >&2; exit 2; }
+ACI=$(cd "$(dirname "$ACI")" && pwd)/$(basename "$ACI")
+
+if grep -qs control_d /proc/xen/capabilities && command -v xl >/dev/null 2>&1; then
+  echo "run-on-xen-host.sh: this machine is a Xen dom0; running the suite here" >&2
+  args=(--aci "$ACI")
+  if [ -n "$RESULTS" ]; then
+    mkdir -p "$RESULTS"
+    args+=(--logs "$RESULTS/logs" --bench "$RESULTS/bench.txt")
+  fi
+  exec bash "$HERE/smoke.sh" "${args[@]}" "$@"
+fi
+
+XH=${XEN_HOST:-}
+[ -z "$XH" ] || [ ! -d "$XH" ] || XH=$XH/xen-host
+[ -n "$XH" ] || XH=$(command -v xen-host 2>/dev/null || true)
+if [ -z "$XH" ] || [ ! -x "$XH" ]; then
+  echo "run-on-xen-host.sh: this machine is not a Xen dom0 (no control_d in /proc/xen/capabilities, or no xl), and no" \
+    "xen-host to boot one (${XEN_HOST:+XEN_HOST=$XEN_HOST is not executable; }set XEN_HOST to the xen-host tool, or run" \
+    "tests/smoke/smoke.sh in a Xen dom0)" >&2
+  exit 125
+fi
+
+# The share: the image, tests/ and the run script; dom0 sees it at /mnt/host and writes the results into it.
+keep=1
+if [ -z "$RESULTS" ]; then
+  RESULTS=$(mktemp -d /tmp/s1x-smoke.XXXXXX)
+  keep=0
+fi
+mkdir -p "$RESULTS"
+RESULTS=$(cd "$RESULTS" && pwd)
+case $RESULTS in *,*) echo "run-on-xen-host.sh: --results must not contain a comma (QEMU's -virtfs): $RESULTS" >&2; exit 2 ;; esac
+rm -rf "$RESULTS/logs" "$RESULTS/tests" "$RESULTS/bench.txt"
+mkdir -p "$RESULTS/tests"
+cp -a "$REPO/tests/stage0" "$REPO/tests/images" "$REPO/tests/smoke" "$REPO/tests/xen" "$RESULTS/tests/"
+cp "$ACI" "$RESULTS/stage1-xen.aci"
+smoke=(bash tests/smoke/smoke.sh --aci stage1-xen.aci --logs /mnt/host/logs --bench /mnt/host/bench.txt)
+# dom0 has no compiler: the bare `xl create` baseline's protocol client is built here
+if command -v gcc >/dev/null 2>&1 && gcc -static -O2 -o "$RESULTS/ctl-client" "$REPO/tests/xen/ctl-client.c" 2>"$RESULTS/ctl-client.log"; then
+  smoke+=(--ctl-client /mnt/host/ctl-client)
+else
+  echo "run-on-xen-host.sh: cannot build tests/xen/ctl-client.c statically (gcc, libc6-dev); the bench scenario skips its baseline" >&2
+fi
+quote() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+{
+  echo '# written by run-on-xen-host.sh; runs in the Xen dom0, in /mnt/host'
+  printf 'exec '
+  for a in "${smoke[@]}" "$@"; do quote "$a"; done
+  echo
+} >"$RESULTS/run-in-dom0.sh"
+
+echo "run-on-xen-host.sh: booting a Xen host with $XH (share $RESULTS)" >&2
+rc=0
+"$XH" run --share "$RESULTS" --timeout "${SMOKE_TIMEOUT:-2400}" -- sh run-in-dom0.sh || rc=$?
+if [ -s "$RESULTS/bench.txt" ]; then
+  echo "--- benchmark lines ($RESULTS/bench.txt)"
+  cat "$RESULTS/bench.txt"
+fi
+if [ "$rc" = 0 ] && [ "$keep" = 0 ]; then
+  rm -rf "$RESULTS"
+else
+  echo "run-on-xen-host.sh: exit $rc; the pods' logs are in $RESULTS/logs" >&2
+fi
+exit "$rc"

@@ -2,9 +2,11 @@
 # Runs the Xen smoke suite (smoke.sh) where there is a Xen host: directly when this machine is a Xen dom0,
 # otherwise in the dom0 of a Xen host that `xen-host` boots inside QEMU, with the image and tests/ shared in.
 #
-#   run-on-xen-host.sh [--aci PATH] [--results DIR] [-- SMOKE-ARGS...]
+#   run-on-xen-host.sh [--aci PATH] [--results DIR] [--suites "smoke volumes network"] [-- SMOKE-ARGS...]
 #
 #   --aci PATH     the stage1 image (default: out/stage1-xen.aci of this repository)
+#   --suites LIST  which suites run, in this order (default: all three): smoke.sh (apps, enter, stop, gc, bench),
+#                  volumes.sh, network.sh; one boot of the Xen host runs them all
 #   --results DIR  where the pods' logs (logs/) and the benchmark lines (bench.txt) go (default: a new folder
 #                  under /tmp, removed after a successful run unless this option is given)
 #   SMOKE-ARGS     passed to smoke.sh (e.g. --only stop --types pv)
@@ -14,17 +16,19 @@
 #                     not a dom0; without it, `xen-host` on PATH
 #   SMOKE_TIMEOUT     seconds for the whole boot + suite + power-off under xen-host (default 2400)
 #
-# Exit status: smoke.sh's (0 all checks passed, 1 some failed); 125 when no Xen host could be had.
+# Exit status: 0 when every check of every suite passed, 1 when one failed; 125 when no Xen host could be had.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 ACI=$REPO/out/stage1-xen.aci
 RESULTS=""
+SUITES="smoke volumes network"
 while [ $# -gt 0 ]; do
   case $1 in
     --aci) ACI=$2; shift 2 ;;
     --results) RESULTS=$2; shift 2 ;;
+    --suites) SUITES=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "run-on-xen-host.sh: unknown argument '$1' (smoke.sh's own arguments go after --)" >&2; exit 2 ;;
   esac
@@ -39,7 +43,8 @@ if grep -qs control_d /proc/xen/capabilities && command -v xl >/dev/null 2>&1; t
     mkdir -p "$RESULTS"
     args+=(--logs "$RESULTS/logs" --bench "$RESULTS/bench.txt")
   fi
-  exec bash "$HERE/smoke.sh" "${args[@]}" "$@"
+  export SUITES
+  exec bash "$HERE/all-suites.sh" "$ACI" "${args[@]}" "$@"
 fi
 
 XH=${XEN_HOST:-}
@@ -65,7 +70,7 @@ rm -rf "$RESULTS/logs" "$RESULTS/tests" "$RESULTS/bench.txt"
 mkdir -p "$RESULTS/tests"
 cp -a "$REPO/tests/stage0" "$REPO/tests/images" "$REPO/tests/smoke" "$REPO/tests/xen" "$RESULTS/tests/"
 cp "$ACI" "$RESULTS/stage1-xen.aci"
-smoke=(bash tests/smoke/smoke.sh --aci stage1-xen.aci --logs /mnt/host/logs --bench /mnt/host/bench.txt)
+smoke=(--aci stage1-xen.aci --logs /mnt/host/logs --bench /mnt/host/bench.txt)
 # dom0 has no compiler: the bare `xl create` baseline's protocol client is built here
 if command -v gcc >/dev/null 2>&1 && gcc -static -O2 -o "$RESULTS/ctl-client" "$REPO/tests/xen/ctl-client.c" 2>"$RESULTS/ctl-client.log"; then
   smoke+=(--ctl-client /mnt/host/ctl-client)
@@ -75,7 +80,7 @@ fi
 quote() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 {
   echo '# written by run-on-xen-host.sh; runs in the Xen dom0, in /mnt/host'
-  printf 'exec '
+  printf 'SUITES=%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' "$(quote "$SUITES")"
   for a in "${smoke[@]}" "$@"; do quote "$a"; done
   echo
 } >"$RESULTS/run-in-dom0.sh"

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs the smoke suites one after the other in a Xen dom0 and adds up their results.
+#
+#   SUITES="smoke volumes network" all-suites.sh ACI [SMOKE-ARGS...]
+#
+# SMOKE-ARGS go to smoke.sh; volumes.sh and network.sh take only the image. Each suite prints its own
+# `N passed, N failed`; the last line is the total over all of them, and the exit status is 1 when any check failed
+# (or a suite ended without its summary line).
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ACI=${1:?usage: all-suites.sh ACI [SMOKE-ARGS...]}
+shift
+passed=0 failed=0
+T0=$SECONDS
+for suite in ${SUITES:-smoke volumes network}; do
+  case $suite in
+    smoke) cmd=(bash "$HERE/smoke.sh" "$@") ;;
+    volumes) cmd=(bash "$HERE/volumes.sh" --aci "$ACI") ;;
+    network) cmd=(bash "$HERE/network.sh" "$ACI") ;;
+    *) echo "all-suites.sh: unknown suite '$suite' (smoke, volumes, network)" >&2; exit 2 ;;
+  esac
+  echo "### suite $suite ($(( (SECONDS - T0) / 60 )) min $(( (SECONDS - T0) % 60 )) s)"
+  out=$(mktemp)
+  "${cmd[@]}" 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+  rm -f "$out"
+  if [ -z "$summary" ]; then
+    echo "FAIL - suite $suite ended (exit $rc) without its summary line"
+    failed=$((failed + 1))
+    continue
+  fi
+  p=${summary%% passed*}
+  f=${summary#*, }
+  f=${f%% failed}
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+    echo "FAIL - suite $suite exited $rc although it counted no failure"
+    failed=$((failed + 1))
+  fi
+done
+echo "### all suites: $(( (SECONDS - T0) / 60 )) min $(( (SECONDS - T0) % 60 )) s"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -533,7 +533,7 @@ scenario_apps() {
     vcpus=${list#* }
     # 96 MiB guest overhead + 96 MiB (main's 100M limit) + 64 MiB (second, no limit); 1500m -> 2 vCPUs
     want_vcpus=$((HOST_CPUS < 2 ? HOST_CPUS : 2))
-    expect_eq "$c: the domain has the memory the isolators ask for (xl list)" 256 "$mem"
+    expect_eq "$c: the domain has the memory the isolators ask for (xl list)" 260 "$mem"
     expect_eq "$c: the domain has the vCPUs the isolators ask for (xl list)" "$want_vcpus" "$vcpus"
     expect_eq "$c: rkt's pid file holds the run process" "${RUNPID[$U]}" "$(cat "$pod/pid" 2>/dev/null)"
     expect_in "$c: stage0 status says running" <("$STAGE0" status --data-dir "$DATA" --uuid "$U" 2>&1) "state=running"
@@ -589,7 +589,7 @@ enter_checks() {
   "${E[@]}" /bin/sh -c 'echo "out uid=$(id -u) cwd=$(pwd) app=$AC_APP_NAME FOO=$FOO"; echo "to stderr" >&2' \
     </dev/null >"$L/enter-streams.out" 2>"$L/enter-streams.err"
   rc=$?
-  expect_eq "$c: stdout holds only stdout; root, /, the app's environment" "out uid=0 cwd=/ app=main FOO=bar  baz" "$(cat "$L/enter-streams.out")"
+  expect_eq "$c: stdout holds only stdout; as the app runs (alice, its working directory, its environment)" "out uid=1000 cwd=/srv/work app=main FOO=bar  baz" "$(cat "$L/enter-streams.out")"
   expect_in "$c: stderr arrives apart (exit $rc)" "$L/enter-streams.err" "to stderr"
 
   head -c 65536 /dev/urandom >"$L/enter-stdin.bin"

@@ -6,20 +6,13 @@ import java.util.regex.Pattern;
 
 /** appc AC Identifier: image names and label, annotation and isolator names, such as {@code example.com/hello}. */
 public record AcIdentifier(String value) implements Comparable<AcIdentifier> {
-  private static final Pattern VALID = Pattern.compile("[a-z0-9]+([-._~/][a-z0-9]+)*");
   public static final int MAX_LENGTH = 512;
+  private static final TextRule RULE = new TextRule("an AC Identifier is required", "AC Identifier",
+      Pattern.compile("[a-z0-9]+([-._~/][a-z0-9]+)*"), MAX_LENGTH,
+      "lower-case letters and digits, groups joined by one of - . _ ~ /");
 
   public AcIdentifier {
-    if (value == null || value.isEmpty()) {
-      throw InvalidValueException.withoutValue("", "an AC Identifier is required");
-    }
-    if (value.length() > MAX_LENGTH) {
-      throw new InvalidValueException("", "invalid AC Identifier (longer than " + MAX_LENGTH + " characters)", value);
-    }
-    if (!VALID.matcher(value).matches()) {
-      throw new InvalidValueException("",
-          "invalid AC Identifier (lower-case letters and digits, groups joined by one of - . _ ~ /)", value);
-    }
+    RULE.check(value);
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

@@ -9,21 +9,13 @@ import java.util.regex.Pattern;
  * dashes. These names become directory names (opt/stage2/&lt;app&gt;), so the grammar is also what keeps them safe.
  */
 public record AcName(String value) implements Comparable<AcName> {
-  private static final Pattern VALID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   /** A longer name could not be a directory name, so rkt could never have created such a pod. */
   public static final int MAX_LENGTH = 255;
+  private static final TextRule RULE = new TextRule("an AC Name is required", "AC Name",
+      Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*"), MAX_LENGTH, "lower-case letters and digits, groups joined by '-'");
 
   public AcName {
-    if (value == null || value.isEmpty()) {
-      throw InvalidValueException.withoutValue("", "an AC Name is required");
-    }
-    if (value.length() > MAX_LENGTH) {
-      throw new InvalidValueException("", "invalid AC Name (longer than " + MAX_LENGTH + " characters)", value);
-    }
-    if (!VALID.matcher(value).matches()) {
-      throw new InvalidValueException("", "invalid AC Name (lower-case letters and digits, groups joined by '-')",
-          value);
-    }
+    RULE.check(value);
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -32,7 +24,7 @@ public record AcName(String value) implements Comparable<AcName> {
   }
 
   public static boolean isValid(String value) {
-    return value != null && !value.isEmpty() && value.length() <= MAX_LENGTH && VALID.matcher(value).matches();
+    return RULE.accepts(value);
   }
 
   @JsonValue

@@ -11,13 +11,11 @@ public record AcVersion(String value) {
   private static final Pattern SEMVER = Pattern.compile(NUM + "\\." + NUM + "\\." + NUM
       + "(-" + IDENT + "(\\." + IDENT + ")*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
 
+  private static final TextRule RULE = new TextRule("acVersion is required", "acVersion", SEMVER, 128,
+      "SemVer 2.0.0, e.g. 1.30.0");
+
   public AcVersion {
-    if (value == null || value.isEmpty()) {
-      throw InvalidValueException.withoutValue("", "acVersion is required");
-    }
-    if (value.length() > 128 || !SEMVER.matcher(value).matches()) {
-      throw new InvalidValueException("", "invalid acVersion (SemVer 2.0.0, e.g. 1.30.0)", value);
-    }
+    RULE.check(value);
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

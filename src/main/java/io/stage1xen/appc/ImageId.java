@@ -9,15 +9,11 @@ import java.util.regex.Pattern;
  * names an image, so 1 to 128 digits are accepted.
  */
 public record ImageId(String value) {
-  private static final Pattern VALID = Pattern.compile("sha512-[0-9a-f]{1,128}");
+  private static final TextRule RULE = new TextRule("an image ID is required", "image ID",
+      Pattern.compile("sha512-[0-9a-f]{1,128}"), 135, "sha512- and 1 to 128 lower-case hex digits");
 
   public ImageId {
-    if (value == null || value.isEmpty()) {
-      throw InvalidValueException.withoutValue("", "an image ID is required");
-    }
-    if (!VALID.matcher(value).matches()) {
-      throw new InvalidValueException("", "invalid image ID (sha512- and 1 to 128 lower-case hex digits)", value);
-    }
+    RULE.check(value);
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

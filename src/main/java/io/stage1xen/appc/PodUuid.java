@@ -6,16 +6,12 @@ import java.util.regex.Pattern;
 
 /** A pod UUID as rkt writes it: RFC 4122 text, canonical lower-case 8-4-4-4-12. It names the pod directory. */
 public record PodUuid(String value) {
-  private static final Pattern VALID =
-      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  private static final TextRule RULE = new TextRule("a pod UUID is required", "pod UUID",
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), 36,
+      "lower-case 8-4-4-4-12 hex");
 
   public PodUuid {
-    if (value == null || value.isEmpty()) {
-      throw InvalidValueException.withoutValue("", "a pod UUID is required");
-    }
-    if (!VALID.matcher(value).matches()) {
-      throw new InvalidValueException("", "invalid pod UUID (lower-case 8-4-4-4-12 hex)", value);
-    }
+    RULE.check(value);
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -24,7 +20,7 @@ public record PodUuid(String value) {
   }
 
   public static boolean isValid(String value) {
-    return value != null && VALID.matcher(value).matches();
+    return RULE.accepts(value);
   }
 
   @JsonValue

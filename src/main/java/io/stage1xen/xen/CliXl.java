@@ -164,20 +164,22 @@ public final class CliXl implements Xl {
   }
 
   private ExecResult run(Command command) throws XlException, InterruptedException {
-    try {
-      return runner.run(command);
-    } catch (ExecutableNotFoundException e) {
-      throw new XlMissingException(e);
-    } catch (ProcessTimeoutException e) {
-      throw new XlTimeoutException(e.getMessage(), e);
-    } catch (ProcessException e) {
-      throw new XlException(e.getMessage(), e);
-    }
+    return translated(() -> runner.run(command));
   }
 
   private int interactive(Command command) throws XlException, InterruptedException {
+    return translated(() -> runner.runInteractive(command));
+  }
+
+  /** A call of the process seam. */
+  private interface ProcessCall<T> {
+    T call() throws ProcessException, InterruptedException;
+  }
+
+  /** The process seam's failures as xl's: a missing xl names its package, a timeout stays a timeout. */
+  private static <T> T translated(ProcessCall<T> call) throws XlException, InterruptedException {
     try {
-      return runner.runInteractive(command);
+      return call.call();
     } catch (ExecutableNotFoundException e) {
       throw new XlMissingException(e);
     } catch (ProcessTimeoutException e) {

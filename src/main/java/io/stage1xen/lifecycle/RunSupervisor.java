@@ -10,6 +10,7 @@ import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
 import io.stage1xen.pod.RunParameters;
+import io.stage1xen.xen.DomainExistsException;
 import io.stage1xen.xen.DomainPlan;
 import io.stage1xen.xen.DomainPlanner;
 import io.stage1xen.xen.HostConfig;
@@ -140,7 +141,16 @@ final class RunSupervisor implements ControlChannel.Listener {
   private int supervise(PodPlan plan, OperatorSettings settings, PodNetworking networking, boolean terminal)
       throws Exception {
     // From here on, any failure destroys the domain before the error is reported.
-    xl.create(layout.domainConfig(), domainName, layout.xlCreateLog());
+    try {
+      xl.create(layout.domainConfig(), domainName, layout.xlCreateLog());
+    } catch (DomainExistsException e) {
+      throw e; // made before this run started: not this run's to destroy
+    } catch (XlException e) {
+      // xl can fail, time out or be killed after libxl made the domain (a device model that never started, a hung
+      // toolstack); a domain of this pod's name must not outlive the run that failed to start it
+      destroyQuietly("xl create failed");
+      throw e;
+    }
     domainCreated = true;
     try {
       networking.configureHost(xl, domainName);

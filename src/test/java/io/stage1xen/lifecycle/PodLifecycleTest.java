@@ -137,6 +137,29 @@ class PodLifecycleTest {
     assertEquals(List.of(), host.liveDomains());
   }
 
+  /** Regression (fault injection): a create that failed or timed out after making the domain left it running. */
+  @Test
+  void anXlCreateThatFailsOrHangsAfterMakingTheDomainLeavesNoDomain() throws Exception {
+    PodUuid failed = host.prepare(pod(app("hello", "/fake", "exit:0")));
+    host.faultXl("create", "fail-after", 1, null);
+    ExecResult r = stage0.run(failed, "--net=none");
+
+    assertEquals(254, r.exitCode());
+    assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
+    assertTrue(r.stderr().contains("device model did not start"), r.stderr());
+    assertEquals(List.of(), host.liveDomains());
+
+    PodUuid hung = host.prepare(pod(app("hello", "/fake", "exit:0")));
+    host.faultXl("create", "hang-after", 2, null);
+    Path config = host.localConfig("xl-timeout-seconds = 2\n");
+    ExecResult h = stage0.run(hung, "--net=none", "--local-config=" + config);
+
+    assertEquals(254, h.exitCode());
+    assertTrue(h.stderr().contains("did not finish within 2 s"), h.stderr());
+    assertEquals(List.of(), host.liveDomains());
+    assertTrue(host.xlCalls().contains("destroy " + domain(hung)), host.xlCalls().toString());
+  }
+
   @Test
   void aGuestThatNeverBecomesReadyIsDestroyed() throws Exception {
     host.environment().put("FAKE_GUEST_MODE", "silent");

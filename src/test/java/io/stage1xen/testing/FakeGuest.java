@@ -74,8 +74,9 @@ public final class FakeGuest {
     String name = find(cfg, "(?m)^name = \"(.*)\"$");
     Path socket = Path.of(find(cfg, "name=stage1-xen-ctl,connection=socket,path=([^\"]*)"));
     Path domain = state.resolve("domains").resolve(name);
-    Files.writeString(domain, ProcessHandle.current().pid() + "\n" + (1 + ProcessHandle.current().pid() % 1000)
-        + "\n");
+    // the fake xl hands out the domain ids, distinct as Xen's are; started by hand, the pid stands in
+    String domid = System.getenv().getOrDefault("FAKE_XEN_DOMID", Long.toString(1 + ProcessHandle.current().pid()));
+    Files.writeString(domain, ProcessHandle.current().pid() + "\n" + domid + "\n");
     boolean silent = "silent".equals(System.getenv("FAKE_GUEST_MODE"));
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));

@@ -121,7 +121,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     domainName = domain.config().name();
     Files.createDirectories(layout.xenDirectory());
     Files.deleteIfExists(layout.controlSocket());
-    if (Files.exists(StopRequest.requestedMarker(layout))) {
+    if (Files.exists(StopRequest.requestedMarker(layout)) || Files.exists(StopRequest.forcedMarker(layout))) {
       stopRequested.set(true);
     }
     XlConfigFile.write(layout.domainConfig(), domain.config());
@@ -152,6 +152,12 @@ final class RunSupervisor implements ControlChannel.Listener {
       throw e;
     }
     domainCreated = true;
+    if (Files.exists(StopRequest.forcedMarker(layout))) {
+      // rkt stop --force came while the domain was being made and found none to destroy: it is this run's to do
+      LOG.info("pod {} was killed by 'rkt stop --force' while its domain was being created", params.uuid());
+      destroyQuietly("rkt stop --force");
+      return 128 + 9;
+    }
     try {
       networking.configureHost(xl, domainName);
       files.writePid(env.pid());

@@ -213,6 +213,35 @@ class PodLifecycleTest {
     assertEquals(List.of(), host.liveDomains());
   }
 
+  /**
+   * Regression (concurrency, stop racing a starting run): a stop --force that came while xl create was running found
+   * no domain to destroy, and the pod then ran on as if never stopped.
+   */
+  @Test
+  void stopForceWhileTheDomainIsBeingCreatedIsNotLost() throws Exception {
+    PodUuid early = host.prepare(pod(app("server", "/fake", "hang")));
+    host.pauseXl("info");
+    CompletableFuture<ExecResult> before = stage0.start(early, "--net=none");
+    host.awaitPausedXl("info", WAIT);
+    assertEquals(0, stage0.stop(early, true).exitCode());
+    host.resumeXl("info");
+    ExecResult r = before.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(254, r.exitCode(), r.stderr());
+    assertTrue(r.stderr().contains("before the domain was created"), r.stderr());
+    assertFalse(host.xlCalls().stream().anyMatch(c -> c.startsWith("create")), host.xlCalls().toString());
+
+    PodUuid during = host.prepare(pod(app("server", "/fake", "hang")));
+    host.pauseXl("create");
+    CompletableFuture<ExecResult> run = stage0.start(during, "--net=none");
+    host.awaitPausedXl("create", WAIT);
+    assertEquals(0, stage0.stop(during, true).exitCode());
+    host.resumeXl("create");
+    ExecResult killed = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    assertEquals(137, killed.exitCode(), killed.stderr());
+    assertEquals(List.of(), host.liveDomains());
+  }
+
   @Test
   void theLockNeverLeaksIntoTheDomainAndGcCleansUpAfterAKilledRun() throws Exception {
     PodUuid uuid = host.prepare(pod(app("server", "/fake", "hang")));

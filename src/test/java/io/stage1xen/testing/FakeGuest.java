@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * {@code hang} (until the pod stops, then 143), {@code cat} (stdin to stdout until EOF), {@code env} (prints its
  * environment), {@code bytes:N} (N bytes 0, 1, ..., 255, 0, ... on stdout), {@code nics} (the plan's network
  * interfaces, one line each), {@code resolv} (the plan's resolv.conf), {@code crash} (the whole VM dies without
- * powering off), {@code write:PATH=TEXT} and {@code read:PATH} (a file of the app's view: its volumes, else its root,
+ * powering off), {@code await:PATH} (until that dom0 file exists), {@code write:PATH=TEXT} and {@code read:PATH} (a file of the app's view: its volumes, else its root,
  * found through the plan's shares and mounts and the p9 paths of the domain config, as QEMU and the guest would; a
  * failed write prints the error on stderr and ends the app with 1; {@code try-write:PATH=TEXT} only says on stdout
  * whether it was done or refused)); any other app prints what it would run and exits 0. Enter sessions (EXEC) run
@@ -312,6 +312,14 @@ public final class FakeGuest {
           }
           case "exit" -> {
             return Integer.parseInt(arg);
+          }
+          case "await" -> {
+            // until a file exists in dom0: the test decides when the app goes on (a barrier across pods)
+            while (!Files.exists(Path.of(arg))) {
+              if (stopping.await(50, TimeUnit.MILLISECONDS)) {
+                return APP_KILLED;
+              }
+            }
           }
           case "hang" -> {
             if (isApp) {

@@ -133,7 +133,16 @@ public final class FakeHost {
     }
     try (var files = Files.list(dir)) {
       for (Path f : files.sorted().toList()) {
-        long pid = Long.parseLong(Files.readAllLines(f).get(0));
+        List<String> lines;
+        try {
+          lines = Files.readAllLines(f);
+        } catch (java.nio.file.NoSuchFileException e) {
+          continue; // its guest ended while the directory was read
+        }
+        if (lines.isEmpty()) {
+          continue; // being written by a guest that is starting
+        }
+        long pid = Long.parseLong(lines.get(0));
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
           out.add(f.getFileName().toString());
         }

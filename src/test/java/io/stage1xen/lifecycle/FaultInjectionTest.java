@@ -94,9 +94,18 @@ class FaultInjectionTest {
     String message = errors.isEmpty() ? "" : errors.get(errors.size() - 1);
     log.row("faults", scenario, 1, problems.isEmpty() ? 1 : 0, 0, "exit " + run.exitCode() + "; "
         + (message.isEmpty() ? "no error" : message.replace(bench.root.toString(), "<tmp>")) + "; after run: "
-        + (leftAfterRun.isEmpty() ? "nothing left" : leftAfterRun.size() + " left for gc") + "; after gc: "
+        + (leftAfterRun.isEmpty() ? "nothing left" : kinds(leftAfterRun) + " left for gc") + "; after gc: "
         + (leftAfterGc.isEmpty() ? "nothing left" : leftAfterGc));
     assertTrue(problems.isEmpty(), scenario + ": " + problems + "\nstderr:\n" + run.stderr());
+  }
+
+  /** "1 domain, 2 mounts, 1 lease": what was left, by kind (the first word of each leftover). */
+  private static String kinds(List<String> left) {
+    Map<String, Integer> n = new java.util.LinkedHashMap<>();
+    left.forEach(l -> n.merge(l.split(" ")[0], 1, Integer::sum));
+    List<String> out = new ArrayList<>();
+    n.forEach((kind, count) -> out.add(count + " " + kind + (count > 1 ? "s" : "")));
+    return String.join(", ", out);
   }
 
   static Stream<Arguments> xlFaults() {

@@ -8,7 +8,7 @@
 #            [--logs DIR] [--ctl-client PATH] [--bench FILE] [--bench-runs N] [--enter-runs N] [--emulated]
 #
 #   --aci PATH         the stage1 image (default: out/stage1-xen.aci of this repository)
-#   --only NAME        run only these scenarios (repeatable): apps enter stop force gc bench
+#   --only NAME        run only these scenarios (repeatable): apps enter stop force gc concurrent bench
 #   --types LIST       guest types to run (default: every type the host can run, of pv and pvh)
 #   --full             run stop, force and gc on every guest type (default: each on one type, taking the
 #                      types in turn: they exercise xl and the supervisor, not the guest type)
@@ -52,7 +52,7 @@ ENTER_RUNS=10
 FULL=0
 EMULATED=0
 RUN_FLAGS=()
-ALL_SCENARIOS="apps enter stop force gc bench"
+ALL_SCENARIOS="apps enter stop force gc concurrent bench"
 
 # Generous limits: under software emulation a pod with 9p shares takes tens of seconds to start.
 READY_TIMEOUT=300
@@ -913,6 +913,55 @@ bare_create() {
   return 0
 }
 
+# concurrent: three pods started at the same moment, each waiting until released: three domains at once, each
+# pod's output, exit code and status its own, and gc leaves none of them
+scenario_concurrent() {
+  local type=$1 c="$1 concurrent" i id ids=() us=() ls=() pod
+  section "$c"
+  for i in 1 2 3; do
+    pod_json "$(app_json "conc$i" "$(json_list /bin/sh -c "echo concurrent: up $i
+while [ ! -e /tmp/release ]; do sleep 0.2; done
+echo concurrent: released $i
+exit $((10 + i))")")" >"$WORK/pods/concurrent-$i.json"
+    if ! new_pod "concurrent-$i-$type$ATTEMPT" "$WORK/pods/concurrent-$i.json" "conc$i=$IMG"; then
+      fail "$c: prepare pod $i" "$(show "$(tail -n 2 "$L/prepare.log")")"
+      return
+    fi
+    start_run "$type" ${RUN_FLAGS[@]+"${RUN_FLAGS[@]}"}
+    us+=("$U")
+    ls+=("$L")
+  done
+  for i in 0 1 2; do
+    U=${us[$i]} L=${ls[$i]}
+    if wait_ready && wait_output "concurrent: up $((i + 1))" 60; then
+      id=$(xl domid "rkt-$U" 2>/dev/null)
+      [[ $id =~ ^[0-9]+$ ]] && ids+=("$id")
+    else
+      fail "$c: pod $((i + 1)) ready" "$(last_error)"
+    fi
+  done
+  expect_eq "$c: three domains alive at once" 3 "${#ids[@]}"
+  expect_eq "$c: the three domains have distinct ids" 3 "$(printf '%s\n' "${ids[@]}" | sort -u | grep -c .)"
+  for i in 0 1 2; do
+    U=${us[$i]} L=${ls[$i]}
+    pod=$(pod_dir)
+    touch "$pod/stage1/rootfs/opt/stage2/conc$((i + 1))/rootfs/tmp/release"
+  done
+  for i in 0 1 2; do
+    U=${us[$i]} L=${ls[$i]}
+    pod=$(pod_dir)
+    if wait_end "$END_TIMEOUT"; then
+      expect_eq "$c: pod $((i + 1)) exits with its own app's code" $((11 + i)) "$RC"
+    else
+      fail "$c: pod $((i + 1)) ends" "run still running $END_TIMEOUT s after its release"
+    fi
+    expect_eq "$c: pod $((i + 1)) printed only its own lines" "concurrent: up $((i + 1))|concurrent: released $((i + 1))" \
+      "$(paste -sd '|' "$L/run.out" 2>/dev/null)"
+    expect_eq "$c: rkt/status/conc$((i + 1)) holds its code" $((11 + i)) "$(cat "$pod/stage1/rootfs/rkt/status/conc$((i + 1))" 2>/dev/null)"
+    check_collected "$c: pod $((i + 1))"
+  done
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 
 cleanup() {
@@ -956,6 +1005,8 @@ main() {
       n=$((n + 1))
     fi
   done
+  # three pods of the type the stage1 picks by itself (the last one)
+  want concurrent && run_scenario concurrent "${types[$((${#types[@]} - 1))]}" scenario_concurrent "${types[$((${#types[@]} - 1))]}"
   summary
   [ "$FAILED" = 0 ]
 }

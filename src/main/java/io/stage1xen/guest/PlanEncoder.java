@@ -86,9 +86,24 @@ public final class PlanEncoder {
     byte[] bytes = f.toByteArray();
     if (bytes.length > Frame.MAX_PAYLOAD) {
       throw new IllegalArgumentException("the pod plan takes " + bytes.length + " bytes, more than the "
-          + Frame.MAX_PAYLOAD + " a frame can carry");
+          + Frame.MAX_PAYLOAD + " a frame can carry" + biggestApp(plan));
     }
     return bytes;
+  }
+
+  /** The user must find what made the plan too big: nearly always one app's exec, environment or handlers. */
+  private static String biggestApp(PodPlan plan) {
+    AppPlan biggest = null;
+    int size = 0;
+    for (AppPlan a : plan.apps()) {
+      int n = app(a).toByteArray().length;
+      if (n > size) {
+        biggest = a;
+        size = n;
+      }
+    }
+    return biggest == null ? "" : "; app '" + biggest.name() + "' alone takes " + size
+        + " bytes (its exec, environment, event handlers and mounts)";
   }
 
   public static byte[] encode(ExecRequest x) {

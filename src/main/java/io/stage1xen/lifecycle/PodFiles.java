@@ -5,6 +5,7 @@ import io.stage1xen.pod.PodLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,6 +50,11 @@ final class PodFiles {
     try {
       Files.writeString(tmp, content, StandardCharsets.US_ASCII);
       move(tmp, target);
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      // a failed write (a full disk) names no file by itself
+      throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
     } finally {
       Files.deleteIfExists(tmp);
     }

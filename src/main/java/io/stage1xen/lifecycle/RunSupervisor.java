@@ -10,6 +10,7 @@ import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
 import io.stage1xen.pod.RunParameters;
+import io.stage1xen.xen.DomainExistsException;
 import io.stage1xen.xen.DomainPlan;
 import io.stage1xen.xen.DomainPlanner;
 import io.stage1xen.xen.HostConfig;
@@ -120,7 +121,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     domainName = domain.config().name();
     Files.createDirectories(layout.xenDirectory());
     Files.deleteIfExists(layout.controlSocket());
-    if (Files.exists(StopRequest.requestedMarker(layout))) {
+    if (Files.exists(StopRequest.requestedMarker(layout)) || Files.exists(StopRequest.forcedMarker(layout))) {
       stopRequested.set(true);
     }
     XlConfigFile.write(layout.domainConfig(), domain.config());
@@ -140,8 +141,23 @@ final class RunSupervisor implements ControlChannel.Listener {
   private int supervise(PodPlan plan, OperatorSettings settings, PodNetworking networking, boolean terminal)
       throws Exception {
     // From here on, any failure destroys the domain before the error is reported.
-    xl.create(layout.domainConfig(), domainName, layout.xlCreateLog());
+    try {
+      xl.create(layout.domainConfig(), domainName, layout.xlCreateLog());
+    } catch (DomainExistsException e) {
+      throw e; // made before this run started: not this run's to destroy
+    } catch (XlException e) {
+      // xl can fail, time out or be killed after libxl made the domain (a device model that never started, a hung
+      // toolstack); a domain of this pod's name must not outlive the run that failed to start it
+      destroyQuietly("xl create failed");
+      throw e;
+    }
     domainCreated = true;
+    if (Files.exists(StopRequest.forcedMarker(layout))) {
+      // rkt stop --force came while the domain was being made and found none to destroy: it is this run's to do
+      LOG.info("pod {} was killed by 'rkt stop --force' while its domain was being created", params.uuid());
+      destroyQuietly("rkt stop --force");
+      return 128 + 9;
+    }
     try {
       networking.configureHost(xl, domainName);
       files.writePid(env.pid());

@@ -4,6 +4,7 @@ import io.stage1xen.appc.AppcJson;
 import io.stage1xen.appc.InvalidManifestException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -56,8 +57,17 @@ public record NetworkState(String pod, List<CniCall> ipam, List<String> networks
     root.put("undo", undo);
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, AppcJson.writePlain(root) + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.writeString(tmp, AppcJson.writePlain(root) + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileSystemException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      // a failed write (a full disk) names no file by itself
+      throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
   }
 
   public static Optional<NetworkState> read(Path file) throws IOException {

@@ -8,6 +8,7 @@ import io.stage1xen.process.ProcessException;
 import io.stage1xen.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -126,7 +127,7 @@ public final class PodNetwork {
       LOG.debug("network {}: {} gets {} (gateway {}, mac {})", n.name(), a.ifName(), r.address(), a.gateway(),
           a.mac());
       Path copy = confDir.resolve(n.name() + ".conf");
-      Files.writeString(copy, n.text(), StandardCharsets.UTF_8);
+      write(copy, n.text());
       confPaths.add(layout.root().relativize(copy).toString());
     }
     boolean masq = attached.stream().anyMatch(a -> a.config().ipMasq());
@@ -141,7 +142,7 @@ public final class PodNetwork {
     for (List<String> argv : HostCommands.setUp(uuid, attached, forwards)) {
       run(argv);
     }
-    Files.writeString(layout.netInfo(), NetInfo.render(attached, confPaths), StandardCharsets.UTF_8);
+    write(layout.netInfo(), NetInfo.render(attached, confPaths));
     return List.copyOf(attached);
   }
 
@@ -244,6 +245,17 @@ public final class PodNetwork {
       }
       throw new IllegalStateException("setting up the pod's networking on the host failed: '"
           + r.command().display() + "' exited with " + r.exitCode() + ": " + r.outputTail());
+    }
+  }
+
+  /** A failed write (a full disk) names no file by itself; the user's one line must. */
+  private static void write(Path file, String text) throws IOException {
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 }

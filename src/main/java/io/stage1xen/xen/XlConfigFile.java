@@ -2,6 +2,7 @@ package io.stage1xen.xen;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,12 +18,16 @@ public final class XlConfigFile {
     }
     String text = XlConfigRenderer.render(config);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
     try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
+    } catch (FileSystemException e) {
       Files.deleteIfExists(tmp);
       throw e;
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      // a failed write (a full disk) says only "No space left on device": the user needs to know which file
+      throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
     }
     return text;
   }

@@ -92,6 +92,20 @@ class PlanEncoderTest {
     assertEquals(-500, (int) app.one(PlanEncoder.T_OOM_SCORE_ADJ).u32(), "two's complement");
   }
 
+  /** Regression (fuzzing, huge strings): the refusal named no app, so the user could not tell what to shrink. */
+  @Test
+  void aPlanTooBigForAFrameNamesTheAppThatMadeItSo() {
+    AppPlan small = AppPlan.builder("small", "/s1x/app0/rootfs", List.of("/bin/true")).build();
+    AppPlan big = AppPlan.builder("big", "/s1x/app0/rootfs", List.of("/bin/echo", "x".repeat(Frame.MAX_PAYLOAD)))
+        .build();
+    PodPlan p = plan(small, big);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlanEncoder.encode(p));
+
+    assertTrue(e.getMessage().matches("the pod plan takes \\d+ bytes, more than the 1048576 a frame can carry; app"
+        + " 'big' alone takes \\d+ bytes \\(its exec, environment, event handlers and mounts\\)"), e.getMessage());
+  }
+
   @Test
   void execRequestEncoding() {
     ExecRequest x = new ExecRequest("web", List.of("/bin/sh", "-c", "a 'b' $c\n"), List.of("TERM=xterm"), true, 40,

@@ -137,6 +137,29 @@ class PodLifecycleTest {
     assertEquals(List.of(), host.liveDomains());
   }
 
+  /** Regression (fault injection): a create that failed or timed out after making the domain left it running. */
+  @Test
+  void anXlCreateThatFailsOrHangsAfterMakingTheDomainLeavesNoDomain() throws Exception {
+    PodUuid failed = host.prepare(pod(app("hello", "/fake", "exit:0")));
+    host.faultXl("create", "fail-after", 1, null);
+    ExecResult r = stage0.run(failed, "--net=none");
+
+    assertEquals(254, r.exitCode());
+    assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
+    assertTrue(r.stderr().contains("device model did not start"), r.stderr());
+    assertEquals(List.of(), host.liveDomains());
+
+    PodUuid hung = host.prepare(pod(app("hello", "/fake", "exit:0")));
+    host.faultXl("create", "hang-after", 2, null);
+    Path config = host.localConfig("xl-timeout-seconds = 2\n");
+    ExecResult h = stage0.run(hung, "--net=none", "--local-config=" + config);
+
+    assertEquals(254, h.exitCode());
+    assertTrue(h.stderr().contains("did not finish within 2 s"), h.stderr());
+    assertEquals(List.of(), host.liveDomains());
+    assertTrue(host.xlCalls().contains("destroy " + domain(hung)), host.xlCalls().toString());
+  }
+
   @Test
   void aGuestThatNeverBecomesReadyIsDestroyed() throws Exception {
     host.environment().put("FAKE_GUEST_MODE", "silent");
@@ -187,6 +210,35 @@ class PodLifecycleTest {
 
     assertEquals(137, r.exitCode(), r.stderr());
     assertTrue(host.xlCalls().contains("destroy " + domain(uuid)));
+    assertEquals(List.of(), host.liveDomains());
+  }
+
+  /**
+   * Regression (concurrency, stop racing a starting run): a stop --force that came while xl create was running found
+   * no domain to destroy, and the pod then ran on as if never stopped.
+   */
+  @Test
+  void stopForceWhileTheDomainIsBeingCreatedIsNotLost() throws Exception {
+    PodUuid early = host.prepare(pod(app("server", "/fake", "hang")));
+    host.pauseXl("info");
+    CompletableFuture<ExecResult> before = stage0.start(early, "--net=none");
+    host.awaitPausedXl("info", WAIT);
+    assertEquals(0, stage0.stop(early, true).exitCode());
+    host.resumeXl("info");
+    ExecResult r = before.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(254, r.exitCode(), r.stderr());
+    assertTrue(r.stderr().contains("before the domain was created"), r.stderr());
+    assertFalse(host.xlCalls().stream().anyMatch(c -> c.startsWith("create")), host.xlCalls().toString());
+
+    PodUuid during = host.prepare(pod(app("server", "/fake", "hang")));
+    host.pauseXl("create");
+    CompletableFuture<ExecResult> run = stage0.start(during, "--net=none");
+    host.awaitPausedXl("create", WAIT);
+    assertEquals(0, stage0.stop(during, true).exitCode());
+    host.resumeXl("create");
+    ExecResult killed = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    assertEquals(137, killed.exitCode(), killed.stderr());
     assertEquals(List.of(), host.liveDomains());
   }
 

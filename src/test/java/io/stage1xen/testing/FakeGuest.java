@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * {@code hang} (until the pod stops, then 143), {@code cat} (stdin to stdout until EOF), {@code env} (prints its
  * environment), {@code bytes:N} (N bytes 0, 1, ..., 255, 0, ... on stdout), {@code nics} (the plan's network
  * interfaces, one line each), {@code resolv} (the plan's resolv.conf), {@code crash} (the whole VM dies without
- * powering off), {@code write:PATH=TEXT} and {@code read:PATH} (a file of the app's view: its volumes, else its root,
+ * powering off), {@code await:PATH} (until that dom0 file exists), {@code write:PATH=TEXT} and {@code read:PATH} (a file of the app's view: its volumes, else its root,
  * found through the plan's shares and mounts and the p9 paths of the domain config, as QEMU and the guest would; a
  * failed write prints the error on stderr and ends the app with 1; {@code try-write:PATH=TEXT} only says on stdout
  * whether it was done or refused)); any other app prints what it would run and exits 0. Enter sessions (EXEC) run
@@ -74,8 +74,9 @@ public final class FakeGuest {
     String name = find(cfg, "(?m)^name = \"(.*)\"$");
     Path socket = Path.of(find(cfg, "name=stage1-xen-ctl,connection=socket,path=([^\"]*)"));
     Path domain = state.resolve("domains").resolve(name);
-    Files.writeString(domain, ProcessHandle.current().pid() + "\n" + (1 + ProcessHandle.current().pid() % 1000)
-        + "\n");
+    // the fake xl hands out the domain ids, distinct as Xen's are; started by hand, the pid stands in
+    String domid = System.getenv().getOrDefault("FAKE_XEN_DOMID", Long.toString(1 + ProcessHandle.current().pid()));
+    Files.writeString(domain, ProcessHandle.current().pid() + "\n" + domid + "\n");
     boolean silent = "silent".equals(System.getenv("FAKE_GUEST_MODE"));
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
@@ -311,6 +312,14 @@ public final class FakeGuest {
           }
           case "exit" -> {
             return Integer.parseInt(arg);
+          }
+          case "await" -> {
+            // until a file exists in dom0: the test decides when the app goes on (a barrier across pods)
+            while (!Files.exists(Path.of(arg))) {
+              if (stopping.await(50, TimeUnit.MILLISECONDS)) {
+                return APP_KILLED;
+              }
+            }
           }
           case "hang" -> {
             if (isApp) {

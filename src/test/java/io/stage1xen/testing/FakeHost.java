@@ -83,6 +83,11 @@ public final class FakeHost {
 
   /** Prepares a pod from a pod manifest whose apps use empty images named after them. */
   public PodUuid prepare(String podManifestJson) throws Exception {
+    return prepare(podManifestJson, stage0);
+  }
+
+  /** As {@link #prepare(String)}, through the given stage0 (one that runs in a mount namespace, say). */
+  public PodUuid prepare(String podManifestJson, Stage0 through) throws Exception {
     PodUuid uuid = PodUuid.of(UUID.randomUUID().toString());
     Path manifest = root.resolve("pod-" + uuid + ".json");
     Files.writeString(manifest, podManifestJson, StandardCharsets.UTF_8);
@@ -93,7 +98,7 @@ public final class FakeHost {
       Files.writeString(image.resolve("manifest"), String.format(JSON_APP, app), StandardCharsets.UTF_8);
       apps.put(app, image);
     }
-    stage0.prepare(uuid, stage1, manifest, apps);
+    through.prepare(uuid, stage1, manifest, apps);
     return uuid;
   }
 
@@ -128,7 +133,16 @@ public final class FakeHost {
     }
     try (var files = Files.list(dir)) {
       for (Path f : files.sorted().toList()) {
-        long pid = Long.parseLong(Files.readAllLines(f).get(0));
+        List<String> lines;
+        try {
+          lines = Files.readAllLines(f);
+        } catch (java.nio.file.NoSuchFileException e) {
+          continue; // its guest ended while the directory was read
+        }
+        if (lines.isEmpty()) {
+          continue; // being written by a guest that is starting
+        }
+        long pid = Long.parseLong(lines.get(0));
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
           out.add(f.getFileName().toString());
         }
@@ -149,6 +163,47 @@ public final class FakeHost {
 
   public void hangXl(String subcommand) throws IOException {
     Files.writeString(state.resolve("hang-" + subcommand), "");
+  }
+
+  /**
+   * Injects a fault into the {@code call}-th call (from 1; 0 for every call) of an xl subcommand: {@code fail},
+   * {@code hang}, {@code crash}, and for create {@code fail-after} and {@code hang-after} (see the fake xl).
+   */
+  public void faultXl(String subcommand, String mode, int call, String stderr) throws IOException {
+    Files.writeString(state.resolve("fault-" + subcommand), mode + (call > 0 ? " " + call : "") + "\n");
+    if (stderr != null) {
+      Files.writeString(state.resolve("fault-" + subcommand + ".msg"), stderr);
+    }
+  }
+
+  /** Makes the next calls of an xl subcommand wait, before doing anything, until {@link #resumeXl}. */
+  public void pauseXl(String subcommand) throws IOException {
+    Files.deleteIfExists(state.resolve("paused-" + subcommand));
+    Files.writeString(state.resolve("pause-" + subcommand), "");
+  }
+
+  /** The pid of the process that called the paused subcommand (the run entrypoint), once it is waiting there. */
+  public long awaitPausedXl(String subcommand, Duration timeout) throws Exception {
+    Path paused = state.resolve("paused-" + subcommand);
+    if (!eventually(timeout, () -> Files.exists(paused))) {
+      throw new AssertionError("xl " + subcommand + " was never called; calls: " + xlCalls());
+    }
+    return Long.parseLong(Files.readString(paused).strip());
+  }
+
+  public void resumeXl(String subcommand) throws IOException {
+    Files.deleteIfExists(state.resolve("pause-" + subcommand));
+  }
+
+  /** What {@code xl info} reports as free_memory before any domain exists. */
+  public void setFreeMemoryMib(long mib) throws IOException {
+    Path info = state.resolve("xl-info");
+    Files.writeString(info, Files.readString(info).replaceAll("(?m)^(free_memory\\s*:\\s*)\\d+", "$1" + mib));
+  }
+
+  /** The fake Xen's own files (domains, call logs, fault switches). */
+  public Path xenState() {
+    return state;
   }
 
   /** Waits until a condition holds, polling; false after the timeout. */

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +83,21 @@ class DomainPlannerTest {
         settings(Map.of(PodAnnotations.GUEST_TYPE, "pvh"), Map.of()), noHvm));
     assertTrue(e.getMessage().startsWith("PVH was requested (annotation stage1-xen/guest-type=pvh) but this host"
         + " cannot run HVM guests"), e.getMessage());
+  }
+
+  /** Regression (fault injection, disk full): the failed write named no file. /dev/full fails every write. */
+  @Test
+  void aFullDiskIsReportedWithTheConfigsPath() throws Exception {
+    Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
+    DomainPlan plan = DomainPlanner.plan(request(List.of()), settings(Map.of(), Map.of()), Fixtures.XEN_417);
+    Path file = Files.createDirectories(pod.resolve("xen")).resolve("domain.cfg");
+    Files.createSymbolicLink(pod.resolve("xen/domain.cfg.tmp"), Path.of("/dev/full"));
+
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> XlConfigFile.write(file, plan.config()));
+
+    assertEquals("cannot write " + file + ": No space left on device", e.getMessage());
+    assertTrue(!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertTrue(!Files.exists(pod.resolve("xen/domain.cfg.tmp"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
   }
 
   @Test

@@ -1,0 +1,285 @@
+package io.stage1xen.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stage1xen.appc.PodUuid;
+import io.stage1xen.pod.PodState;
+import io.stage1xen.process.ExecResult;
+import io.stage1xen.testing.FakeHost;
+import io.stage1xen.testing.MountNamespace;
+import io.stage1xen.testing.ReliabilityLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Faults injected into a pod's life, through the stage0 emulator (real exec, signals and lock) with a pod that holds
+ * a domain, real bind mounts, an address and host rules ({@link FaultBench}): xl failing, hanging and crashing at
+ * each call, the 9pfs backend missing, a guest that never gets ready, the disk full while the pod's files are
+ * written, SIGTERM and SIGKILL of run at each step, gc killed and run again. Each scenario records its exit code
+ * and message in target/reliability/faults.tsv and must leave nothing of the pod once gc ran — and nothing after
+ * run itself unless the scenario says why (a killed run cannot clean up; gc must).
+ */
+@Tag("faults")
+class FaultInjectionTest {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static ReliabilityLog log;
+
+  @TempDir Path tmp;
+  private FaultBench bench;
+
+  @BeforeAll
+  static void startLog() {
+    log = ReliabilityLog.start("faults");
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Assumptions.assumeTrue(MountNamespace.available(), "bind mounts need root, unshare and nsenter");
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (bench != null) {
+      bench.close();
+    }
+  }
+
+  /** What one scenario showed, checked and logged the same way for all. */
+  private void verdict(String scenario, ExecResult run, int expectedCode, String messagePart,
+      List<String> leftAfterRun, boolean runMayLeave, PodUuid uuid) throws Exception {
+    List<String> problems = new ArrayList<>();
+    List<String> errors = FaultBench.errorLines(run.stderr());
+    if (run.exitCode() != expectedCode) {
+      problems.add("exit " + run.exitCode() + ", expected " + expectedCode);
+    }
+    if (expectedCode == 254 && errors.size() != 1) {
+      problems.add(errors.size() + " error lines");
+    }
+    if (messagePart != null && errors.stream().noneMatch(l -> l.contains(messagePart))) {
+      problems.add("no error line says '" + messagePart + "'");
+    }
+    if (run.stderr().contains("\tat ") || run.stderr().contains("Exception")) {
+      problems.add("a stack trace or exception name on stderr");
+    }
+    if (!runMayLeave && !leftAfterRun.isEmpty()) {
+      problems.add("run left " + leftAfterRun);
+    }
+    ExecResult gc = bench.stage0.gc(uuid, "--local-config", bench.config.toString());
+    if (gc.exitCode() != 0 || gc.stderr().contains("problem performing stage1 GC")) {
+      problems.add("gc failed: " + gc.stderr().strip());
+    }
+    List<String> leftAfterGc = bench.leftovers();
+    if (!leftAfterGc.isEmpty()) {
+      problems.add("gc left " + leftAfterGc);
+    }
+    String message = errors.isEmpty() ? "" : errors.get(errors.size() - 1);
+    log.row("faults", scenario, 1, problems.isEmpty() ? 1 : 0, 0, "exit " + run.exitCode() + "; "
+        + (message.isEmpty() ? "no error" : message.replace(bench.root.toString(), "<tmp>")) + "; after run: "
+        + (leftAfterRun.isEmpty() ? "nothing left" : kinds(leftAfterRun) + " left for gc") + "; after gc: "
+        + (leftAfterGc.isEmpty() ? "nothing left" : leftAfterGc));
+    assertTrue(problems.isEmpty(), scenario + ": " + problems + "\nstderr:\n" + run.stderr());
+  }
+
+  /** "1 domain, 2 mounts, 1 lease": what was left, by kind (the first word of each leftover). */
+  private static String kinds(List<String> left) {
+    Map<String, Integer> n = new java.util.LinkedHashMap<>();
+    left.forEach(l -> n.merge(l.split(" ")[0], 1, Integer::sum));
+    List<String> out = new ArrayList<>();
+    n.forEach((kind, count) -> out.add(count + " " + kind + (count > 1 ? "s" : "")));
+    return String.join(", ", out);
+  }
+
+  static Stream<Arguments> xlFaults() {
+    return Stream.of(
+        // sub, mode, call, exit code, message part, may run leave something (then gc must collect it)
+        Arguments.of("info", "fail", 1, 254, "'xl info' failed", false),
+        Arguments.of("info", "hang", 1, 254, "'xl info' did not answer within 3 s", false),
+        Arguments.of("info", "crash", 1, 254, "'xl info' failed", false),
+        Arguments.of("create", "fail", 1, 254, "injected failure of create", false),
+        Arguments.of("create", "hang", 1, 254, "xl create", false),
+        Arguments.of("create", "crash", 1, 254, "xl create", false),
+        Arguments.of("create", "fail-after", 1, 254, "device model did not start", false),
+        Arguments.of("create", "hang-after", 1, 254, "xl create", false),
+        Arguments.of("domid", "fail", 1, 254, "injected failure of domid", false),
+        Arguments.of("domid", "hang", 1, 254, "xl domid", false),
+        Arguments.of("domid", "crash", 1, 254, "xl domid", false),
+        // the domain is gone by then: a failing check of that is a warning, the pod's result stands
+        Arguments.of("domid", "fail", 2, 0, null, false),
+        Arguments.of("domid", "crash", 2, 0, null, false));
+  }
+
+  @ParameterizedTest(name = "xl {0} {1}s at call {2}")
+  @MethodSource("xlFaults")
+  void xlFailingHangingOrCrashingAtEachCall(String sub, String mode, int call, int code, String message,
+      boolean mayLeave) throws Exception {
+    bench = new FaultBench(tmp);
+    PodUuid uuid = bench.prepare("out:hello", "exit:0");
+    bench.host.faultXl(sub, mode, call, null);
+
+    ExecResult run = bench.run(uuid);
+
+    verdict("xl " + sub + " " + mode + " at call " + call, run, code, message, bench.leftovers(), mayLeave, uuid);
+  }
+
+  @Test
+  void destroyFailingAfterAFailedStartLeavesTheDomainToGc() throws Exception {
+    bench = new FaultBench(tmp);
+    PodUuid uuid = bench.prepare("out:hello", "exit:0");
+    bench.host.faultXl("destroy", "fail", 1, null);
+    ExecResult run = bench.stage0With(Map.of("FAKE_GUEST_MODE", "silent")).run(uuid, bench.runFlags());
+
+    List<String> left = bench.leftovers();
+    assertEquals(List.of("domain rkt-" + uuid), left.stream().filter(l -> l.startsWith("domain")).toList(),
+        "run could not destroy it, and said so");
+    verdict("xl destroy fails after the guest never got ready", run, 254, "did not start its apps within 4 s", left,
+        true, uuid);
+  }
+
+  @Test
+  void theNinePfsBackendMissing() throws Exception {
+    bench = new FaultBench(tmp);
+    PodUuid uuid = bench.prepare("out:hello", "exit:0");
+    // libxl's report when QEMU for Xen (the 9pfs and channel backend) cannot be started; libxl removes the domain
+    bench.host.faultXl("create", "fail", 1, "libxl: error: libxl_dm.c:3143:device_model_spawn_outcome: Domain 7:"
+        + "domain 7 device model: spawn failed (rc=-3)\nlibxl: error: libxl_create.c:1896:domcreate_devmodel_started:"
+        + " Domain 7:device model did not start: -3\nlibxl: error: libxl_domain.c:1183:libxl__destroy_domid: Domain 7:"
+        + "Non-existant domain\n");
+
+    ExecResult run = bench.run(uuid);
+
+    verdict("9pfs backend (QEMU for Xen) missing", run, 254, "device model", bench.leftovers(), false, uuid);
+  }
+
+  @Test
+  void aGuestThatNeverReportsReadiness() throws Exception {
+    bench = new FaultBench(tmp);
+    PodUuid uuid = bench.prepare("out:hello", "exit:0");
+
+    ExecResult run = bench.stage0With(Map.of("FAKE_GUEST_MODE", "silent")).run(uuid, bench.runFlags());
+
+    verdict("guest never ready", run, 254, "did not start its apps within 4 s", bench.leftovers(), false, uuid);
+  }
+
+  /** The pod directory on a full tmpfs with this many pages left: each count fails a different write. */
+  @ParameterizedTest(name = "{0} pages free")
+  @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 8})
+  void theDiskFullWhileThePodsFilesAreWritten(int pagesFree) throws Exception {
+    bench = new FaultBench(tmp, new String[] {"mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs",
+        tmp.toRealPath().resolve("rkt").toString()});
+    PodUuid uuid = bench.prepare("out:hello", "exit:0");
+    Path filler = bench.root.resolve("rkt/filler");
+    bench.inNamespace("sh", "-c", "cat /dev/zero > '" + filler + "' 2>/dev/null; truncate -s -" + pagesFree * 4096
+        + " '" + filler + "'");
+
+    ExecResult run = bench.run(uuid);
+
+    // whichever write fails, the error is one line and nothing is left; a pod that fitted ran correctly
+    int expected = run.exitCode() == 0 ? 0 : 254;
+    verdict("disk full, " + pagesFree + " pages free", run, expected, run.exitCode() == 0 ? null
+        : "No space left on device", bench.leftovers(), false, uuid);
+  }
+
+  static Stream<Arguments> signals() {
+    List<Arguments> out = new ArrayList<>();
+    for (String signal : List.of("TERM", "KILL")) {
+      for (String step : List.of("info", "create", "domid", "ready")) {
+        out.add(Arguments.of(signal, step));
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * SIGTERM is rkt's stop: before the domain exists the run gives up (254), after it stops the pod in order (the
+   * app's 143). SIGKILL cannot be handled: whatever run held stays until gc, which must collect all of it.
+   */
+  @ParameterizedTest(name = "SIG{0} at {1}")
+  @MethodSource("signals")
+  void runSignalledAtEachStep(String signal, String step) throws Exception {
+    bench = new FaultBench(tmp);
+    PodUuid uuid = bench.prepare("out:up", "hang");
+    if (!step.equals("ready")) {
+      bench.host.pauseXl(step);
+    }
+    CompletableFuture<ExecResult> started = bench.stage0.start(uuid, bench.runFlags());
+    long pid;
+    if (step.equals("ready")) {
+      Path ready = bench.podDirectory(uuid, PodState.RUN).resolve("stage1/rootfs/rkt/supervisor-status");
+      assertTrue(FakeHost.eventually(WAIT, () -> Files.isSymbolicLink(ready)), "the pod never got ready");
+      pid = Long.parseLong(Files.readString(bench.podDirectory(uuid, PodState.RUN).resolve("pid")));
+    } else {
+      pid = bench.host.awaitPausedXl(step, WAIT);
+    }
+    ProcessHandle run = ProcessHandle.of(pid).orElseThrow();
+    if (signal.equals("TERM")) {
+      run.destroy();
+    } else {
+      run.destroyForcibly();
+    }
+    bench.host.resumeXl(step);
+    ExecResult result = started.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    if (signal.equals("KILL")) {
+      // xl's call of that moment still completes (a create still makes the domain): gc must find all of it
+      Thread.sleep(500);
+    }
+
+    int code = signal.equals("KILL") ? 137 : step.equals("info") ? 254 : 143;
+    String message = code == 254 ? "before the domain was created" : null;
+    verdict("SIG" + signal + " of run at " + (step.equals("ready") ? "the running pod" : "xl " + step), result,
+        code, message, bench.leftovers(), signal.equals("KILL"), uuid);
+  }
+
+  /** rkt gc killed while the gc entrypoint waits for xl, then run again: the second gc collects everything. */
+  @ParameterizedTest(name = "gc killed at xl {0}")
+  @ValueSource(strings = {"domid", "destroy"})
+  void gcInterruptedAndRerun(String step) throws Exception {
+    bench = new FaultBench(tmp);
+    PodUuid uuid = bench.prepare("out:up", "hang");
+    CompletableFuture<ExecResult> started = bench.stage0.start(uuid, bench.runFlags());
+    Path pod = bench.podDirectory(uuid, PodState.RUN);
+    assertTrue(FakeHost.eventually(WAIT, () -> Files.isSymbolicLink(pod.resolve("stage1/rootfs/rkt/"
+        + "supervisor-status"))), "the pod never got ready");
+    ProcessHandle.of(Long.parseLong(Files.readString(pod.resolve("pid")))).orElseThrow().destroyForcibly();
+    ExecResult run = started.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    bench.host.pauseXl(step);
+    CompletableFuture<ExecResult> gc = CompletableFuture.supplyAsync(() -> {
+      try {
+        return bench.stage0.gc(uuid, "--local-config", bench.config.toString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    long gcPid = bench.host.awaitPausedXl(step, WAIT);
+    // all of rkt gc at once, as a SIGKILL of its process group would: stage0, the gc entrypoint and its xl
+    ProcessHandle entrypoint = ProcessHandle.of(gcPid).orElseThrow();
+    List<ProcessHandle> all = new ArrayList<>(entrypoint.descendants().toList());
+    all.add(entrypoint);
+    entrypoint.parent().ifPresent(all::add);
+    all.forEach(ProcessHandle::destroyForcibly);
+    gc.handle((r, e) -> r).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    bench.host.resumeXl(step);
+    assertTrue(Files.isDirectory(bench.podDirectory(uuid, PodState.EXITED_GARBAGE)), "the pod waits for a gc");
+
+    verdict("gc killed at xl " + step + ", then run again", run, 137, null, bench.leftovers(), true, uuid);
+  }
+}

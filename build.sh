@@ -429,8 +429,9 @@ do_test() {
   do_build yes
   step "testing the packaged executable (groups: $TEST_GROUPS)"
   local log=$BUILD_DIR/test.log rc excluded="" g props=()
-  # qemu and xen need machines of their own: they run only when TEST_GROUPS names them
-  for g in qemu xen bench; do
+  # the tiers that need machines of their own (qemu, xen) or minutes of their own (bench, faults, concurrency, fuzz)
+  # run only when TEST_GROUPS names them
+  for g in qemu xen bench faults concurrency fuzz; do
     wants_group "$g" || excluded="${excluded:+$excluded,}$g"
   done
   # the guest tiers (qemu, and the guest benchmark in slow) boot the kernel and initrd this build packed

@@ -3,7 +3,8 @@
 #
 #   SUITES="smoke volumes network" all-suites.sh ACI [SMOKE-ARGS...]
 #
-# SMOKE-ARGS go to smoke.sh; volumes.sh and network.sh take only the image. Each suite prints its own
+# SMOKE-ARGS go to smoke.sh; volumes.sh and network.sh take only the image (and VOLUME_TYPES, when set, becomes
+# volumes.sh's --types). Each suite prints its own
 # `N passed, N failed`; the last line is the total over all of them, and the exit status is 1 when any check failed
 # (or a suite ended without its summary line).
 set -uo pipefail
@@ -15,7 +16,7 @@ T0=$SECONDS
 for suite in ${SUITES:-smoke volumes network}; do
   case $suite in
     smoke) cmd=(bash "$HERE/smoke.sh" "$@") ;;
-    volumes) cmd=(bash "$HERE/volumes.sh" --aci "$ACI") ;;
+    volumes) cmd=(bash "$HERE/volumes.sh" --aci "$ACI" ${VOLUME_TYPES:+--types "$VOLUME_TYPES"}) ;;
     network) cmd=(bash "$HERE/network.sh" "$ACI") ;;
     *) echo "all-suites.sh: unknown suite '$suite' (smoke, volumes, network)" >&2; exit 2 ;;
   esac

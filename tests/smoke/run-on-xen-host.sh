@@ -7,6 +7,7 @@
 #   --aci PATH     the stage1 image (default: out/stage1-xen.aci of this repository)
 #   --suites LIST  which suites run, in this order (default: all three): smoke.sh (apps, enter, stop, gc, bench),
 #                  volumes.sh, network.sh; one boot of the Xen host runs them all
+#   --volume-types LIST  guest types of volumes.sh (default: its own, every type the host runs)
 #   --results DIR  where the pods' logs (logs/) and the benchmark lines (bench.txt) go (default: a new folder
 #                  under /tmp, removed after a successful run unless this option is given)
 #   SMOKE-ARGS     passed to smoke.sh (e.g. --only stop --types pv)
@@ -24,11 +25,13 @@ REPO=$(cd "$HERE/../.." && pwd)
 ACI=$REPO/out/stage1-xen.aci
 RESULTS=""
 SUITES="smoke volumes network"
+VOLUME_TYPES=""
 while [ $# -gt 0 ]; do
   case $1 in
     --aci) ACI=$2; shift 2 ;;
     --results) RESULTS=$2; shift 2 ;;
     --suites) SUITES=$2; shift 2 ;;
+    --volume-types) VOLUME_TYPES=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "run-on-xen-host.sh: unknown argument '$1' (smoke.sh's own arguments go after --)" >&2; exit 2 ;;
   esac
@@ -43,7 +46,7 @@ if grep -qs control_d /proc/xen/capabilities && command -v xl >/dev/null 2>&1; t
     mkdir -p "$RESULTS"
     args+=(--logs "$RESULTS/logs" --bench "$RESULTS/bench.txt")
   fi
-  export SUITES
+  export SUITES VOLUME_TYPES
   exec bash "$HERE/all-suites.sh" "$ACI" "${args[@]}" "$@"
 fi
 
@@ -81,7 +84,8 @@ fi
 quote() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 {
   echo '# written by run-on-xen-host.sh; runs in the Xen dom0, in /mnt/host'
-  printf 'SUITES=%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' "$(quote "$SUITES")"
+  printf 'SUITES=%s VOLUME_TYPES=%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' "$(quote "$SUITES")" \
+    "$(quote "$VOLUME_TYPES")"
   for a in "${smoke[@]}" "$@"; do quote "$a"; done
   echo
 } >"$RESULTS/run-in-dom0.sh"

@@ -9,15 +9,20 @@ import io.stage1xen.process.ExecResult;
 import io.stage1xen.testing.FakeHost;
 import io.stage1xen.testing.MountNamespace;
 import io.stage1xen.testing.ReliabilityLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,7 +188,7 @@ class FaultInjectionTest {
   @ParameterizedTest(name = "{0} pages free")
   @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 8})
   void theDiskFullWhileThePodsFilesAreWritten(int pagesFree) throws Exception {
-    bench = new FaultBench(tmp, new String[] {"mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs",
+    bench = new FaultBench(tmp, new String[] {"mount", "-t", "tmpfs", "-o", "size=" + tmpfsMiB() + "m", "tmpfs",
         tmp.toRealPath().resolve("rkt").toString()});
     PodUuid uuid = bench.prepare("out:hello", "exit:0");
     Path filler = bench.root.resolve("rkt/filler");
@@ -196,6 +201,20 @@ class FaultInjectionTest {
     int expected = run.exitCode() == 0 ? 0 : 254;
     verdict("disk full, " + pagesFree + " pages free", run, expected, run.exitCode() == 0 ? null
         : "No space left on device", bench.leftovers(), false, uuid);
+  }
+
+  /**
+   * Room for the pod's stage1 twice (stage0 extracts it into its tree store and copies it into the pod; the built
+   * image of the native tier carries the guest kernel: tens of MiB) plus 4 MiB; the test fills what is left anyway.
+   */
+  private static long tmpfsMiB() throws IOException {
+    Optional<Path> aci = FakeHost.builtImage();
+    if (aci.isEmpty()) {
+      return 4;
+    }
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(aci.get()))) {
+      return 2 * in.transferTo(OutputStream.nullOutputStream()) / (1 << 20) + 4;
+    }
   }
 
   static Stream<Arguments> signals() {

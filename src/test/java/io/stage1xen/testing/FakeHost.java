@@ -56,7 +56,7 @@ public final class FakeHost {
   }
 
   /** The built image under test in the native tier (-Dstage1xen.aci). */
-  static Optional<Path> builtImage() {
+  public static Optional<Path> builtImage() {
     String aci = System.getProperty("stage1xen.aci");
     return aci == null || aci.isEmpty() ? Optional.empty() : Optional.of(Path.of(aci).toAbsolutePath());
   }

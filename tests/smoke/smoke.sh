@@ -8,7 +8,7 @@
 #            [--logs DIR] [--ctl-client PATH] [--bench FILE] [--bench-runs N] [--enter-runs N] [--emulated]
 #
 #   --aci PATH         the stage1 image (default: out/stage1-xen.aci of this repository)
-#   --only NAME        run only these scenarios (repeatable): apps enter stop force gc concurrent bench
+#   --only NAME        run only these scenarios (repeatable): apps enter stop force gc concurrent nobackend bench
 #   --types LIST       guest types to run (default: every type the host can run, of pv and pvh)
 #   --full             run stop, force and gc on every guest type (default: each on one type, taking the
 #                      types in turn: they exercise xl and the supervisor, not the guest type)
@@ -22,10 +22,10 @@
 #   --bench FILE       also append the benchmark results to FILE
 #   --bench-runs N     pods per guest type in the bench scenario (default 3)
 #   --enter-runs N     `enter … true` round trips per guest type for the enter latency (default 10)
-#   --emulated         the Xen host runs under software emulation (QEMU TCG): PVH pods get one vCPU, because a
-#                      PVH guest with two vCPUs there dies of a triple fault within minutes (2 pods of 2), while
-#                      one-vCPU PVH pods and two-vCPU PV pods run through; vCPU sizing is still checked (1 for
-#                      900m on PVH, 2 for 1500m on PV)
+#   --emulated         the Xen host runs under software emulation (QEMU TCG), where PVH guests sometimes die of a
+#                      triple fault: the PVH apps pod gets one vCPU (900m instead of 1500m; two-vCPU PVH guests
+#                      died that way in 2 pods of 2), and a PVH scenario whose retry also ends in a triple fault
+#                      that Xen logged counts as one skip instead of failures
 #
 # Every check prints `ok - …`, `FAIL - …: why` or `skip - …: why`; the last line is `N passed, N failed`, and the
 # exit status is 1 when a check failed. The PVH guest sometimes dies early in its boot under software emulation
@@ -52,7 +52,7 @@ ENTER_RUNS=10
 FULL=0
 EMULATED=0
 RUN_FLAGS=()
-ALL_SCENARIOS="apps enter stop force gc concurrent bench"
+ALL_SCENARIOS="apps enter stop force gc concurrent nobackend bench"
 
 # Generous limits: under software emulation a pod with 9p shares takes tens of seconds to start.
 READY_TIMEOUT=300
@@ -196,10 +196,12 @@ preflight() {
   grep -qs control_d /proc/xen/capabilities \
     || note "no control_d in /proc/xen/capabilities: not obviously a dom0"
   local dm
+  DM_BIN=""
   for dm in /usr/libexec/xen-qemu-system-i386 /usr/lib/xen-*/bin/qemu-system-i386 /usr/bin/xen-qemu-system-i386 \
     "$(dpkg -L qemu-system-xen 2>/dev/null | grep -m 1 'qemu-system-i386$')" ""; do
     [ -z "$dm" ] || [ ! -x "$dm" ] || break
   done
+  DM_BIN=$dm
   if [ -n "$dm" ]; then ok "host: 9pfs backend (QEMU for Xen) at $dm"; else note "no QEMU for Xen found in the usual places (Debian: qemu-system-xen); the pods' 9p shares need it"; fi
 
   [ -f "$ACI" ] || fatal "host: stage1 image" "$ACI does not exist (build it with ./build.sh, or pass --aci)"
@@ -442,8 +444,16 @@ run_scenario() {
   note "retrying $type $name once: a PVH guest triple-faulted ($tf); the results of the first attempt above do not count"
   PASSED=$p FAILED=$f SKIPPED=$s
   ATTEMPT=-retry
+  before=$(triple_faults)
   "$@"
   ATTEMPT=""
+  [ "$EMULATED" = 1 ] && [ "$FAILED" != "$f" ] || return 0
+  tf=$(new_triple_fault "$before")
+  [ -n "$tf" ] || return 0
+  # Only under software emulation, and only when Xen itself logged the guest's triple fault in both attempts: a
+  # fault of the emulated CPU, which nothing in the guest's user space can cause, is not a verdict on the stage1.
+  PASSED=$p FAILED=$f SKIPPED=$s
+  skip "$type $name" "the PVH guest triple-faulted in both attempts under software emulation ($tf); the checks above do not count"
 }
 
 domain_exists() { xl domid "$1" >/dev/null 2>&1; }
@@ -516,6 +526,40 @@ check_collected() {
 
 # ---------------------------------------------------------------------------------------------------------------
 # Scenarios
+
+# nobackend: QEMU for Xen (the 9pfs and channel backend) cannot start, as on a dom0 without qemu-system-xen: run
+# fails with one line and 254 before any app ran, and leaves no domain behind
+scenario_nobackend() {
+  local type=$1 c="$1 nobackend" last
+  section "$c"
+  if [ -z "$DM_BIN" ]; then
+    skip "$c" "no QEMU for Xen found to take away"
+    return
+  fi
+  if ! new_pod "nobackend-$type$ATTEMPT" "$WORK/pods/bench.json" bench="$IMG"; then
+    fail "$c: prepare" "$(show "$(tail -n 2 "$L/prepare.log")")"
+    return
+  fi
+  # /bin/false in place of the device model for this pod only; undone before any check
+  if ! mount --bind /bin/false "$DM_BIN"; then
+    skip "$c" "cannot bind /bin/false over $DM_BIN"
+    return
+  fi
+  start_run "$type"
+  wait_end 300
+  umount "$DM_BIN"
+  expect_eq "$c: run exits with 254" 254 "$RC"
+  last=$(grep -v '^[[:space:]]*$' "$L/run.err" | tail -n 1)
+  note "$c: $last"
+  if [[ $last == "stage1-xen run: "* ]] && ! grep -qE 'Exception|^[[:space:]]+at ' "$L/run.err"; then
+    ok "$c: the error is one line of run's, without a stack trace"
+  else
+    fail "$c: one-line error" "$(show "$(tail -n 3 "$L/run.err")")"
+  fi
+  if grep -qx smoke-bench "$L/run.out"; then fail "$c: no app ran" "the app printed its line"; else ok "$c: no app ran"; fi
+  if domain_exists "rkt-$U"; then fail "$c: no domain is left" "xl still lists rkt-$U"; else ok "$c: no domain is left"; fi
+  check_collected "$c"
+}
 
 # apps (and enter): two apps with user, group, working directory, environment, isolators and a hostile argv; the
 # domain's type and size; output and exit codes; while main waits, the enter scenarios.
@@ -1007,6 +1051,7 @@ main() {
   done
   # three pods of the type the stage1 picks by itself (the last one)
   want concurrent && run_scenario concurrent "${types[$((${#types[@]} - 1))]}" scenario_concurrent "${types[$((${#types[@]} - 1))]}"
+  want nobackend && scenario_nobackend "${types[0]}"
   summary
   [ "$FAILED" = 0 ]
 }

@@ -2,12 +2,11 @@ package io.stage1xen.network;
 
 import io.stage1xen.appc.AppcJson;
 import io.stage1xen.appc.InvalidManifestException;
+import io.stage1xen.pod.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,18 +55,7 @@ public record NetworkState(String pod, List<CniCall> ipam, List<String> networks
     root.put("ipam", calls);
     root.put("undo", undo);
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.writeString(tmp, AppcJson.writePlain(root) + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileSystemException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      // a failed write (a full disk) names no file by itself
-      throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
+    AtomicFile.replace(file, AppcJson.writePlain(root) + "\n", StandardCharsets.UTF_8);
   }
 
   public static Optional<NetworkState> read(Path file) throws IOException {

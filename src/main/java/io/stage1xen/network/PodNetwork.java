@@ -1,5 +1,6 @@
 package io.stage1xen.network;
 
+import io.stage1xen.pod.AtomicFile;
 import io.stage1xen.pod.NetList;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.process.Command;
@@ -8,7 +9,6 @@ import io.stage1xen.process.ProcessException;
 import io.stage1xen.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -127,7 +127,7 @@ public final class PodNetwork {
       LOG.debug("network {}: {} gets {} (gateway {}, mac {})", n.name(), a.ifName(), r.address(), a.gateway(),
           a.mac());
       Path copy = confDir.resolve(n.name() + ".conf");
-      write(copy, n.text());
+      AtomicFile.replace(copy, n.text(), StandardCharsets.UTF_8);
       confPaths.add(layout.root().relativize(copy).toString());
     }
     boolean masq = attached.stream().anyMatch(a -> a.config().ipMasq());
@@ -142,7 +142,7 @@ public final class PodNetwork {
     for (List<String> argv : HostCommands.setUp(uuid, attached, forwards)) {
       run(argv);
     }
-    write(layout.netInfo(), NetInfo.render(attached, confPaths));
+    AtomicFile.replace(layout.netInfo(), NetInfo.render(attached, confPaths), StandardCharsets.UTF_8);
     return List.copyOf(attached);
   }
 
@@ -245,17 +245,6 @@ public final class PodNetwork {
       }
       throw new IllegalStateException("setting up the pod's networking on the host failed: '"
           + r.command().display() + "' exited with " + r.exitCode() + ": " + r.outputTail());
-    }
-  }
-
-  /** A failed write (a full disk) names no file by itself; the user's one line must. */
-  private static void write(Path file, String text) throws IOException {
-    try {
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (FileSystemException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -91,13 +91,13 @@ class DomainPlannerTest {
     Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
     DomainPlan plan = DomainPlanner.plan(request(List.of()), settings(Map.of(), Map.of()), Fixtures.XEN_417);
     Path file = Files.createDirectories(pod.resolve("xen")).resolve("domain.cfg");
-    Files.createSymbolicLink(pod.resolve("xen/domain.cfg.tmp"), Path.of("/dev/full"));
+    Files.createSymbolicLink(pod.resolve("xen/.domain.cfg.tmp"), Path.of("/dev/full"));
 
     java.io.IOException e = assertThrows(java.io.IOException.class, () -> XlConfigFile.write(file, plan.config()));
 
     assertEquals("cannot write " + file + ": No space left on device", e.getMessage());
     assertTrue(!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS));
-    assertTrue(!Files.exists(pod.resolve("xen/domain.cfg.tmp"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertTrue(!Files.exists(pod.resolve("xen/.domain.cfg.tmp"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
   }
 
   @Test
@@ -107,7 +107,7 @@ class DomainPlannerTest {
     String text = XlConfigFile.write(file, plan.config());
     assertEquals(XlConfigRenderer.render(plan.config()), Files.readString(file));
     assertEquals(text, Files.readString(file));
-    assertTrue(!Files.exists(pod.resolve("xen/domain.cfg.tmp")));
+    assertTrue(!Files.exists(pod.resolve("xen/.domain.cfg.tmp")));
     assertThrows(IllegalArgumentException.class, () -> XlConfigFile.write(Path.of("domain.cfg"), plan.config()));
   }
 }

@@ -127,7 +127,7 @@ final class PodVolumes {
   }
 
   /** Deletes a tree without following symlinks (a link an app left in an empty volume points nowhere here). */
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

@@ -11,11 +11,8 @@ import io.stage1xen.lifecycle.ManifestFuzzer.Symlink;
 import io.stage1xen.testing.ReliabilityLog;
 import io.stage1xen.testing.TreeSnapshot;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -128,24 +125,7 @@ class ManifestFuzzTest {
         xl.subList(calls, xl.size()), Files.exists(cfg) ? Files.readString(cfg) : null,
         TreeSnapshot.of(host.root(), notOurs).changesSince(before), host.mountedUnder(pod),
         host.xen().liveDomains()));
-    deleteTree(pod); // what rkt does after gc
+    PodVolumes.deleteTree(pod); // what rkt does after gc (never following the hostile symlinks)
     return verdict;
-  }
-
-  /** Deletes without following symlinks: the hostile ones point outside on purpose. */
-  static void deleteTree(Path dir) throws IOException {
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

@@ -1,5 +1,7 @@
 package io.stage1xen.process;
 
+import java.util.function.Predicate;
+
 /** What a finished process left: its exit code and its captured output (empty when redirected to a file). */
 public record ExecResult(Command command, int exitCode, String stdout, String stderr) {
 
@@ -17,11 +19,26 @@ public record ExecResult(Command command, int exitCode, String stdout, String st
 
   /** The last lines of stderr (or stdout when stderr is empty), folded into one line for an error message. */
   public String outputTail() {
+    return outputTail(line -> false);
+  }
+
+  /**
+   * Like {@link #outputTail()}, after leaving out the trailing lines that {@code trailingNoise} matches (unless all of them do): a tool that
+   * cleans up after a failure reports the clean-up's own errors last, and those would hide the cause.
+   */
+  public String outputTail(Predicate<String> trailingNoise) {
     String text = stderr.isBlank() ? stdout : stderr;
     String[] lines = text.strip().split("\n");
-    int from = Math.max(0, lines.length - 3);
+    int to = lines.length;
+    while (to > 0 && trailingNoise.test(lines[to - 1])) {
+      to--;
+    }
+    if (to == 0) {
+      to = lines.length; // nothing but noise: that is all there is to show
+    }
+    int from = Math.max(0, to - 3);
     StringBuilder sb = new StringBuilder();
-    for (int i = from; i < lines.length; i++) {
+    for (int i = from; i < to; i++) {
       if (sb.length() > 0) {
         sb.append(" | ");
       }

@@ -54,7 +54,7 @@ public final class CliXl implements Xl {
       if (r.exitCode() == 3 && raced.isPresent() && r.stdout().contains("already exists")) {
         throw new DomainExistsException(name, raced.getAsInt());
       }
-      throw new XlCommandException(r);
+      throw XlCommandException.ofCreate(r, name);
     }
   }
 

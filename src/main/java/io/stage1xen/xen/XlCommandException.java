@@ -2,12 +2,15 @@ package io.stage1xen.xen;
 
 import io.stage1xen.process.ExecResult;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** xl ran and failed: a non-zero exit, or killed by a signal. */
 public class XlCommandException extends XlException {
   private static final long serialVersionUID = 1L;
   private static final Map<Integer, String> SIGNALS = Map.of(1, "SIGHUP", 2, "SIGINT", 3, "SIGQUIT", 4, "SIGILL",
       6, "SIGABRT", 7, "SIGBUS", 8, "SIGFPE", 9, "SIGKILL", 11, "SIGSEGV", 15, "SIGTERM");
+  /** libxl's errors from destroying the half-made domain: libxl__destroy_domid, domain_destroy_cb, kill_xs_path… */
+  private static final Pattern LIBXL_CLEANUP = Pattern.compile("^libxl: error: [^:]*:\\d+:\\w*(destroy|kill)\\w*:");
   private final int exitCode;
 
   public XlCommandException(ExecResult result) {
@@ -23,12 +26,35 @@ public class XlCommandException extends XlException {
     return exitCode;
   }
 
+  /**
+   * A failed {@code xl create}: libxl's last errors before it began to clean up (its clean-up errors come last and
+   * name no cause), where xl's whole output is, and what to check when the device model did not start.
+   */
+  public static XlCommandException ofCreate(ExecResult result, String domainName) {
+    StringBuilder sb = new StringBuilder("'").append(result.command().display()).append("' ").append(how(result));
+    String tail = result.outputTail(line -> LIBXL_CLEANUP.matcher(line).find());
+    if (!tail.isEmpty()) {
+      sb.append(": ").append(tail);
+    }
+    if (tail.contains("device model")) {
+      sb.append(" (QEMU for Xen, the device model that serves the pod's 9p shares and channels, did not start:"
+          + " is it installed? its log: /var/log/xen/qemu-dm-").append(domainName).append(".log)");
+    }
+    if (result.command().outputFile() != null) {
+      sb.append(" [xl's output: ").append(result.command().outputFile()).append(']');
+    }
+    return new XlCommandException(sb.toString(), result.exitCode());
+  }
+
   static String describe(ExecResult result) {
+    String tail = result.outputTail();
+    return "'" + result.command().display() + "' " + how(result) + (tail.isEmpty() ? "" : ": " + tail);
+  }
+
+  private static String how(ExecResult result) {
     int code = result.exitCode();
-    String how = code > 128 && code < 160
+    return code > 128 && code < 160
         ? "was killed by signal " + (code - 128) + " (" + SIGNALS.getOrDefault(code - 128, "?") + ")"
         : "failed (exit " + code + ")";
-    String tail = result.outputTail();
-    return "'" + result.command().display() + "' " + how + (tail.isEmpty() ? "" : ": " + tail);
   }
 }

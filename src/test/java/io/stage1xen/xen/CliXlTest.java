@@ -1,6 +1,7 @@
 package io.stage1xen.xen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,12 +69,34 @@ class CliXlTest {
     fake.answer("domid", 1, "", MISSING).answer("create", 3, "Parsing config from /p/domain.cfg\n",
         "libxl: error: libxl_dom.c:123:xc_dom_chk_alloc_pages: segment kernel too large\n"
             + "libxl: error: libxl_create.c:1296:initiate_domain_create: cannot make domain: -3\n");
+    Path log = tmp.resolve("log");
     XlCommandException e = assertThrows(XlCommandException.class,
-        () -> xl.create(Path.of("/p/domain.cfg"), NAME, tmp.resolve("log")));
+        () -> xl.create(Path.of("/p/domain.cfg"), NAME, log));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().startsWith("'xl create /p/domain.cfg' failed (exit 3): "), e.getMessage());
     assertTrue(e.getMessage().contains("segment kernel too large"), e.getMessage());
-    assertTrue(e.getMessage().endsWith("cannot make domain: -3"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("cannot make domain: -3 [xl's output: " + log + "]"), e.getMessage());
+    assertFalse(e.getMessage().contains("device model"), e.getMessage());
+  }
+
+  @Test
+  void createWithoutItsDeviceModelNamesItRatherThanLibxlsCleanUp() throws Exception {
+    // xl's real output on Xen 4.17 when QEMU for Xen cannot start: the cause, then libxl's clean-up errors
+    fake.answer("domid", 1, "", MISSING)
+        .answer("create", 3, Fixtures.resource("/xl/real/xl-create-no-device-model.txt"), "");
+    Path log = tmp.resolve("xl-create.log");
+    XlCommandException e = assertThrows(XlCommandException.class,
+        () -> xl.create(Path.of("/p/xen/domain.cfg"), NAME, log));
+    String m = e.getMessage();
+    assertTrue(m.contains("Post DM startup configs failed, rc=-3 | libxl: error: libxl_create.c:1896:"
+        + "domcreate_devmodel_started: Domain 7:device model did not start: -3 (QEMU for Xen"), m);
+    assertTrue(m.contains("its log: /var/log/xen/qemu-dm-" + NAME + ".log)"), m);
+    assertTrue(m.endsWith("[xl's output: " + log + "]"), m);
+    for (String cleanUp : List.of("Device Model already exited", "Non-existant domain", "Unable to destroy guest",
+        "Destruction of domain failed")) {
+      assertFalse(m.contains(cleanUp), cleanUp + " in: " + m);
+    }
+    assertFalse(m.contains("\n"), m);
   }
 
   @Test

@@ -24,8 +24,9 @@
 #   --enter-runs N     `enter … true` round trips per guest type for the enter latency (default 10)
 #   --emulated         the Xen host runs under software emulation (QEMU TCG), where PVH guests sometimes die of a
 #                      triple fault: the PVH apps pod gets one vCPU (900m instead of 1500m; two-vCPU PVH guests
-#                      died that way in 2 pods of 2), and a PVH scenario whose retry also ends in a triple fault
-#                      that Xen logged counts as one skip instead of failures
+#                      died that way in 2 pods of 2), `concurrent` runs on the first of --types (PV) instead of
+#                      the last, and a PVH scenario whose retry also ends in a triple fault that Xen logged counts
+#                      as one skip instead of failures
 #
 # Every check prints `ok - …`, `FAIL - …: why` or `skip - …: why`; the last line is `N passed, N failed`, and the
 # exit status is 1 when a check failed. The PVH guest sometimes dies early in its boot under software emulation
@@ -1112,8 +1113,12 @@ main() {
       n=$((n + 1))
     fi
   done
-  # three pods of the type the stage1 picks by itself (the last one)
-  want concurrent && run_scenario concurrent "${types[$((${#types[@]} - 1))]}" scenario_concurrent "${types[$((${#types[@]} - 1))]}"
+  # three pods of the type the stage1 picks by itself (the last one); under software emulation the first one: three
+  # PVH guests booting at once there triple-fault so often that the checks, which are about concurrency and not the
+  # guest type, would rarely run (one CI boot: both attempts lost a PVH pod), while PVH keeps its own scenarios above
+  type=${types[$((${#types[@]} - 1))]}
+  [ "$EMULATED" != 1 ] || type=${types[0]}
+  want concurrent && run_scenario concurrent "$type" scenario_concurrent "$type"
   want nobackend && scenario_nobackend "${types[0]}"
   summary
   [ "$FAILED" = 0 ]

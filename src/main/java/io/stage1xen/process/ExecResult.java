@@ -23,8 +23,9 @@ public record ExecResult(Command command, int exitCode, String stdout, String st
   }
 
   /**
-   * Like {@link #outputTail()}, after leaving out the trailing lines that {@code trailingNoise} matches (unless all of them do): a tool that
-   * cleans up after a failure reports the clean-up's own errors last, and those would hide the cause.
+   * Like {@link #outputTail()}, after leaving out the trailing lines that {@code trailingNoise} matches (unless all
+   * of them do): a tool that cleans up after a failure reports the clean-up's own errors last, and those would hide
+   * the cause.
    */
   public String outputTail(Predicate<String> trailingNoise) {
     String text = stderr.isBlank() ? stdout : stderr;

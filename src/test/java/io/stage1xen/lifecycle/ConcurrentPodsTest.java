@@ -1,7 +1,7 @@
 package io.stage1xen.lifecycle;
 
-import static io.stage1xen.lifecycle.PodLifecycleTest.app;
-import static io.stage1xen.lifecycle.PodLifecycleTest.pod;
+import static io.stage1xen.lifecycle.TestPods.app;
+import static io.stage1xen.lifecycle.TestPods.pod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -26,7 +25,6 @@ import java.util.stream.Stream;
  * Operator settings make the failures quick: readiness 4 s, xl calls 3 s, stop grace 1 s.
  */
 final class FaultBench implements AutoCloseable {
-  static final String IMAGE_ID = "sha512-36dc1531c150db562d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804";
   private static final Pattern LOG_LINE = Pattern.compile("(\\[[^]]*] )?(INFO|WARNING|WARN|DEBUG) ");
 
   final Path root;
@@ -76,15 +74,11 @@ final class FaultBench implements AutoCloseable {
 
   /** A pod with one app (running the fake guest's ops), a host volume and an empty volume. */
   PodUuid prepare(String... ops) throws Exception {
-    String exec = Stream.concat(Stream.of("/fake"), Stream.of(ops)).map(a -> "\"" + a + "\"")
-        .collect(Collectors.joining(","));
-    String app = "{\"name\":\"app\",\"image\":{\"name\":\"example.com/app\",\"id\":\"" + IMAGE_ID + "\"},"
-        + "\"app\":{\"exec\":[" + exec + "],\"user\":\"0\",\"group\":\"0\"},"
-        + "\"mounts\":[{\"volume\":\"data\",\"path\":\"/data\"},{\"volume\":\"scratch\",\"path\":\"/scratch\"}]}";
-    String pod = "{\"acVersion\":\"1.30.0\",\"acKind\":\"PodManifest\",\"apps\":[" + app + "],\"volumes\":["
-        + "{\"name\":\"data\",\"kind\":\"host\",\"source\":\"" + data + "\"},"
-        + "{\"name\":\"scratch\",\"kind\":\"empty\"}],\"isolators\":null,\"annotations\":[{\"name\":"
-        + "\"coreos.com/rkt/stage1/mutable\",\"value\":\"false\"}],\"ports\":[]}";
+    String app = TestPods.appWith("app", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":\"/data\"},"
+        + "{\"volume\":\"scratch\",\"path\":\"/scratch\"}]",
+        Stream.concat(Stream.of("/fake"), Stream.of(ops)).toArray(String[]::new));
+    String pod = TestPods.podWithVolumes("[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"" + data + "\"},"
+        + "{\"name\":\"scratch\",\"kind\":\"empty\"}]", app);
     PodUuid uuid = host.prepare(pod, stage0);
     baseline = snapshot(); // the files of the host once rkt prepared the pod: what run, stop and gc must keep
     return uuid;

@@ -1,6 +1,6 @@
 package io.stage1xen.lifecycle;
 
-import static io.stage1xen.lifecycle.PodLifecycleTest.pod;
+import static io.stage1xen.lifecycle.TestPods.pod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,13 +47,8 @@ class MemoryLimitTest {
 
   /** An app asking for this much memory (resource/memory limit in MB, decimal as appc's quantities are). */
   static String app(String name, int megabytes, String... ops) {
-    StringBuilder exec = new StringBuilder("\"/fake\"");
-    for (String op : ops) {
-      exec.append(",\"").append(op).append('"');
-    }
-    return "{\"name\":\"" + name + "\",\"image\":{\"name\":\"example.com/" + name + "\",\"id\":\""
-        + FaultBench.IMAGE_ID + "\"},\"app\":{\"exec\":[" + exec + "],\"user\":\"0\",\"group\":\"0\","
-        + "\"isolators\":[{\"name\":\"resource/memory\",\"value\":{\"limit\":\"" + megabytes + "M\"}}]}}";
+    return TestPods.appWith(name, ",\"isolators\":[{\"name\":\"resource/memory\",\"value\":{\"limit\":\""
+        + megabytes + "M\"}}]", "", Stream.concat(Stream.of("/fake"), Stream.of(ops)).toArray(String[]::new));
   }
 
   private int memoryOf(PodUuid uuid) throws Exception {

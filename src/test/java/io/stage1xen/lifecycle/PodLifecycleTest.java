@@ -1,5 +1,8 @@
 package io.stage1xen.lifecycle;
 
+import static io.stage1xen.lifecycle.TestPods.app;
+import static io.stage1xen.lifecycle.TestPods.pod;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PodLifecycleTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String IMAGE_ID = "sha512-36dc1531c150db562d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804";
 
   @TempDir Path tmp;
   private FakeHost host;
@@ -39,18 +40,6 @@ class PodLifecycleTest {
   void setUp() throws Exception {
     host = new FakeHost(tmp);
     stage0 = host.stage0();
-  }
-
-  static String app(String name, String... exec) {
-    String args = List.of(exec).stream().map(a -> "\"" + a + "\"").collect(Collectors.joining(","));
-    return "{\"name\":\"" + name + "\",\"image\":{\"name\":\"example.com/" + name + "\",\"id\":\"" + IMAGE_ID
-        + "\"},\"app\":{\"exec\":[" + args + "],\"user\":\"0\",\"group\":\"0\"}}";
-  }
-
-  static String pod(String... apps) {
-    return "{\"acVersion\":\"1.30.0\",\"acKind\":\"PodManifest\",\"apps\":[" + String.join(",", apps)
-        + "],\"volumes\":null,\"isolators\":null,\"annotations\":[{\"name\":\"coreos.com/rkt/stage1/mutable\","
-        + "\"value\":\"false\"}],\"ports\":[]}";
   }
 
   private String domain(PodUuid uuid) {
@@ -219,27 +208,26 @@ class PodLifecycleTest {
    */
   @Test
   void stopForceWhileTheDomainIsBeingCreatedIsNotLost() throws Exception {
-    PodUuid early = host.prepare(pod(app("server", "/fake", "hang")));
-    host.pauseXl("info");
-    CompletableFuture<ExecResult> before = stage0.start(early, "--net=none");
-    host.awaitPausedXl("info", WAIT);
-    assertEquals(0, stage0.stop(early, true).exitCode());
-    host.resumeXl("info");
-    ExecResult r = before.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    ExecResult r = stopForceWhileXlIsHeldIn("info");
     assertEquals(254, r.exitCode(), r.stderr());
     assertTrue(r.stderr().contains("before the domain was created"), r.stderr());
     assertFalse(host.xlCalls().stream().anyMatch(c -> c.startsWith("create")), host.xlCalls().toString());
 
-    PodUuid during = host.prepare(pod(app("server", "/fake", "hang")));
-    host.pauseXl("create");
-    CompletableFuture<ExecResult> run = stage0.start(during, "--net=none");
-    host.awaitPausedXl("create", WAIT);
-    assertEquals(0, stage0.stop(during, true).exitCode());
-    host.resumeXl("create");
-    ExecResult killed = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    ExecResult killed = stopForceWhileXlIsHeldIn("create");
 
     assertEquals(137, killed.exitCode(), killed.stderr());
     assertEquals(List.of(), host.liveDomains());
+  }
+
+  /** A pod's run held inside {@code xl <call>} while stage0 stop --force succeeds; the run's result once xl goes on. */
+  private ExecResult stopForceWhileXlIsHeldIn(String call) throws Exception {
+    PodUuid uuid = host.prepare(pod(app("server", "/fake", "hang")));
+    host.pauseXl(call);
+    CompletableFuture<ExecResult> run = stage0.start(uuid, "--net=none");
+    host.awaitPausedXl(call, WAIT);
+    assertEquals(0, stage0.stop(uuid, true).exitCode());
+    host.resumeXl(call);
+    return run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
   @Test

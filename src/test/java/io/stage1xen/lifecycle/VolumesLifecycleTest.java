@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VolumesLifecycleTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String IMAGE_ID = "sha512-36dc1531c150db562d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804";
 
   @TempDir Path tmp;
   private FakeHost host;
@@ -59,9 +57,7 @@ class VolumesLifecycleTest {
   }
 
   static String app(String name, String mounts, String... exec) {
-    String args = List.of(exec).stream().map(a -> "\"" + a + "\"").collect(Collectors.joining(","));
-    return "{\"name\":\"" + name + "\",\"image\":{\"name\":\"example.com/" + name + "\",\"id\":\"" + IMAGE_ID
-        + "\"},\"app\":{\"exec\":[" + args + "],\"user\":\"0\",\"group\":\"0\"},\"mounts\":[" + mounts + "]}";
+    return TestPods.appWith(name, "", ",\"mounts\":[" + mounts + "]", exec);
   }
 
   static String mount(String volume, String path) {
@@ -69,9 +65,7 @@ class VolumesLifecycleTest {
   }
 
   static String pod(String volumes, String... apps) {
-    return "{\"acVersion\":\"1.30.0\",\"acKind\":\"PodManifest\",\"apps\":[" + String.join(",", apps)
-        + "],\"volumes\":[" + volumes + "],\"isolators\":null,\"annotations\":[{\"name\":"
-        + "\"coreos.com/rkt/stage1/mutable\",\"value\":\"false\"}],\"ports\":[]}";
+    return TestPods.podWithVolumes("[" + volumes + "]", apps);
   }
 
   private String volumes() {

@@ -392,7 +392,7 @@ wait_ready() {
 
 # wait_end SECONDS: waits for the run of pod U to end; RC is its exit code (124 when it did not end in time)
 wait_end() {
-  local deadline=$((SECONDS + $1)) pid=${RUNPID[$U]} n=0
+  local deadline=$((SECONDS + $1)) pid=${RUNPID[$U]}
   while alive "$pid"; do
     if [ $SECONDS -ge $deadline ]; then
       RC=124
@@ -402,14 +402,20 @@ wait_end() {
   done
   wait "$pid" 2>/dev/null
   RC=$?
-  while [ ! -f "$L/run-eof.ns" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+  await_eof
   return 0
+}
+
+# await_eof: until the stamper of run's stdout has seen its end (at most 10 s after run exited)
+await_eof() {
+  local n=0
+  while [ ! -f "$L/run-eof.ns" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 }
 
 # wait_exit SECONDS: wait_end without polling: the harness sleeps in wait(2), so that it takes no CPU from dom0 (and
 # from the guest beside it) while a timed pod boots; after SECONDS the run gets SIGKILL and RC is 124
 wait_exit() {
-  local pid=${RUNPID[$U]} wd n=0
+  local pid=${RUNPID[$U]} wd
   rm -f "$WORK/timed-out"
   (sleep "$1" && : >"$WORK/timed-out" && kill -KILL "$pid") 2>/dev/null &
   wd=$!
@@ -418,7 +424,7 @@ wait_exit() {
   kill "$wd" 2>/dev/null
   wait "$wd" 2>/dev/null
   [ ! -e "$WORK/timed-out" ] || RC=124
-  while [ ! -f "$L/run-eof.ns" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+  await_eof
   [ "$RC" != 124 ]
 }
 

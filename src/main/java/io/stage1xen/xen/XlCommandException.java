@@ -31,11 +31,8 @@ public class XlCommandException extends XlException {
    * name no cause), where xl's whole output is, and what to check when the device model did not start.
    */
   public static XlCommandException ofCreate(ExecResult result, String domainName) {
-    StringBuilder sb = new StringBuilder("'").append(result.command().display()).append("' ").append(how(result));
     String tail = result.outputTail(line -> LIBXL_CLEANUP.matcher(line).find());
-    if (!tail.isEmpty()) {
-      sb.append(": ").append(tail);
-    }
+    StringBuilder sb = new StringBuilder(describe(result, tail));
     if (tail.contains("device model")) {
       sb.append(" (QEMU for Xen, the device model that serves the pod's 9p shares and channels, did not start:"
           + " is it installed? its log: /var/log/xen/qemu-dm-").append(domainName).append(".log)");
@@ -47,14 +44,14 @@ public class XlCommandException extends XlException {
   }
 
   static String describe(ExecResult result) {
-    String tail = result.outputTail();
-    return "'" + result.command().display() + "' " + how(result) + (tail.isEmpty() ? "" : ": " + tail);
+    return describe(result, result.outputTail());
   }
 
-  private static String how(ExecResult result) {
+  private static String describe(ExecResult result, String tail) {
     int code = result.exitCode();
-    return code > 128 && code < 160
+    String how = code > 128 && code < 160
         ? "was killed by signal " + (code - 128) + " (" + SIGNALS.getOrDefault(code - 128, "?") + ")"
         : "failed (exit " + code + ")";
+    return "'" + result.command().display() + "' " + how + (tail.isEmpty() ? "" : ": " + tail);
   }
 }

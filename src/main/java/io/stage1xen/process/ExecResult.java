@@ -23,19 +23,19 @@ public record ExecResult(Command command, int exitCode, String stdout, String st
   }
 
   /**
-   * Like {@link #outputTail()}, after leaving out the trailing lines that {@code trailingNoise} matches (unless all
-   * of them do): a tool that cleans up after a failure reports the clean-up's own errors last, and those would hide
-   * the cause.
+   * Like {@link #outputTail()}, over the lines before the first one that {@code cleanupStart} matches (all of them
+   * when none does, or when the first line does): a tool that cleans up after a failure reports the clean-up's own
+   * errors last, in an order that varies with timing, and those would hide the cause.
    */
-  public String outputTail(Predicate<String> trailingNoise) {
+  public String outputTail(Predicate<String> cleanupStart) {
     String text = stderr.isBlank() ? stdout : stderr;
     String[] lines = text.strip().split("\n");
-    int to = lines.length;
-    while (to > 0 && trailingNoise.test(lines[to - 1])) {
-      to--;
+    int to = 0;
+    while (to < lines.length && !cleanupStart.test(lines[to])) {
+      to++;
     }
     if (to == 0) {
-      to = lines.length; // nothing but noise: that is all there is to show
+      to = lines.length; // nothing before the clean-up: that is all there is to show
     }
     int from = Math.max(0, to - 3);
     StringBuilder sb = new StringBuilder();

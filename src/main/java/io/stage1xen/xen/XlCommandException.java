@@ -9,7 +9,10 @@ public class XlCommandException extends XlException {
   private static final long serialVersionUID = 1L;
   private static final Map<Integer, String> SIGNALS = Map.of(1, "SIGHUP", 2, "SIGINT", 3, "SIGQUIT", 4, "SIGILL",
       6, "SIGABRT", 7, "SIGBUS", 8, "SIGFPE", 9, "SIGKILL", 11, "SIGSEGV", 15, "SIGTERM");
-  /** libxl's errors from destroying the half-made domain: libxl__destroy_domid, domain_destroy_cb, kill_xs_path… */
+  /**
+   * The first of libxl's errors from destroying the half-made domain (libxl__kill_xs_path, libxl__destroy_domid,
+   * destroy_domid_pci_done…); the ones after it (libxl__domain_type, domain_destroy_cb…) vary with timing.
+   */
   private static final Pattern LIBXL_CLEANUP = Pattern.compile("^libxl: error: [^:]*:\\d+:\\w*(destroy|kill)\\w*:");
   private final int exitCode;
 
@@ -27,8 +30,8 @@ public class XlCommandException extends XlException {
   }
 
   /**
-   * A failed {@code xl create}: libxl's last errors before it began to clean up (its clean-up errors come last and
-   * name no cause), where xl's whole output is, and what to check when the device model did not start.
+   * A failed {@code xl create}: libxl's last errors before it began to clean up (its clean-up errors come after the
+   * cause and name none), where xl's whole output is, and what to check when the device model did not start.
    */
   public static XlCommandException ofCreate(ExecResult result, String domainName) {
     String tail = result.outputTail(line -> LIBXL_CLEANUP.matcher(line).find());

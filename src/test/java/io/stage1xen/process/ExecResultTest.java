@@ -7,9 +7,9 @@ import java.util.function.Predicate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The one-line output tail of error messages, with and without trailing clean-up noise. */
+/** The one-line output tail of error messages, with and without a tool's clean-up errors after the cause. */
 class ExecResultTest {
-  private static final Predicate<String> NOISE = line -> line.startsWith("cleanup:");
+  private static final Predicate<String> CLEANUP = line -> line.startsWith("cleanup:");
 
   private static ExecResult result(String stdout, String stderr) {
     return new ExecResult(Command.of(Duration.ofSeconds(1), "tool"), 1, stdout, stderr);
@@ -23,10 +23,12 @@ class ExecResultTest {
       cause\\ncleanup: x;                             cause
       cleanup: x\\ncleanup: y;                        cleanup: x | cleanup: y
       one;                                            one
-      a\\ncleanup: in the middle\\nb;                  a | cleanup: in the middle | b
+      a\\nb\\ncleanup: x\\nnot flagged\\ncleanup: y;  a | b
+      cause\\ncleanup: x\\nnot flagged;            cause
+      cleanup: x\\nnot flagged;                    cleanup: x | not flagged
       """)
-  void trailingNoiseIsLeftOutUnlessThereIsNothingElse(String stderr, String expected) {
-    assertEquals(expected, result("", stderr.replace("\\n", "\n")).outputTail(NOISE));
+  void theCleanUpFromItsFirstLineOnIsLeftOutUnlessThereIsNothingBefore(String stderr, String expected) {
+    assertEquals(expected, result("", stderr.replace("\\n", "\n")).outputTail(CLEANUP));
   }
 
   @ParameterizedTest(name = "[{index}] stdout when stderr is blank: {0}")

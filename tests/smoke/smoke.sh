@@ -882,7 +882,7 @@ scenario_gc() {
 # bench: from the exec of the run entrypoint to the first app output and to the pod's end, next to a bare `xl create`
 # of the same domain config (same kernel, initrd, memory, shares, channels) driven by the minimal protocol client
 scenario_bench() {
-  local type=$1 c="$1 bench" i attempt first end x busy bbusy label
+  local type=$1 c="$1 bench" i attempt first end x out zero busy bbusy label line
   local s_first=() s_end=() z_first=() b_first=() b_gone=()
   section "$c ($BENCH_RUNS runs after one warm-up)"
   # run 0 warms up both sides (dom0's page cache, its first xl and QEMU starts) and is not counted: otherwise the
@@ -921,14 +921,16 @@ scenario_bench() {
     done
     # from the exec of the run entrypoint (what the stage1 costs), and from stage0's start (plus the emulator's bash)
     x=$(cat "$L/exec.ns")
-    first=$(ms_between "$x" "$(cat "$L/first-output.ns")")
+    out=$(cat "$L/first-output.ns")
+    first=$(ms_between "$x" "$out")
     end=$(ms_between "$x" "$(cat "$L/run-eof.ns")")
-    local line="$type $label (ms): stage1 run -> first output $first, -> end $end (stage0 start -> first output"
-    line="$line $(ms_between "${T0[$U]}" "$(cat "$L/first-output.ns")")), dom0 busy $busy"
+    zero=$(ms_between "${T0[$U]}" "$out")
+    line="$type $label (ms): stage1 run -> first output $first, -> end $end (stage0 start -> first output"
+    line="$line $zero), dom0 busy $busy"
     if [ $i -gt 0 ]; then
       s_first+=("$first")
       s_end+=("$end")
-      z_first+=("$(ms_between "${T0[$U]}" "$(cat "$L/first-output.ns")")")
+      z_first+=("$zero")
     fi
     local ok_bare=0
     if [ -n "$CTL_CLIENT" ]; then
@@ -959,17 +961,18 @@ scenario_bench() {
     collect || fail "$c $label: gc" "domain rkt-$U was left behind"
   done
   ok "$c: $((BENCH_RUNS + 1)) pods ran their app and exited 0"
-  local line
-  line="$type pod start, median of $BENCH_RUNS (ms): run -> first output $(median "${s_first[@]}"), run -> end"
-  line="$line $(median "${s_end[@]}"), stage0 start -> first output $(median "${z_first[@]}")"
+  local mf ms mz
+  mf=$(median "${s_first[@]}")
+  ms=$(median "${s_end[@]}")
+  mz=$(median "${z_first[@]}")
+  line="$type pod start, median of $BENCH_RUNS (ms): run -> first output $mf, run -> end $ms, stage0 start -> first"
+  line="$line output $mz"
   if [ ${#b_first[@]} = "$BENCH_RUNS" ]; then
-    local mf ms bf bg
-    mf=$(median "${s_first[@]}")
-    ms=$(median "${s_end[@]}")
+    local bf bg
     bf=$(median "${b_first[@]}")
     bg=$(median "${b_gone[@]}")
     line="$line; bare xl create -> first output $bf, -> gone $bg; ratio $(ratio "$mf" "$bf") / $(ratio "$ms" "$bg")"
-    line="$line (from stage0's start $(ratio "$(median "${z_first[@]}")" "$bf"))"
+    line="$line (from stage0's start $(ratio "$mz" "$bf"))"
     ok "$c: the bare xl create baseline ran $BENCH_RUNS times"
   elif [ -z "$CTL_CLIENT" ]; then
     skip "$c: bare xl create baseline" "no ctl-client (pass --ctl-client, or install gcc and libc6-dev)"

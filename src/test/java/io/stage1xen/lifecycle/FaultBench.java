@@ -76,7 +76,7 @@ final class FaultBench implements AutoCloseable {
   PodUuid prepare(String... ops) throws Exception {
     String app = TestPods.appWith("app", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":\"/data\"},"
         + "{\"volume\":\"scratch\",\"path\":\"/scratch\"}]",
-        Stream.concat(Stream.of("/fake"), Stream.of(ops)).toArray(String[]::new));
+        TestPods.fakeExec(ops));
     String pod = TestPods.podWithVolumes("[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"" + data + "\"},"
         + "{\"name\":\"scratch\",\"kind\":\"empty\"}]", app);
     PodUuid uuid = host.prepare(pod, stage0);

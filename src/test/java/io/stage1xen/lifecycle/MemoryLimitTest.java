@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +47,7 @@ class MemoryLimitTest {
   /** An app asking for this much memory (resource/memory limit in MB, decimal as appc's quantities are). */
   static String app(String name, int megabytes, String... ops) {
     return TestPods.appWith(name, ",\"isolators\":[{\"name\":\"resource/memory\",\"value\":{\"limit\":\""
-        + megabytes + "M\"}}]", "", Stream.concat(Stream.of("/fake"), Stream.of(ops)).toArray(String[]::new));
+        + megabytes + "M\"}}]", "", TestPods.fakeExec(ops));
   }
 
   private int memoryOf(PodUuid uuid) throws Exception {

@@ -2,7 +2,6 @@ package io.stage1xen.lifecycle;
 
 import static io.stage1xen.lifecycle.TestPods.app;
 import static io.stage1xen.lifecycle.TestPods.pod;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

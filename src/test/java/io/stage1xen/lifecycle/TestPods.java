@@ -1,13 +1,18 @@
 package io.stage1xen.lifecycle;
 
-import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Pod manifests for the lifecycle tests, as rkt 1.30.0 writes them: apps of one test image, volumes optional. */
 final class TestPods {
   static final String IMAGE_ID = "sha512-36dc1531c150db562d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804";
 
   private TestPods() {}
+
+  /** The argv of an app of the fake guest (FakeGuest) that runs these ops. */
+  static String[] fakeExec(String... ops) {
+    return Stream.concat(Stream.of("/fake"), Stream.of(ops)).toArray(String[]::new);
+  }
 
   /** An app running {@code exec} as root. */
   static String app(String name, String... exec) {
@@ -19,7 +24,7 @@ final class TestPods {
    * and {@code podAppFields} after it (mounts); each starts with a comma when not empty.
    */
   static String appWith(String name, String appFields, String podAppFields, String... exec) {
-    String args = List.of(exec).stream().map(a -> "\"" + a + "\"").collect(Collectors.joining(","));
+    String args = Stream.of(exec).map(a -> "\"" + a + "\"").collect(Collectors.joining(","));
     return "{\"name\":\"" + name + "\",\"image\":{\"name\":\"example.com/" + name + "\",\"id\":\"" + IMAGE_ID
         + "\"},\"app\":{\"exec\":[" + args + "],\"user\":\"0\",\"group\":\"0\"" + appFields + "}" + podAppFields + "}";
   }

@@ -326,7 +326,7 @@ class Stage0Test {
 
     ExecResult again = s.stop(UUID, false);
     assertEquals(0, again.exitCode());
-    assertTrue(again.stderr().contains("is already stopped"), again.stderr());
+    assertEquals("pod \"" + UUID.value() + "\" is already stopped\n", again.stdout(), "on stdout, as rkt prints it");
   }
 
   @Test
@@ -360,8 +360,9 @@ class Stage0Test {
     assertEquals(0, gc.exitCode(), "rkt gc exits 0 whatever the entrypoint returns");
     assertFalse(gc.stdout().contains("GC-STDOUT"), "stdout is discarded");
     assertTrue(gc.stderr().contains("GC-STDERR"), "stderr is inherited");
-    assertTrue(gc.stderr().contains("gc: problem performing stage1 GC on \"" + UUID.value() + "\": exit status 9"),
+    assertTrue(gc.stderr().contains("rm: problem performing stage1 GC on \"" + UUID.value() + "\": exit status 9"),
         gc.stderr());
+    assertEquals("\"" + UUID.value() + "\"\n", gc.stdout(), "rkt rm names the removed pod");
     Report r = Report.read(log.resolve("gc"));
     Path garbage = data.toRealPath().resolve("pods/exited-garbage/" + UUID.value());
     assertEquals(garbage + "/stage1/rootfs/bin/gc", r.get("argv0"));
@@ -422,7 +423,7 @@ class Stage0Test {
     Stage0 s = stage0();
     ExecResult status = s.run("status", UUID, List.of());
     assertEquals(254, status.exitCode());
-    assertTrue(status.stderr().contains("no matches found for \"" + UUID.value() + "\""), status.stderr());
+    assertEquals("status: problem retrieving pod: no matches found for \"" + UUID.value() + "\"\n", status.stderr());
     assertEquals(254, s.run(UUID).exitCode());
     assertEquals(254, s.stop(UUID, false).exitCode());
   }

@@ -429,14 +429,23 @@ do_test() {
   do_build yes
   step "testing the packaged executable (groups: $TEST_GROUPS)"
   local log=$BUILD_DIR/test.log rc excluded="" g props=()
-  # the tiers that need machines of their own (qemu, xen) or minutes of their own (bench, faults, concurrency, fuzz)
-  # run only when TEST_GROUPS names them
-  for g in qemu xen bench faults concurrency fuzz; do
+  # the tiers that need machines of their own (qemu, xen), the real rkt (rkt) or minutes of their own (bench,
+  # faults, concurrency, fuzz) run only when TEST_GROUPS names them
+  for g in qemu xen rkt bench faults concurrency fuzz; do
     wants_group "$g" || excluded="${excluded:+$excluded,}$g"
   done
   # the guest tiers (qemu, and the guest benchmark in slow) boot the kernel and initrd this build packed
   if [ "$GUEST_FILLED" = yes ]; then
     props+=(-Dstage1xen.guest.dir="$BUILD_DIR/guest-out")
+  fi
+  # the rkt tier holds the stage0 stand-in against this rkt (without one, that tier fails saying so)
+  if wants_group rkt; then
+    local rkt=${RKT:-$(command -v rkt || true)}
+    if [ -n "$rkt" ]; then
+      case $rkt in /*) ;; *) rkt=$PWD/$rkt ;; esac
+      note "rkt tier: $rkt"
+      props+=(-Dstage1xen.rkt="$rkt")
+    fi
   fi
   set +e
   # shellcheck disable=SC2086

@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.appc.PodUuid;
 import io.stage1xen.pod.PodState;
-import io.stage1xen.process.Command;
 import io.stage1xen.process.ExecResult;
-import io.stage1xen.process.SystemProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,19 +109,13 @@ class Stage0Test {
   void prepareTakesAciFiles() throws Exception {
     Path stage1 = FakeStage1.create(tmp.resolve("stage1"), 5, false);
     Path app = FakeStage1.app(tmp.resolve("app"), "hello");
-    Path stage1Aci = tar(stage1, tmp.resolve("stage1.aci"));
-    Path appAci = tar(app, tmp.resolve("hello.aci"));
+    Path stage1Aci = FakeStage1.aci(stage1, tmp.resolve("stage1.aci"));
+    Path appAci = FakeStage1.aci(app, tmp.resolve("hello.aci"));
     Path manifest = Path.of(getClass().getResource("/rkt-1.30.0/pod-manifests/one-app.json").toURI());
     stage0().prepare(UUID, stage1Aci, manifest, Map.of("hello", appAci));
     Path p = data.resolve("pods/prepared/" + UUID.value());
     assertTrue(Files.isExecutable(p.resolve("stage1/rootfs/bin/run")));
     assertEquals("hello from hello\n", Files.readString(p.resolve("stage1/rootfs/opt/stage2/hello/rootfs/hello.txt")));
-  }
-
-  private Path tar(Path dir, Path aci) throws Exception {
-    new SystemProcessRunner(System.getenv()).run(Command.of(Duration.ofSeconds(30), "tar", "-czf", aci.toString(),
-        "-C", dir.toString(), "manifest", "rootfs")).requireSuccess();
-    return aci;
   }
 
   @Test

@@ -447,11 +447,13 @@ do_test() {
       props+=(-Dstage1xen.rkt="$rkt")
     fi
   fi
+  # shown: the summary lines, and the first line of each failed assertion (a tier that cannot run says why there)
+  local shown='^\[(INFO|ERROR)\] (Tests run|Running |BUILD)|<<< (FAIL|ERR)|^org\.opentest4j\.AssertionFailedError: .'
   set +e
   # shellcheck disable=SC2086
   "$MVN" -B -Dstyle.color=never $MVN_ARGS test -DexcludedTestGroups="$excluded" -Dgroups="$TEST_GROUPS" \
     -Dstage1xen.aci="$OUT" -Dstage1xen.jar="$JAR" ${props[@]+"${props[@]}"} 2>&1 \
-    | tee "$log" | grep --line-buffered -E '^\[(INFO|ERROR)\] (Tests run|Running |BUILD)|<<< (FAIL|ERR)'
+    | tee "$log" | grep --line-buffered -E "$shown"
   rc=${PIPESTATUS[0]}
   set -e
   [ "$rc" = 0 ] || die "tests failed (log: $log, reports: target/surefire-reports/)"

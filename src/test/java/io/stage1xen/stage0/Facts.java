@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 /**
  * What a stage0 did to a stage1, flattened to {@code key -> value} so that two stage0s (the real rkt and the
  * stand-in, or rkt in two modes) can be compared line by line. Values are normalised: the data directory, the log
- * directory, the pod's UUID, the stage1's tree store ID, image IDs, pids and pipe inodes become placeholders, so that only
- * what a stage1 could tell apart remains.
+ * directory, the pod's UUID, the stage1's tree store ID, image IDs, pids and pipe inodes become placeholders, so
+ * that only what a stage1 could tell apart remains.
  */
 final class Facts {
   static final String ABSENT = "(absent)";

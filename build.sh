@@ -429,20 +429,31 @@ do_test() {
   do_build yes
   step "testing the packaged executable (groups: $TEST_GROUPS)"
   local log=$BUILD_DIR/test.log rc excluded="" g props=()
-  # the tiers that need machines of their own (qemu, xen) or minutes of their own (bench, faults, concurrency, fuzz)
-  # run only when TEST_GROUPS names them
-  for g in qemu xen bench faults concurrency fuzz; do
+  # the tiers that need machines of their own (qemu, xen), the real rkt (rkt) or minutes of their own (bench,
+  # faults, concurrency, fuzz) run only when TEST_GROUPS names them
+  for g in qemu xen rkt bench faults concurrency fuzz; do
     wants_group "$g" || excluded="${excluded:+$excluded,}$g"
   done
   # the guest tiers (qemu, and the guest benchmark in slow) boot the kernel and initrd this build packed
   if [ "$GUEST_FILLED" = yes ]; then
     props+=(-Dstage1xen.guest.dir="$BUILD_DIR/guest-out")
   fi
+  # the rkt tier holds the stage0 stand-in against this rkt (without one, that tier fails saying so)
+  if wants_group rkt; then
+    local rkt=${RKT:-$(command -v rkt || true)}
+    if [ -n "$rkt" ]; then
+      case $rkt in /*) ;; *) rkt=$PWD/$rkt ;; esac
+      note "rkt tier: $rkt"
+      props+=(-Dstage1xen.rkt="$rkt")
+    fi
+  fi
+  # shown: the summary lines, and the first line of each failed assertion (a tier that cannot run says why there)
+  local shown='^\[(INFO|ERROR)\] (Tests run|Running |BUILD)|<<< (FAIL|ERR)|^org\.opentest4j\.AssertionFailedError: .'
   set +e
   # shellcheck disable=SC2086
   "$MVN" -B -Dstyle.color=never $MVN_ARGS test -DexcludedTestGroups="$excluded" -Dgroups="$TEST_GROUPS" \
     -Dstage1xen.aci="$OUT" -Dstage1xen.jar="$JAR" ${props[@]+"${props[@]}"} 2>&1 \
-    | tee "$log" | grep --line-buffered -E '^\[(INFO|ERROR)\] (Tests run|Running |BUILD)|<<< (FAIL|ERR)'
+    | tee "$log" | grep --line-buffered -E "$shown"
   rc=${PIPESTATUS[0]}
   set -e
   [ "$rc" = 0 ] || die "tests failed (log: $log, reports: target/surefire-reports/)"

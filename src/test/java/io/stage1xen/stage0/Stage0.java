@@ -96,14 +96,24 @@ public final class Stage0 {
 
   /** {@code rkt run} in the background, for tests that look at the pod while it runs. */
   public CompletableFuture<ExecResult> start(PodUuid uuid, String... flags) {
+    return inBackground("stage0-run-" + uuid, () -> run(uuid, flags));
+  }
+
+  /** A command that ends the way the process package ends one. */
+  interface Call {
+    ExecResult call() throws ProcessException, InterruptedException;
+  }
+
+  /** Runs {@code call} on a daemon thread of its own (for a {@code run} that lasts as long as its pod). */
+  static CompletableFuture<ExecResult> inBackground(String threadName, Call call) {
     CompletableFuture<ExecResult> result = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
-        result.complete(run(uuid, flags));
+        result.complete(call.call());
       } catch (ProcessException | InterruptedException | RuntimeException e) {
         result.completeExceptionally(new CompletionException(e));
       }
-    }, "stage0-run-" + uuid);
+    }, threadName);
     t.setDaemon(true);
     t.start();
     return result;

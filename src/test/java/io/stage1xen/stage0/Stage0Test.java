@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.appc.PodUuid;
 import io.stage1xen.pod.PodState;
-import io.stage1xen.process.Command;
 import io.stage1xen.process.ExecResult;
-import io.stage1xen.process.SystemProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,19 +109,13 @@ class Stage0Test {
   void prepareTakesAciFiles() throws Exception {
     Path stage1 = FakeStage1.create(tmp.resolve("stage1"), 5, false);
     Path app = FakeStage1.app(tmp.resolve("app"), "hello");
-    Path stage1Aci = tar(stage1, tmp.resolve("stage1.aci"));
-    Path appAci = tar(app, tmp.resolve("hello.aci"));
+    Path stage1Aci = FakeStage1.aci(stage1, tmp.resolve("stage1.aci"));
+    Path appAci = FakeStage1.aci(app, tmp.resolve("hello.aci"));
     Path manifest = Path.of(getClass().getResource("/rkt-1.30.0/pod-manifests/one-app.json").toURI());
     stage0().prepare(UUID, stage1Aci, manifest, Map.of("hello", appAci));
     Path p = data.resolve("pods/prepared/" + UUID.value());
     assertTrue(Files.isExecutable(p.resolve("stage1/rootfs/bin/run")));
     assertEquals("hello from hello\n", Files.readString(p.resolve("stage1/rootfs/opt/stage2/hello/rootfs/hello.txt")));
-  }
-
-  private Path tar(Path dir, Path aci) throws Exception {
-    new SystemProcessRunner(System.getenv()).run(Command.of(Duration.ofSeconds(30), "tar", "-czf", aci.toString(),
-        "-C", dir.toString(), "manifest", "rootfs")).requireSuccess();
-    return aci;
   }
 
   @Test
@@ -326,7 +317,7 @@ class Stage0Test {
 
     ExecResult again = s.stop(UUID, false);
     assertEquals(0, again.exitCode());
-    assertTrue(again.stderr().contains("is already stopped"), again.stderr());
+    assertEquals("pod \"" + UUID.value() + "\" is already stopped\n", again.stdout(), "on stdout, as rkt prints it");
   }
 
   @Test
@@ -360,8 +351,9 @@ class Stage0Test {
     assertEquals(0, gc.exitCode(), "rkt gc exits 0 whatever the entrypoint returns");
     assertFalse(gc.stdout().contains("GC-STDOUT"), "stdout is discarded");
     assertTrue(gc.stderr().contains("GC-STDERR"), "stderr is inherited");
-    assertTrue(gc.stderr().contains("gc: problem performing stage1 GC on \"" + UUID.value() + "\": exit status 9"),
+    assertTrue(gc.stderr().contains("rm: problem performing stage1 GC on \"" + UUID.value() + "\": exit status 9"),
         gc.stderr());
+    assertEquals("\"" + UUID.value() + "\"\n", gc.stdout(), "rkt rm names the removed pod");
     Report r = Report.read(log.resolve("gc"));
     Path garbage = data.toRealPath().resolve("pods/exited-garbage/" + UUID.value());
     assertEquals(garbage + "/stage1/rootfs/bin/gc", r.get("argv0"));
@@ -422,7 +414,7 @@ class Stage0Test {
     Stage0 s = stage0();
     ExecResult status = s.run("status", UUID, List.of());
     assertEquals(254, status.exitCode());
-    assertTrue(status.stderr().contains("no matches found for \"" + UUID.value() + "\""), status.stderr());
+    assertEquals("status: problem retrieving pod: no matches found for \"" + UUID.value() + "\"\n", status.stderr());
     assertEquals(254, s.run(UUID).exitCode());
     assertEquals(254, s.stop(UUID, false).exitCode());
   }

@@ -91,12 +91,24 @@ final class RunSupervisor implements ControlChannel.Listener {
   int run() throws Exception {
     // before anything else: a stop finds this process from its first step on, and its signal is handled
     env.signals().handle(List.of("TERM", "INT", "HUP"), this::requestStop);
+    boolean hadXenDirectory = Files.isDirectory(layout.xenDirectory());
     new SupervisorRecord(env.pid(), Optional.empty()).write(layout);
     try {
       return runPod();
     } finally {
       releaseVolumes();
       SupervisorRecord.remove(layout);
+      if (!hadXenDirectory) {
+        removeIfEmpty(layout.xenDirectory()); // a pod refused before it got a config leaves nothing
+      }
+    }
+  }
+
+  private static void removeIfEmpty(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // not empty (the pod got a config, sockets, volumes): it stays for gc and for a person to look at
     }
   }
 

@@ -92,15 +92,32 @@ final class RunSupervisor implements ControlChannel.Listener {
     // before anything else: a stop finds this process from its first step on, and its signal is handled
     env.signals().handle(List.of("TERM", "INT", "HUP"), this::requestStop);
     boolean hadXenDirectory = Files.isDirectory(layout.xenDirectory());
-    new SupervisorRecord(env.pid(), Optional.empty()).write(layout);
+    record(Optional.empty());
     try {
       return runPod();
     } finally {
       releaseVolumes();
       SupervisorRecord.remove(layout);
+      try {
+        files.discardStagedPid();
+      } catch (IOException e) {
+        LOG.debug("staged pid: {}", e.getMessage());
+      }
       if (!hadXenDirectory) {
         removeIfEmpty(layout.xenDirectory()); // a pod refused before it got a config leaves nothing
       }
+    }
+  }
+
+  /**
+   * Best effort: without the record (a full disk, say) the pod still runs; a stop during its start then goes by
+   * its marker and enter waits by the default settings.
+   */
+  private void record(Optional<Instant> readyBy) {
+    try {
+      new SupervisorRecord(env.pid(), readyBy).write(layout);
+    } catch (IOException e) {
+      LOG.warn("{} (stop and enter find this run by it while the pod starts)", e.getMessage());
     }
   }
 
@@ -131,8 +148,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     OperatorSettings settings = OperatorSettings.resolve(hostConfig, PodVm.operatorAnnotations(pod),
         env.variables(), stage1File("stage1-xen/guest/kernel"), existing(stage1File("stage1-xen/guest/initrd")));
     stopGrace = settings.stopGrace();
-    new SupervisorRecord(env.pid(), Optional.of(env.clock().instant().plus(startBound(settings.xlTimeout(),
-        settings.readinessTimeout())))).write(layout);
+    record(Optional.of(env.clock().instant().plus(startBound(settings.xlTimeout(), settings.readinessTimeout()))));
     boolean terminal = params.interactive() && Terminal.ofStdin(env).isPresent();
     VolumeMap volumeMap = VolumeMapper.map(pod, VolumeMapper.FILES);
     DnsFiles dns = DnsFiles.resolve(params.dnsConfMode(), layout, env.etc());
@@ -187,6 +203,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     }
     try {
       networking.configureHost(xl, domainName);
+      files.stagePid(env.pid());
       startChannel(plan);
       // a pod that was asked to stop while it booted is stopping, not started, even if its apps got going
       if (awaitReady(settings.readinessTimeout()) && !stopRequested.get()) {
@@ -194,7 +211,7 @@ final class RunSupervisor implements ControlChannel.Listener {
         relay.start();
         // rkt's "started": rkt enter waits for pid and rkt status --wait-ready for supervisor-status, so both
         // appear only now that the apps run and enter has a socket to reach
-        files.writePid(env.pid());
+        files.publishPid(env.clock().instant());
         files.markSupervisorReady();
         LOG.debug("pod ready: {} app(s) started in domain {}", apps.size(), domainName);
         if (params.interactive()) {
@@ -307,7 +324,7 @@ final class RunSupervisor implements ControlChannel.Listener {
   /** True once the apps started; false when a stop ended the pod in order before. */
   private boolean awaitReady(Duration timeout) throws InterruptedException, IOException {
     Instant deadline = env.clock().instant().plus(timeout);
-    new SupervisorRecord(env.pid(), Optional.of(deadline)).write(layout);
+    record(Optional.of(deadline));
     while (ready.getCount() > 0) {
       if (closed.getCount() == 0) {
         ControlChannel.Listener.PoweroffReason reason = poweroff.get();

@@ -322,7 +322,7 @@ final class RunSupervisor implements ControlChannel.Listener {
   }
 
   /** True once the apps started; false when a stop ended the pod in order before. */
-  private boolean awaitReady(Duration timeout) throws InterruptedException, IOException {
+  private boolean awaitReady(Duration timeout) throws InterruptedException {
     Instant deadline = env.clock().instant().plus(timeout);
     record(Optional.of(deadline));
     while (ready.getCount() > 0) {

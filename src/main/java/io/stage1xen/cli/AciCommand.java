@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * Build-time tools for the stage1 image itself (used by build.sh, hidden from --help): assemble entrypoint links,
  * pack a reproducible ACI, and verify one by reading it back.
  */
-@Command(name = "aci", hidden = true, description = "Build-time: assemble, pack and verify the stage1 ACI.",
+@Command(name = "aci", hidden = true, mixinStandardHelpOptions = true,
+    description = "Build-time: assemble, pack and verify the stage1 ACI.",
     subcommands = {AciCommand.Link.class, AciCommand.Pack.class, AciCommand.Verify.class})
 final class AciCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * children never inherit our descriptors (rkt's lock fd must not leak into xl's daemon), and SIGTERM runs the
  * shutdown sequence.
  */
-@Command(name = "diag", hidden = true, description = "Diagnostics of the packaged executable.",
+@Command(name = "diag", hidden = true, mixinStandardHelpOptions = true,
+    description = "Diagnostics of the packaged executable.",
     subcommands = {DiagCommand.Exec.class, DiagCommand.AwaitSignal.class})
 final class DiagCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -11,9 +11,13 @@ import io.stage1xen.guest.UnixSocketLink;
 import io.stage1xen.pod.EnterParameters;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
+import io.stage1xen.xen.HostConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +36,11 @@ final class EnterClient {
   private static final Logger LOG = LoggerFactory.getLogger(EnterClient.class);
   private static final Map<String, Integer> FORWARDED = Map.of("INT", 2, "TERM", 15, "HUP", 1, "QUIT", 3);
 
+  /** How often a starting pod is looked at again: as often as rkt polls for its pid file. */
+  static final Duration POLL = Duration.ofMillis(100);
+  /** Beyond the supervisor's deadline: time for it to give up (and exit) or open its socket on a loaded host. */
+  static final Duration READY_MARGIN = Duration.ofSeconds(15);
+
   private final Stage1Environment env;
 
   EnterClient(Stage1Environment env) {
@@ -41,13 +50,7 @@ final class EnterClient {
   int enter(EnterParameters params) throws Exception {
     PodLayout layout = PodLayout.of(env.workingDirectory());
     String app = appName(layout, params.appName());
-    UnixSocketLink link;
-    try {
-      link = env.sockets().connect(layout.execSocket());
-    } catch (IOException e) {
-      throw new IllegalStateException("pod " + layout.root().getFileName() + " is not running (its supervisor's "
-          + layout.execSocket() + " does not answer: " + e.getMessage() + ")");
-    }
+    UnixSocketLink link = connectWhenReady(layout);
     Optional<Terminal> tty = Terminal.ofStdin(env);
     try (link; Terminal terminal = tty.orElse(null)) {
       FrameWriter writer = new FrameWriter(link.out());
@@ -66,6 +69,50 @@ final class EnterClient {
       }
       Interactive.pump(env, data -> writer.write(new Frame(Frame.STDIN, 0, data)), "enter-stdin");
       return relayUntilExit(new FrameReader(link.in()));
+    }
+  }
+
+  /**
+   * The supervisor's exec socket, once the pod is ready. rkt itself waits for the pod's pid file, which appears
+   * only then; other callers may come while the VM still boots, so this waits too, as long as the supervisor is
+   * alive and within its readiness deadline (plus a margin for it to give up and say why).
+   */
+  private UnixSocketLink connectWhenReady(PodLayout layout) throws IOException, InterruptedException {
+    String pod = layout.root().getFileName().toString();
+    Instant start = env.clock().instant();
+    boolean told = false;
+    while (true) {
+      IOException refused;
+      try {
+        return env.sockets().connect(layout.execSocket());
+      } catch (IOException e) {
+        refused = e;
+      }
+      Optional<SupervisorRecord> supervisor = SupervisorRecord.live(env, layout);
+      if (supervisor.isEmpty()) {
+        throw new IllegalStateException("pod " + pod + " is not running: its run has exited (or never started)");
+      }
+      if (Files.isSymbolicLink(layout.supervisorStatus())) {
+        throw new IllegalStateException("pod " + pod + " is stopping: its apps have ended or it was asked to stop ("
+            + layout.execSocket() + ": " + refused.getMessage() + ")");
+      }
+      Instant now = env.clock().instant();
+      Instant deadline = supervisor.get().readyBy()
+          .orElse(start.plus(RunSupervisor.startBound(HostConfig.DEFAULT_XL_TIMEOUT,
+              HostConfig.DEFAULT_READINESS_TIMEOUT)))
+          .plus(READY_MARGIN);
+      if (!now.isBefore(deadline)) {
+        throw new IllegalStateException("pod " + pod + " did not become ready: waited "
+            + Duration.between(start, now).toSeconds() + " s while its run (pid " + supervisor.get().pid()
+            + ") was starting it; on a slow host raise readiness-timeout-seconds in stage1-xen/host.conf of rkt's"
+            + " --local-config directory");
+      }
+      if (!told) {
+        told = true;
+        LOG.debug("pod {} is starting (run pid {}); waiting for it to be ready, until {} at the latest", pod,
+            supervisor.get().pid(), deadline);
+      }
+      Thread.sleep(POLL.toMillis());
     }
   }
 

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 
 /**
  * The files rkt reads back from a pod: {@code pid}, {@code rkt/status/<app>} and {@code rkt/supervisor-status}.
@@ -23,9 +25,24 @@ final class PodFiles {
     this.layout = layout;
   }
 
-  /** Writes {@code pid}: the process rkt enter targets and whose mtime is the pod's start time. */
-  void writePid(long pid) throws IOException {
-    AtomicFile.replace(layout.pidFile(), Long.toString(pid), StandardCharsets.US_ASCII);
+  /**
+   * Writes {@code pid} (the process rkt enter targets) aside, while the pod starts: rkt must not see it before the
+   * apps run, and making it rkt's then is a rename, which a full disk cannot fail once the apps run.
+   */
+  void stagePid(long pid) throws IOException {
+    AtomicFile.stage(layout.pidFile(), Long.toString(pid), StandardCharsets.US_ASCII);
+  }
+
+  /** Makes the staged pid rkt's; its mtime, rkt's "started", becomes {@code now}. */
+  void publishPid(Instant now) throws IOException {
+    Path staged = AtomicFile.staged(layout.pidFile());
+    Files.setLastModifiedTime(staged, FileTime.from(now));
+    AtomicFile.move(staged, layout.pidFile());
+  }
+
+  /** A start that failed leaves no staged pid behind. */
+  void discardStagedPid() throws IOException {
+    Files.deleteIfExists(AtomicFile.staged(layout.pidFile()));
   }
 
   /** Writes an app's exit status the way rkt parses it (decimal, no newline). */

@@ -10,6 +10,7 @@ import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
 import io.stage1xen.pod.RunParameters;
+import io.stage1xen.xen.DomainDeath;
 import io.stage1xen.xen.DomainExistsException;
 import io.stage1xen.xen.DomainPlan;
 import io.stage1xen.xen.DomainPlanner;
@@ -88,11 +89,52 @@ final class RunSupervisor implements ControlChannel.Listener {
   }
 
   int run() throws Exception {
+    // before anything else: a stop finds this process from its first step on, and its signal is handled
+    env.signals().handle(List.of("TERM", "INT", "HUP"), this::requestStop);
+    boolean hadXenDirectory = Files.isDirectory(layout.xenDirectory());
+    record(Optional.empty());
     try {
       return runPod();
     } finally {
       releaseVolumes();
+      SupervisorRecord.remove(layout);
+      try {
+        files.discardStagedPid();
+      } catch (IOException e) {
+        LOG.debug("staged pid: {}", e.getMessage());
+      }
+      if (!hadXenDirectory) {
+        removeIfEmpty(layout.xenDirectory()); // a pod refused before it got a config leaves nothing
+      }
     }
+  }
+
+  /**
+   * Best effort: without the record (a full disk, say) the pod still runs; a stop during its start then goes by
+   * its marker and enter waits by the default settings.
+   */
+  private void record(Optional<Instant> readyBy) {
+    try {
+      new SupervisorRecord(env.pid(), readyBy).write(layout);
+    } catch (IOException e) {
+      LOG.warn("{} (stop and enter find this run by it while the pod starts)", e.getMessage());
+    }
+  }
+
+  private static void removeIfEmpty(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // not empty (the pod got a config, sockets, volumes): it stays for gc and for a person to look at
+    }
+  }
+
+  /**
+   * The latest a start can take with these settings: the xl calls before the guest runs (info, create, domid), the
+   * wait for the control channel, the readiness wait. What enter waits for when the supervisor is busy before that.
+   */
+  static Duration startBound(Duration xlTimeout, Duration readinessTimeout) {
+    return xlTimeout.multipliedBy(3).plus(SOCKET_WAIT).plus(readinessTimeout);
   }
 
   private int runPod() throws Exception {
@@ -106,6 +148,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     OperatorSettings settings = OperatorSettings.resolve(hostConfig, PodVm.operatorAnnotations(pod),
         env.variables(), stage1File("stage1-xen/guest/kernel"), existing(stage1File("stage1-xen/guest/initrd")));
     stopGrace = settings.stopGrace();
+    record(Optional.of(env.clock().instant().plus(startBound(settings.xlTimeout(), settings.readinessTimeout()))));
     boolean terminal = params.interactive() && Terminal.ofStdin(env).isPresent();
     VolumeMap volumeMap = VolumeMapper.map(pod, VolumeMapper.FILES);
     DnsFiles dns = DnsFiles.resolve(params.dnsConfMode(), layout, env.etc());
@@ -114,7 +157,6 @@ final class RunSupervisor implements ControlChannel.Listener {
     var request = networking.withVifs(PodVm.domainRequest(pod, volumeMap));
 
     // 2. The host.
-    env.signals().handle(List.of("TERM", "INT", "HUP"), this::requestStop);
     xl = xlFactory.create(settings.xlTimeout());
     HostInfo host = new HostProbe(env.processes(), env.hostRoot(), settings.xlTimeout()).probe();
     DomainPlan domain = DomainPlanner.plan(request, settings, host);
@@ -141,6 +183,7 @@ final class RunSupervisor implements ControlChannel.Listener {
   private int supervise(PodPlan plan, OperatorSettings settings, PodNetworking networking, boolean terminal)
       throws Exception {
     // From here on, any failure destroys the domain before the error is reported.
+    abortIfStopRequested("before the domain was created");
     try {
       xl.create(layout.domainConfig(), domainName, layout.xlCreateLog());
     } catch (DomainExistsException e) {
@@ -160,27 +203,48 @@ final class RunSupervisor implements ControlChannel.Listener {
     }
     try {
       networking.configureHost(xl, domainName);
-      files.writePid(env.pid());
+      files.stagePid(env.pid());
       startChannel(plan);
-      awaitReady(settings.readinessTimeout());
-      relay = new ExecRelay(layout.execSocket(), channel);
-      relay.start();
-      files.markSupervisorReady();
-      LOG.debug("pod ready: {} app(s) started in domain {}", apps.size(), domainName);
-      if (params.interactive()) {
-        interactive = Interactive.start(env, channel, terminal);
+      // a pod that was asked to stop while it booted is stopping, not started, even if its apps got going
+      if (awaitReady(settings.readinessTimeout()) && !stopRequested.get()) {
+        relay = new ExecRelay(layout.execSocket(), channel);
+        relay.start();
+        // rkt's "started": rkt enter waits for pid and rkt status --wait-ready for supervisor-status, so both
+        // appear only now that the apps run and enter has a socket to reach
+        files.publishPid(env.clock().instant());
+        files.markSupervisorReady();
+        LOG.debug("pod ready: {} app(s) started in domain {}", apps.size(), domainName);
+        if (params.interactive()) {
+          interactive = Interactive.start(env, channel, terminal);
+        }
+      } else {
+        LOG.info("pod {} was stopped while it was starting", params.uuid());
       }
     } catch (Exception e) {
-      destroyQuietly("the pod failed to start");
       if (relay != null) {
         relay.close();
       }
-      throw e;
+      // a guest that said it powers off told why; otherwise Xen and xl may know whether the VM died
+      Optional<DomainDeath> death = poweroff.get() != null ? Optional.empty()
+          : new DomainInquest(env, xl, domainName).inquire(e instanceof VmEnded);
+      destroyQuietly("the pod failed to start");
+      if (death.isEmpty()) {
+        throw e;
+      }
+      if (Files.exists(StopRequest.forcedMarker(layout))) {
+        LOG.info("pod {} was killed by 'rkt stop --force' while it was starting", params.uuid());
+        return 128 + 9;
+      }
+      // what the start tripped over next (a vanished vif, a closed channel) is a consequence, not the news
+      LOG.debug("the start failed because the domain died: {}", e.getMessage());
+      throw new IllegalStateException(death.get().describe("before its apps started"), e);
     }
 
     // 4. The pod's life: until the guest hangs up (it powered off, crashed, or was destroyed).
     closed.await();
-    relay.close();
+    if (relay != null) {
+      relay.close();
+    }
     if (interactive != null) {
       interactive.close();
     }
@@ -189,7 +253,7 @@ final class RunSupervisor implements ControlChannel.Listener {
   }
 
   /** What rkt run returns: the first app that failed, 0 when all succeeded, 254 when the VM itself failed. */
-  private int outcome() throws IOException {
+  private int outcome() throws IOException, InterruptedException {
     ControlChannel.Listener.PoweroffReason reason = poweroff.get();
     Integer failed = firstFailure.get();
     if (reason != null && reason != ControlChannel.Listener.PoweroffReason.GUEST_ERROR) {
@@ -199,10 +263,20 @@ final class RunSupervisor implements ControlChannel.Listener {
       LOG.info("pod {} was killed by 'rkt stop --force'", params.uuid());
       return 128 + 9;
     }
-    throw new IllegalStateException(reason == ControlChannel.Listener.PoweroffReason.GUEST_ERROR
-        ? "the pod VM's init failed (see the guest messages above) and powered off"
-        : "the pod VM " + domainName + " ended without powering off: it crashed or was destroyed"
-            + (failed == null ? "" : " (an app had failed with " + failed + ")"));
+    if (reason == ControlChannel.Listener.PoweroffReason.GUEST_ERROR) {
+      throw new IllegalStateException("the pod VM's init failed (see the guest messages above) and powered off");
+    }
+    String failure = failed == null ? "" : " (an app had failed with " + failed + ")";
+    Optional<DomainDeath> death = new DomainInquest(env, xl, domainName).inquire(true);
+    throw new IllegalStateException(death.map(d -> d.describe("while its apps ran") + failure)
+        .orElse("the pod VM " + domainName + " ended without powering off" + failure));
+  }
+
+  /** The guest hung up before its apps started without saying why: its VM ended. */
+  private static final class VmEnded extends IllegalStateException {
+    VmEnded(String message) {
+      super(message);
+    }
   }
 
   private void refuseUnsupported(Pod pod) {
@@ -247,12 +321,22 @@ final class RunSupervisor implements ControlChannel.Listener {
         + (last == null ? "timed out" : last.getMessage()));
   }
 
-  private void awaitReady(Duration timeout) throws InterruptedException {
+  /** True once the apps started; false when a stop ended the pod in order before. */
+  private boolean awaitReady(Duration timeout) throws InterruptedException {
     Instant deadline = env.clock().instant().plus(timeout);
+    record(Optional.of(deadline));
     while (ready.getCount() > 0) {
       if (closed.getCount() == 0) {
-        throw new IllegalStateException("the pod VM " + domainName + " ended before its apps started"
-            + (poweroff.get() == null ? " (it crashed or was destroyed)" : ""));
+        ControlChannel.Listener.PoweroffReason reason = poweroff.get();
+        if (stopRequested.get() && reason != null && reason != ControlChannel.Listener.PoweroffReason.GUEST_ERROR) {
+          return false;
+        }
+        if (reason == null) {
+          throw new VmEnded("the pod VM " + domainName + " ended before its apps started");
+        }
+        throw new IllegalStateException(reason == ControlChannel.Listener.PoweroffReason.GUEST_ERROR
+            ? "the pod VM's init failed before its apps started (see the guest messages above) and powered off"
+            : "the pod VM " + domainName + " powered off before its apps started");
       }
       if (!env.clock().instant().isBefore(deadline)) {
         throw new IllegalStateException("the pod VM " + domainName + " did not start its apps within "
@@ -261,6 +345,7 @@ final class RunSupervisor implements ControlChannel.Listener {
       }
       ready.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
+    return true;
   }
 
   /** SIGTERM, SIGINT or SIGHUP: an orderly stop, with a deadline after which the domain is destroyed. */

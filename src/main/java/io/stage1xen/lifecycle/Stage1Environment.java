@@ -17,7 +17,7 @@ import java.util.Objects;
 
 /**
  * Every side effect the entrypoints have, behind one seam: processes, environment variables, signals, the host's
- * root (its /proc and /etc), the working directory rkt gives, the standard streams, the clock and sockets. Tests build one over
+ * root (its /proc, /etc and Xen's logs), the working directory rkt gives, the standard streams, the clock and sockets. Tests build one over
  * a temporary tree with a fake xl.
  */
 public record Stage1Environment(
@@ -59,6 +59,11 @@ public record Stage1Environment(
   /** The host's /etc (hosts and resolv.conf for --dns=host and --hosts-entry=host). */
   public Path etc() {
     return hostRoot.resolve("etc");
+  }
+
+  /** Where Xen's tools log (xl's monitor daemons, xenconsoled's guest consoles). */
+  public Path xenLogs() {
+    return hostRoot.resolve("var/log/xen");
   }
 
   /** The real machine: rkt's cwd, this process's environment and unbuffered standard streams. */

@@ -6,10 +6,8 @@ import io.stage1xen.xen.DomainName;
 import io.stage1xen.xen.DomainOutcome;
 import io.stage1xen.xen.HostConfig;
 import io.stage1xen.xen.Xl;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -38,8 +36,8 @@ final class StopRequest {
   }
 
   /**
-   * Left by every orderly stop: a supervisor that is still starting the pod (no pid file yet, or no domain yet)
-   * finds it and stops the pod as soon as it can, so a stop racing a starting run is never lost.
+   * Left by every orderly stop: a supervisor that is still starting the pod (before its signal handler or its
+   * domain exists) finds it and stops the pod as soon as it can, so a stop racing a starting run is never lost.
    */
   static Path requestedMarker(PodLayout layout) {
     return layout.xenDirectory().resolve("stop-requested");
@@ -57,40 +55,15 @@ final class StopRequest {
     }
     Files.createDirectories(layout.xenDirectory());
     Files.writeString(requestedMarker(layout), "", StandardCharsets.US_ASCII);
-    Optional<Long> supervisor = liveSupervisor(layout);
+    // the supervisor's own record, not rkt's pid file: that one appears only once the pod is ready
+    Optional<SupervisorRecord> supervisor = SupervisorRecord.live(env, layout);
     if (supervisor.isPresent()) {
-      LOG.debug("asking the run supervisor (pid {}) to stop the pod", supervisor.get());
-      ProcessHandle.of(supervisor.get()).ifPresent(ProcessHandle::destroy);
+      LOG.debug("asking the run supervisor (pid {}) to stop the pod", supervisor.get().pid());
+      ProcessHandle.of(supervisor.get().pid()).ifPresent(ProcessHandle::destroy);
       return 0;
     }
     DomainOutcome outcome = xl.shutdown(name, false, HostConfig.DEFAULT_XL_TIMEOUT);
     LOG.debug("no live supervisor; xl shutdown {}: {}", name, outcome);
     return 0;
-  }
-
-  /**
-   * The pid in the pod's pid file, if that process is alive and is this pod's supervisor: its working directory is
-   * the pod directory (rkt starts it there), which also rules out a recycled pid.
-   */
-  private Optional<Long> liveSupervisor(PodLayout layout) throws IOException {
-    String text;
-    try {
-      text = Files.readString(layout.pidFile(), StandardCharsets.US_ASCII).strip();
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    }
-    long pid;
-    try {
-      pid = Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      LOG.warn("{} holds '{}', not a pid; ignoring it", layout.pidFile(), text);
-      return Optional.empty();
-    }
-    try {
-      Path cwd = Files.readSymbolicLink(env.proc().resolve(Long.toString(pid)).resolve("cwd"));
-      return cwd.equals(layout.root().toRealPath()) ? Optional.of(pid) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty(); // gone, or not ours to look at
-    }
   }
 }

@@ -16,18 +16,36 @@ public final class AtomicFile {
   private AtomicFile() {}
 
   public static void replace(Path target, String content, Charset charset) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+    Path tmp = stage(target, content, charset);
     try {
-      Files.writeString(tmp, content, charset);
       move(tmp, target);
-    } catch (FileSystemException e) {
-      throw e; // names its file already
-    } catch (IOException e) {
-      // a failed write (a full disk) says only "No space left on device": the user needs to know which file
-      throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * The first half of {@link #replace}: the content, complete, in the target's hidden sibling ({@link #staged}),
+   * for a {@link #move} later. A write that fails leaves nothing and names the target.
+   */
+  public static Path stage(Path target, String content, Charset charset) throws IOException {
+    Path tmp = staged(target);
+    try {
+      Files.writeString(tmp, content, charset);
+      return tmp;
+    } catch (FileSystemException e) {
+      Files.deleteIfExists(tmp);
+      throw e; // names its file already
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      // a failed write (a full disk) says only "No space left on device": the user needs to know which file
+      throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where {@link #stage} puts the target's next content. */
+  public static Path staged(Path target) {
+    return target.resolveSibling("." + target.getFileName() + ".tmp");
   }
 
   /** Renames {@code from} over {@code to}; atomically where the file system can. */

@@ -210,6 +210,14 @@ public record PodLayout(Path root) {
     return xenDirectory().resolve("exec.sock");
   }
 
+  /**
+   * The run supervisor's own record, from its first step to its last: its pid (for stop, which must find it before
+   * {@link #pidFile()} exists) and until when it may still be starting the pod (for enter).
+   */
+  public Path supervisorRecord() {
+    return xenDirectory().resolve("supervisor");
+  }
+
   /** Output of {@code xl create}, which goes to a file because xl's monitor keeps pipes open. */
   public Path xlCreateLog() {
     return xenDirectory().resolve("xl-create.log");

@@ -111,6 +111,15 @@ public final class CliXl implements Xl {
   }
 
   @Override
+  public String dmesg() throws XlException, InterruptedException {
+    ExecResult r = run(Command.of(timeout, "xl", "dmesg"));
+    if (!r.succeeded()) {
+      throw new XlCommandException(r);
+    }
+    return r.stdout();
+  }
+
+  @Override
   public Map<String, String> info() throws XlException, InterruptedException {
     ExecResult r = run(Command.of(timeout, "xl", "info"));
     if (!r.succeeded()) {

@@ -35,6 +35,9 @@ public interface Xl {
   /** Every domain on the host ({@code xl list -l} when it prints JSON, else {@code xl list}). */
   List<DomainSummary> list() throws XlException, InterruptedException;
 
+  /** {@code xl dmesg}: Xen's console ring, where Xen says why it ended a domain (a triple fault, say). */
+  String dmesg() throws XlException, InterruptedException;
+
   /** {@code xl info} as key/value pairs. */
   Map<String, String> info() throws XlException, InterruptedException;
 

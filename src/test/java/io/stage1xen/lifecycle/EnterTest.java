@@ -107,7 +107,38 @@ class EnterTest {
         "/fake", "exit:0");
     assertEquals(254, r.exitCode());
     assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
-    assertTrue(r.stderr().contains("is not running"), r.stderr());
+    assertTrue(r.stderr().contains("is not running: its run has exited (or never started)"), r.stderr());
+  }
+
+  /**
+   * A caller other than rkt while the pod starts: enter waits while the run supervisor lives, up to the deadline the
+   * supervisor recorded plus a margin, then gives up with one line saying how long it waited and what to raise. A
+   * record whose process is not that pod's supervisor (another working directory, or a recycled pid) is no
+   * supervisor: the pod is not running.
+   */
+  @Test
+  void enterGivesUpOnAStartingPodPastItsSupervisorsDeadline() throws Exception {
+    PodUuid other = host.prepare(pod(app("web", "/fake", "exit:0")));
+    Path dir = host.podDirectory(other, PodState.PREPARED);
+    Files.createDirectories(dir.resolve("xen"));
+    Process supervisor = new ProcessBuilder("sleep", "120").directory(dir.toFile()).start();
+    try {
+      long past = System.currentTimeMillis() - EnterClient.READY_MARGIN.toMillis() - 5_000;
+      Files.writeString(dir.resolve("xen/supervisor"), "pid=" + supervisor.pid() + "\nready-by=" + past + "\n");
+      ExecResult late = enterDirectly(dir, "--pid=1", "--appname=web", "--", "/fake", "exit:0");
+      assertEquals(254, late.exitCode());
+      assertEquals(1, late.stderr().strip().lines().count(), late.stderr());
+      assertTrue(late.stderr().contains("did not become ready: waited "), late.stderr());
+      assertTrue(late.stderr().contains("(pid " + supervisor.pid() + ")"), late.stderr());
+      assertTrue(late.stderr().contains("raise readiness-timeout-seconds"), late.stderr());
+
+      Files.writeString(dir.resolve("xen/supervisor"), "pid=" + ProcessHandle.current().pid() + "\n");
+      ExecResult notOurs = enterDirectly(dir, "--pid=1", "--appname=web", "--", "/fake", "exit:0");
+      assertEquals(254, notOurs.exitCode());
+      assertTrue(notOurs.stderr().contains("is not running: its run has exited"), notOurs.stderr());
+    } finally {
+      supervisor.destroyForcibly();
+    }
   }
 
   /** The pod's enter entrypoint run by hand in a pod directory, as rkt would run it but without rkt's checks. */

@@ -22,9 +22,12 @@ import java.util.stream.Stream;
  * A pod that holds one of everything a run takes from the host — a domain, a bind-mounted host volume and an empty
  * volume (real mounts, in a private mount namespace), an address of rkt's default network (lease files of the IPAM
  * plugin), host rules (recorded) — so that a fault injected anywhere can be checked for what it leaves behind.
- * Operator settings make the failures quick: readiness 4 s, xl calls 3 s, stop grace 1 s.
+ * Operator settings make the failures quick: readiness 4 s, xl calls 3 s, stop grace 1 s. The namespace has a
+ * /var/log of its own, where the fake xl and guests keep what xl and xenconsoled would in /var/log/xen.
  */
 final class FaultBench implements AutoCloseable {
+  /** Xen's log directory, inside the namespace. */
+  static final String XEN_LOGS = "/var/log/xen";
   private static final Pattern LOG_LINE = Pattern.compile("(\\[[^]]*] )?(INFO|WARNING|WARN|DEBUG) ");
 
   final Path root;
@@ -45,6 +48,8 @@ final class FaultBench implements AutoCloseable {
     this.root = root.toRealPath();
     this.host = new FakeHost(this.root);
     this.ns = new MountNamespace();
+    inNamespace("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", "/var/log");
+    host.environment().put("FAKE_XEN_LOG_DIR", XEN_LOGS);
     this.stage0 = host.stage0In(ns);
     this.leases = Files.createDirectories(this.root.resolve("leases"));
     this.config = host.localConfig("readiness-timeout-seconds = 4\nxl-timeout-seconds = 3\nstop-grace-seconds = 1\n");
@@ -70,6 +75,21 @@ final class FaultBench implements AutoCloseable {
     if (p.waitFor() != 0) {
       throw new IOException(all + " failed: " + out);
     }
+  }
+
+  /** The fake xl, run as the pod's entrypoints run it (in the namespace, with the host's environment). */
+  String xl(String... args) throws IOException, InterruptedException {
+    List<String> all = new ArrayList<>(ns.enter());
+    all.add("env");
+    host.environment().forEach((k, v) -> all.add(k + "=" + v));
+    all.add("xl");
+    all.addAll(List.of(args));
+    Process p = new ProcessBuilder(all).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IOException("xl " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
   }
 
   /** A pod with one app (running the fake guest's ops), a host volume and an empty volume. */

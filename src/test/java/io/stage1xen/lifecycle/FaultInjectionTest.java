@@ -1,6 +1,7 @@
 package io.stage1xen.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.appc.PodUuid;
@@ -182,6 +183,67 @@ class FaultInjectionTest {
     ExecResult run = bench.stage0With(Map.of("FAKE_GUEST_MODE", "silent")).run(uuid, bench.runFlags());
 
     verdict("guest never ready", run, 254, "did not start its apps within 4 s", bench.leftovers(), false, uuid);
+  }
+
+  static Stream<Arguments> vmDeaths() {
+    return Stream.of(
+        // step of the start, how the VM dies, what the one line must say
+        Arguments.of("create", "destroyed", "was destroyed from outside"),
+        Arguments.of("vif", "destroyed", "was destroyed from outside"),
+        Arguments.of("accept", "destroyed", "was destroyed from outside"),
+        Arguments.of("accept", "crash", "crashed before its apps started"),
+        Arguments.of("plan", "destroyed", "was destroyed from outside"),
+        Arguments.of("plan", "crash", "crashed before its apps started"),
+        Arguments.of("plan", "triple-fault", "v0 Triple fault - invoking HVM shutdown action"),
+        Arguments.of("running", "crash", "crashed while its apps ran"));
+  }
+
+  /**
+   * The pod's VM dies at a step of its start (or while its apps run): right after xl create, while dom0's end of its
+   * vif is set up, when run connects to its channel, once the guest said hello and got its plan. The one line says
+   * that the VM died and how (from xl's monitor log, Xen's console, the guest's console), never what the start
+   * tripped over next; nothing is left.
+   */
+  @ParameterizedTest(name = "the VM dies ({1}) at {0}")
+  @MethodSource("vmDeaths")
+  void theVmDyingDuringItsStartIsReportedAsSuch(String step, String how, String says) throws Exception {
+    bench = new FaultBench(tmp);
+    PodUuid uuid = bench.prepare("out:up", step.equals("running") ? "crash" : "hang");
+    String domain = "rkt-" + uuid;
+    Map<String, String> env = new java.util.HashMap<>();
+    if (step.equals("create")) {
+      bench.host.faultXl("create", "vanish-after", 1, null);
+    } else if (List.of("accept", "plan").contains(step)) {
+      env.put("FAKE_GUEST_DIE", step + ":" + how);
+    }
+    ExecResult run;
+    if (step.equals("vif")) {
+      // destroyed between xl domid and ip: ip then fails as it did on a real host
+      Files.writeString(bench.host.xenState().resolve("pause-host-ip"), "");
+      CompletableFuture<ExecResult> started = bench.stage0.start(uuid, bench.runFlags());
+      assertTrue(FakeHost.eventually(WAIT, () -> Files.exists(bench.host.xenState().resolve("paused-host-ip"))),
+          "run never configured the vif");
+      bench.xl("destroy", domain);
+      Files.writeString(bench.host.xenState().resolve("fail-host-ip"), "Cannot find device \"vif1.0\"");
+      Files.delete(bench.host.xenState().resolve("pause-host-ip"));
+      run = started.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } else {
+      run = bench.stage0With(env).run(uuid, bench.runFlags());
+    }
+
+    List<String> errors = FaultBench.errorLines(run.stderr());
+    String line = errors.isEmpty() ? "" : errors.get(errors.size() - 1);
+    assertTrue(line.startsWith("stage1-xen run: the pod VM " + domain), line);
+    assertTrue(line.contains(FaultBench.XEN_LOGS + "/xl-" + domain + ".log"), line);
+    for (String secondary : List.of("Cannot find device", "disappeared", "cannot connect", "ended before")) {
+      assertFalse(line.contains(secondary), line);
+    }
+    assertEquals(how.equals("destroyed"), line.contains("destroyed"), line);
+    assertEquals(how.equals("crash"), line.contains("crashed"), line);
+    if (how.equals("crash")) {
+      assertTrue(line.contains("Kernel panic - not syncing: VFS: Unable to mount root fs"), line);
+    }
+    verdict("the VM dies (" + how + ") at " + step, run, 254, says, bench.leftovers(), false, uuid);
   }
 
   /** The pod directory on a full tmpfs with this many pages left: each count fails a different write. */

@@ -22,9 +22,12 @@ class PodFilesTest {
   void pidAndStatusAreWrittenWhole() throws Exception {
     PodLayout layout = PodLayout.of(tmp);
     PodFiles files = new PodFiles(layout);
-    files.writePid(4242);
+    files.stagePid(4242);
+    assertFalse(Files.exists(layout.pidFile()), "rkt sees no pid before the pod is ready");
+    files.publishPid(java.time.Instant.ofEpochSecond(1_700_000_000));
     files.writeStatus(AcName.of("app"), 7);
     assertEquals("4242", Files.readString(layout.pidFile()));
+    assertEquals(1_700_000_000_000L, Files.getLastModifiedTime(layout.pidFile()).toMillis(), "rkt's started");
     assertEquals("7", Files.readString(layout.appStatus(AcName.of("app"))));
   }
 
@@ -36,7 +39,7 @@ class PodFilesTest {
     Path tmpFile = layout.pidFile().resolveSibling(".pid.tmp");
     Files.createSymbolicLink(tmpFile, Path.of("/dev/full")); // every write to it fails with ENOSPC
 
-    IOException e = assertThrows(IOException.class, () -> new PodFiles(layout).writePid(4242));
+    IOException e = assertThrows(IOException.class, () -> new PodFiles(layout).stagePid(4242));
 
     assertEquals("cannot write " + layout.pidFile() + ": No space left on device", e.getMessage());
     assertFalse(Files.exists(layout.pidFile(), LinkOption.NOFOLLOW_LINKS), "no half-written pid");

@@ -168,7 +168,111 @@ class PodLifecycleTest {
     ExecResult r = stage0.run(uuid, "--net=none");
 
     assertEquals(254, r.exitCode());
-    assertTrue(r.stderr().contains("ended without powering off"), r.stderr());
+    // no xl log here to say how: the line says that the VM is gone and where xl would have logged it
+    assertTrue(r.stderr().contains("the pod VM " + domain(uuid) + " ended while its apps ran and is gone"),
+        r.stderr());
+    assertTrue(r.stderr().contains("/var/log/xen/xl-" + domain(uuid) + ".log"), r.stderr());
+  }
+
+  /**
+   * While the VM boots, rkt sees a running pod that has not started: no pid, so rkt's enter waits for it (and its
+   * status shows no pid or start time), as does the enter entrypoint called by anyone else; both get in once the
+   * apps run.
+   */
+  @Test
+  void whileTheVmBootsThePodIsRunningButNotStartedAndEnterWaits() throws Exception {
+    Path booted = tmp.resolve("booted");
+    PodUuid uuid = host.prepare(pod(app("server", "/fake", "out:up", "hang")));
+    CompletableFuture<ExecResult> run = new Stage0(stage0.dataDir(), withEnv("FAKE_GUEST_HOLD", booted.toString()))
+        .start(uuid, "--net=none");
+    Path pod = runDir(uuid);
+    assertTrue(FakeHost.eventually(WAIT, () -> host.liveDomains().contains(domain(uuid))),
+        "the domain was never created");
+
+    Stage0.PodStatus booting = stage0.status(uuid);
+    assertTrue(booting.isRunning(), booting.toString());
+    assertFalse(booting.pid().isPresent(), "pid while the VM boots: " + booting);
+    assertFalse(Files.exists(pod.resolve("pid")));
+    assertFalse(Files.exists(pod.resolve("stage1/rootfs/rkt/supervisor-status")));
+    assertTrue(Files.readString(pod.resolve("xen/supervisor")).startsWith("pid="), "no supervisor record");
+    CompletableFuture<ExecResult> viaRkt = CompletableFuture.supplyAsync(() -> enter(uuid, "out:entered", "exit:3"));
+    CompletableFuture<ExecResult> direct = CompletableFuture.supplyAsync(() -> enterDirectly(pod, "out:direct",
+        "exit:4"));
+    Thread.sleep(1500);
+    assertFalse(viaRkt.isDone(), () -> "rkt's enter did not wait for the booting pod: " + viaRkt.join());
+    assertFalse(direct.isDone(), () -> "the enter entrypoint did not wait for the booting pod: " + direct.join());
+
+    Files.writeString(booted, "");
+    ExecResult entered = viaRkt.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    ExecResult enteredDirectly = direct.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(3, entered.exitCode(), entered.stderr());
+    assertEquals("entered\n", entered.stdout());
+    assertEquals(4, enteredDirectly.exitCode(), enteredDirectly.stderr());
+    assertEquals("direct\n", enteredDirectly.stdout());
+    assertTrue(stage0.status(uuid).pid().isPresent());
+
+    assertEquals(0, stage0.stop(uuid, false).exitCode());
+    assertEquals(143, run.get(WAIT.toSeconds(), TimeUnit.SECONDS).exitCode());
+    assertFalse(Files.exists(pod.resolve("xen/supervisor")), "the supervisor's record outlived it");
+  }
+
+  /** rkt stop while the VM boots: stop finds the supervisor by its own record (there is no pid yet). */
+  @Test
+  void stopWhileTheVmBootsStopsThePodInOrder() throws Exception {
+    ExecResult r = stopWhileTheVmBoots(false);
+    assertEquals(143, r.exitCode(), r.stderr());
+    assertFalse(host.xlCalls().stream().anyMatch(c -> c.startsWith("shutdown")), host.xlCalls().toString());
+  }
+
+  @Test
+  void stopForceWhileTheVmBootsKillsThePod() throws Exception {
+    ExecResult r = stopWhileTheVmBoots(true);
+    assertEquals(137, r.exitCode(), r.stderr());
+  }
+
+  private ExecResult stopWhileTheVmBoots(boolean force) throws Exception {
+    Path booted = tmp.resolve("booted");
+    PodUuid uuid = host.prepare(pod(app("server", "/fake", "out:up", "hang")));
+    CompletableFuture<ExecResult> run = new Stage0(stage0.dataDir(), withEnv("FAKE_GUEST_HOLD", booted.toString()))
+        .start(uuid, "--net=none");
+    assertTrue(FakeHost.eventually(WAIT, () -> host.liveDomains().contains(domain(uuid))),
+        "the domain was never created");
+    ExecResult stop = stage0.stop(uuid, force);
+    assertEquals(0, stop.exitCode(), stop.stderr());
+    Files.writeString(booted, ""); // the guest reads what the host sent meanwhile
+    ExecResult r = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(List.of(), host.liveDomains());
+    assertFalse(Files.exists(runDir(uuid).resolve("pid")), "a pod stopped while it booted never started");
+    return r;
+  }
+
+  private Map<String, String> withEnv(String name, String value) {
+    Map<String, String> env = new java.util.HashMap<>(host.environment());
+    env.put(name, value);
+    return env;
+  }
+
+  private ExecResult enter(PodUuid uuid, String... ops) {
+    try {
+      List<String> command = new ArrayList<>(List.of("/fake"));
+      command.addAll(List.of(ops));
+      return stage0.enter(uuid, java.util.Optional.of("server"), command);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The pod's enter entrypoint run by hand in the pod directory: a caller that does not wait for pid as rkt does. */
+  private ExecResult enterDirectly(Path pod, String... ops) {
+    List<String> argv = new ArrayList<>(List.of("sh", "-c", "cd \"$0\" && exec stage1/rootfs/enter \"$@\"",
+        pod.toString(), "--pid=1", "--appname=server", "--", "/fake"));
+    argv.addAll(List.of(ops));
+    try {
+      return new io.stage1xen.process.SystemProcessRunner(host.environment()).run(
+          io.stage1xen.process.Command.of(WAIT, argv));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -38,7 +39,12 @@ import java.util.regex.Pattern;
  * whether it was done or refused)); any other app prints what it would run and exits 0. Enter sessions (EXEC) run
  * the same ops in an
  * app that exists, and end with 128+N on SIGNAL N. FAKE_GUEST_MODE=silent makes the guest never answer (a guest that
- * does not boot).
+ * does not boot). FAKE_GUEST_DIE=POINT:HOW makes the VM die at a point of its start, {@code accept} (the host
+ * connected to the channel) or {@code plan} (the plan arrived, after the hello), the way HOW says, leaving what Xen
+ * and xl would ({@code $FAKE_XEN_LOG_DIR/xl-<name>.log}, {@code console/guest-<name>.log} there, xl dmesg's lines):
+ * {@code destroyed} (from outside), {@code crash} (a kernel panic), {@code triple-fault} (Xen's HVM shutdown action);
+ * the app op {@code crash} leaves the traces of a crash too. FAKE_GUEST_HOLD=PATH: the VM boots until that dom0 file
+ * exists (it answers nothing before).
  */
 public final class FakeGuest {
   private static final int APP_KILLED = 143;
@@ -78,9 +84,16 @@ public final class FakeGuest {
     String domid = System.getenv().getOrDefault("FAKE_XEN_DOMID", Long.toString(1 + ProcessHandle.current().pid()));
     Files.writeString(domain, ProcessHandle.current().pid() + "\n" + domid + "\n");
     boolean silent = "silent".equals(System.getenv("FAKE_GUEST_MODE"));
+    death = new Death(state, name, domid, domain, socket);
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
       try (UnixSocketLink link = UnixSocketLink.of(server.accept())) {
+        death.at("accept");
+        // a VM that is still booting: the host's frames wait in the channel until the file exists
+        String hold = System.getenv("FAKE_GUEST_HOLD");
+        while (hold != null && !Files.exists(Path.of(hold))) {
+          Thread.sleep(50);
+        }
         if (silent) {
           Thread.sleep(Long.MAX_VALUE);
         }
@@ -92,6 +105,51 @@ public final class FakeGuest {
       Files.deleteIfExists(domain);
     }
     System.exit(0);
+  }
+
+  private static Death death;
+
+  /** The VM's death at a point of its start (FAKE_GUEST_DIE), with the traces Xen and xl leave. */
+  private record Death(Path state, String name, String domid, Path domainFile, Path socket) {
+    void at(String point) throws IOException {
+      String spec = System.getenv().getOrDefault("FAKE_GUEST_DIE", "");
+      if (spec.startsWith(point + ":")) {
+        now(spec.substring(point.length() + 1));
+      }
+    }
+
+    void now(String how) throws IOException {
+      Files.deleteIfExists(domainFile);
+      Files.deleteIfExists(socket);
+      String logs = System.getenv("FAKE_XEN_LOG_DIR");
+      List<String> monitor = switch (how) {
+        case "destroyed" -> List.of("Domain " + domid + " has been destroyed.");
+        case "crash" -> List.of("Domain " + domid + " has shut down, reason code 3 0x3",
+            "Action for shutdown reason code 3 is destroy");
+        case "triple-fault" -> List.of("Domain " + domid + " has shut down, reason code 1 0x1",
+            "Action for shutdown reason code 1 is destroy");
+        default -> throw new IllegalArgumentException("fake guest: no death '" + how + "'");
+      };
+      if (how.equals("triple-fault")) {
+        Files.writeString(state.resolve("dmesg"), "(XEN) [   52.061524] d" + domid + "v0 Triple fault - invoking"
+            + " HVM shutdown action\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
+      if (logs != null) {
+        Path console = Files.createDirectories(Path.of(logs, "console")).resolve("guest-" + name + ".log");
+        if (how.equals("crash")) {
+          Files.writeString(console, "[    2.310118] Kernel panic - not syncing: VFS: Unable to mount root fs on"
+              + " unknown-block(0,0)\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        List<String> lines = new ArrayList<>(monitor);
+        if (!how.equals("destroyed")) {
+          lines.add("Domain " + domid + " needs to be cleaned up: destroying the domain");
+        }
+        lines.add("Done. Exiting now");
+        Files.write(Path.of(logs, "xl-" + name + ".log"), lines, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      }
+      Runtime.getRuntime().halt(0);
+    }
   }
 
   private static String find(String text, String regex) {
@@ -128,7 +186,10 @@ public final class FakeGuest {
               send(Frame.HELLO, 0, ByteBuffer.allocate(4 + info.length).putInt(1).put(info).array());
             }
           }
-          case Frame.PLAN -> startApps(TlvDecoder.decode(f.payload()));
+          case Frame.PLAN -> {
+            death.at("plan");
+            startApps(TlvDecoder.decode(f.payload()));
+          }
           case Frame.STDIN -> {
             App target = sessions.get(f.session());
             if (target != null) {
@@ -348,7 +409,7 @@ public final class FakeGuest {
               out(Frame.STDOUT, e);
             }
           }
-          case "crash" -> Runtime.getRuntime().halt(99);
+          case "crash" -> death.now("crash");
           case "write" -> {
             int eq = arg.indexOf('=');
             try {

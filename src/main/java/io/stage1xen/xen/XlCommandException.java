@@ -14,6 +14,11 @@ public class XlCommandException extends XlException {
    * destroy_domid_pci_done…); the ones after it (libxl__domain_type, domain_destroy_cb…) vary with timing.
    */
   private static final Pattern LIBXL_CLEANUP = Pattern.compile("^libxl: error: [^:]*:\\d+:\\w*(destroy|kill)\\w*:");
+  /**
+   * libxl looking up a domain it is still building and finding none: someone destroyed it under xl create (the
+   * device model then "did not start" only because its domain was gone, so QEMU is not to blame).
+   */
+  private static final String VANISHED = "unable to find domain info for domain";
   private final int exitCode;
 
   public XlCommandException(ExecResult result) {
@@ -36,7 +41,10 @@ public class XlCommandException extends XlException {
   public static XlCommandException ofCreate(ExecResult result, String domainName) {
     String tail = result.outputTail(line -> LIBXL_CLEANUP.matcher(line).find());
     StringBuilder sb = new StringBuilder(describe(result, tail));
-    if (tail.contains("device model")) {
+    if (tail.contains(VANISHED)) {
+      sb.append(" (the domain ").append(domainName).append(" was destroyed from outside (xl destroy, or another"
+          + " toolstack) while xl create was still setting it up)");
+    } else if (tail.contains("device model")) {
       sb.append(" (QEMU for Xen, the device model that serves the pod's 9p shares and channels, did not start:"
           + " is it installed? its log: /var/log/xen/qemu-dm-").append(domainName).append(".log)");
     }

@@ -104,6 +104,27 @@ class CliXlTest {
     assertFalse(m.contains("\n"), m);
   }
 
+  /**
+   * The lines libxl printed on Xen 4.17 when the domain was destroyed (xl destroy) while xl create was starting its
+   * device model, and just after: the device model "did not start" because its domain was gone, and the message
+   * must say so rather than send the operator to install QEMU.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"xl-create-destroyed-during-device-model-start.txt",
+      "xl-create-destroyed-after-device-model-start.txt"})
+  void createOfADomainDestroyedUnderItSaysSoNotThatQemuIsMissing(String capture) throws Exception {
+    fake.answer("domid", 1, "", MISSING).answer("create", 3, Fixtures.resource("/xl/real/" + capture), "");
+    Path log = tmp.resolve("xl-create.log");
+    XlCommandException e = assertThrows(XlCommandException.class,
+        () -> xl.create(Path.of("/p/xen/domain.cfg"), NAME, log));
+    String m = e.getMessage();
+    assertTrue(m.contains("(the domain " + NAME + " was destroyed from outside (xl destroy, or another toolstack)"
+        + " while xl create was still setting it up)"), m);
+    assertFalse(m.contains("is it installed?"), m);
+    assertTrue(m.endsWith("[xl's output: " + log + "]"), m);
+    assertFalse(m.contains("\n"), m);
+  }
+
   @Test
   void createNeedsAnAbsoluteConfigPath() {
     assertThrows(IllegalArgumentException.class, () -> xl.create(Path.of("domain.cfg"), NAME, tmp.resolve("l")));

@@ -104,6 +104,16 @@ class ControlChannelTest {
     return new Frame(type, session, new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
   }
 
+  /** A channel past HELLO and PLAN, as the guest's side saw them. */
+  private ControlChannel started() throws Exception {
+    ControlChannel cc = new ControlChannel(link.in(), link.out(), recorder, Duration.ofSeconds(10));
+    cc.start(plan());
+    assertEquals(Frame.NOP, fromHost.read().type());
+    toHost.write(new Frame(Frame.HELLO, 0, new byte[] {0, 0, 0, 1}));
+    assertTrue(next().startsWith("hello"));
+    return cc;
+  }
+
   private String next() throws InterruptedException {
     String e = events.poll(5, TimeUnit.SECONDS);
     assertNotNull(e, "expected an event");
@@ -230,11 +240,7 @@ class ControlChannelTest {
 
   @Test
   void anExitStatusOutsideZeroTo255ClosesTheLinkAndIsNeverReported() throws Exception {
-    ControlChannel cc = new ControlChannel(link.in(), link.out(), recorder, Duration.ofSeconds(10));
-    cc.start(plan());
-    fromHost.read();
-    toHost.write(new Frame(Frame.HELLO, 0, new byte[] {0, 0, 0, 1}));
-    assertTrue(next().startsWith("hello"));
+    ControlChannel cc = started();
     toHost.write(u32(Frame.EXITED, 1, 256));
     toHost.write(u32(Frame.EXITED, 1, 0));
     assertEquals("closed the guest sent EXITED for session 1 with status 256; an exit status is 4 bytes holding 0 to"
@@ -244,11 +250,7 @@ class ControlChannelTest {
 
   @Test
   void aStopRequestDoesNotWaitBehindStdinToAGuestThatStoppedReading() throws Exception {
-    ControlChannel cc = new ControlChannel(link.in(), link.out(), recorder, Duration.ofSeconds(10));
-    cc.start(plan());
-    fromHost.read();
-    toHost.write(new Frame(Frame.HELLO, 0, new byte[] {0, 0, 0, 1}));
-    assertTrue(next().startsWith("hello"));
+    ControlChannel cc = started();
     // the guest reads nothing from now on; the host relays stdin until the socket is full
     Thread pump = new Thread(() -> {
       try {
@@ -273,11 +275,7 @@ class ControlChannelTest {
 
   @Test
   void aBrokenStreamIsReportedOnce() throws Exception {
-    ControlChannel cc = new ControlChannel(link.in(), link.out(), recorder, Duration.ofSeconds(10));
-    cc.start(plan());
-    fromHost.read();
-    toHost.write(new Frame(Frame.HELLO, 0, new byte[] {0, 0, 0, 1}));
-    assertTrue(next().startsWith("hello"));
+    ControlChannel cc = started();
     assertEquals(Frame.PLAN, fromHost.read().type()); // unread data would turn the close into a reset
     guestSide.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xA0, 0, 0, 0, 1, 0, 0, 0, 9, 1}));
     guestSide.close();

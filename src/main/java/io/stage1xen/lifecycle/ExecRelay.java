@@ -57,15 +57,18 @@ final class ExecRelay implements AutoCloseable {
    * never names a socket of another mode.
    */
   private void bindPrivately() throws IOException {
-    Path staging = Files.createTempDirectory(socket.getParent(), ".exec-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    // short names: a UNIX socket's path has at most 107 bytes, and this one must not be longer than the final one
+    Path staging = socket.resolveSibling(".exec");
+    Path bound = staging.resolve("s");
+    Files.deleteIfExists(bound); // left by a run that was killed right here
+    Files.deleteIfExists(staging);
+    Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     try {
-      Path bound = staging.resolve(socket.getFileName());
       server.bind(UnixDomainSocketAddress.of(bound));
       Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
       Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE);
     } finally {
-      Files.deleteIfExists(staging.resolve(socket.getFileName()));
+      Files.deleteIfExists(bound);
       Files.delete(staging);
     }
   }

@@ -3,7 +3,6 @@ package io.stage1xen.guest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -24,6 +23,11 @@ public final class ControlChannel implements AutoCloseable {
   /** Console rings move only when the other side writes, so the host pokes until the guest answers. */
   public static final Duration NOP_INTERVAL = Duration.ofMillis(250);
   public static final int FIRST_EXEC_SESSION = 0x10000;
+  /**
+   * How long a stop request may wait to be written. A guest that has not taken 13 bytes in that time has stopped
+   * reading its channel (paused, hung, hostile): the caller gives up and destroys the domain instead of waiting.
+   */
+  public static final Duration SHUTDOWN_SEND_TIMEOUT = Duration.ofSeconds(5);
 
   private final InputStream in;
   private final FrameWriter writer;
@@ -99,14 +103,18 @@ public final class ControlChannel implements AutoCloseable {
         new byte[] {(byte) (rows >>> 8), (byte) rows, (byte) (cols >>> 8), (byte) cols}));
   }
 
-  /** Asks the guest to stop the pod in order: SIGTERM, at most {@code grace}, SIGKILL, statuses, power off. */
+  /**
+   * Asks the guest to stop the pod in order: SIGTERM, at most {@code grace}, SIGKILL, statuses, power off. Waits at
+   * most {@link #SHUTDOWN_SEND_TIMEOUT} for the frame to be written, whatever else is being sent (a stdin relay
+   * blocked on a guest that stopped reading holds nothing this needs).
+   */
   public void sendShutdown(Duration grace) throws IOException {
     long ms = grace.toMillis();
     if (ms < 0 || ms > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("grace period " + grace + " is outside 0..2^32-1 ms");
     }
     writer.write(new Frame(Frame.SHUTDOWN, 0, new byte[] {(byte) (ms >>> 24), (byte) (ms >>> 16),
-        (byte) (ms >>> 8), (byte) ms}));
+        (byte) (ms >>> 8), (byte) ms}), SHUTDOWN_SEND_TIMEOUT);
   }
 
   /** Starts an enter command; returns its session id (its output and EXITED arrive under it). */
@@ -180,7 +188,7 @@ public final class ControlChannel implements AutoCloseable {
           return; // the guest answers every early NOP; only the first HELLO counts
         }
         int version = p.length >= 4 ? (int) new Frame(0, 0, Arrays.copyOf(p, 4)).u32() : -1;
-        String info = p.length > 4 ? new String(p, 4, p.length - 4, StandardCharsets.UTF_8) : "";
+        String info = f.text(4);
         if (version != PlanEncoder.VERSION) {
           throw new ProtocolException("guest speaks protocol version " + version + ", this stage1-xen "
               + PlanEncoder.VERSION);
@@ -191,11 +199,10 @@ public final class ControlChannel implements AutoCloseable {
       }
       case Frame.STARTED -> events.onStarted(s, f.u32());
       case Frame.READY -> events.onReady();
-      case Frame.EXITED -> events.onExited(s, (int) f.u32());
+      case Frame.EXITED -> events.onExited(s, f.exitCode());
       case Frame.STDOUT -> events.onOutput(s, Listener.Stream.STDOUT, p);
       case Frame.STDERR -> events.onOutput(s, Listener.Stream.STDERR, p);
-      case Frame.LOG -> events.onLog(s, Listener.LogLevel.of(p.length > 0 ? p[0] & 0xFF : 4),
-          p.length > 1 ? new String(p, 1, p.length - 1, StandardCharsets.UTF_8) : "");
+      case Frame.LOG -> events.onLog(s, Listener.LogLevel.of(p.length > 0 ? p[0] & 0xFF : 4), f.text(1));
       case Frame.POWEROFF -> {
         // confirms that everything before it (the exit statuses) arrived; the guest waits for this briefly
         writer.write(Frame.of(Frame.POWEROFF_ACK, 0));
@@ -248,7 +255,10 @@ public final class ControlChannel implements AutoCloseable {
       }
     }
 
-    /** The guest is up; the plan has just been sent. {@code info} is {@code key=value} words (docs/PROTOCOL.md). */
+    /**
+     * The guest is up; the plan has just been sent. {@code info} is {@code key=value} words (docs/PROTOCOL.md),
+     * {@link Frame#text printable}.
+     */
     default void onHello(int version, String info) {}
 
     default void onStarted(int session, long pid) {}
@@ -256,11 +266,15 @@ public final class ControlChannel implements AutoCloseable {
     /** Every app was started (after its pre-start handlers). */
     default void onReady() {}
 
-    /** The exit status of an app or exec session: 0-255, 128+N when killed by signal N. */
+    /**
+     * The exit status of an app or exec session: 0-255, 128+N when killed by signal N. A status outside that range
+     * never arrives here: it closes the link with a {@link ProtocolException} ({@link Frame#exitCode}).
+     */
     default void onExited(int session, int code) {}
 
     default void onOutput(int session, Stream stream, byte[] data) {}
 
+    /** One of the guest init's messages, {@link Frame#text printable}: it may be shown as it is. */
     default void onLog(int session, LogLevel level, String text) {}
 
     /** Sent after every EXITED, right before the guest powers off. */

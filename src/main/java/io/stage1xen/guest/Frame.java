@@ -1,5 +1,6 @@
 package io.stage1xen.guest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -63,6 +64,31 @@ public record Frame(int type, int session, byte[] payload) {
   /** Session ids are unsigned on the wire. */
   public long sessionUnsigned() {
     return Integer.toUnsignedLong(session);
+  }
+
+  /**
+   * The payload from byte {@code from} on as text for a person (LOG, HELLO): decoded as UTF-8, malformed bytes
+   * replaced, and made {@link PlanChecks#printable printable}. Guest text is untrusted: never print it otherwise.
+   */
+  public String text(int from) {
+    int start = Math.min(from, payload.length);
+    return PlanChecks.printable(new String(payload, start, payload.length - start, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * EXITED's exit status, 0 to 255 ({@code 128 + n} when a signal n ended the process). Anything else is a protocol
+   * violation, never a status: no process exits with it, and an exit code is taken modulo 256 further on, where
+   * 256 would read as success.
+   *
+   * @throws ProtocolException for a payload that is not 4 bytes or a code outside 0..255
+   */
+  public int exitCode() throws ProtocolException {
+    if (payload.length != 4 || u32() > 255) {
+      throw new ProtocolException("the guest sent EXITED for session " + sessionUnsigned() + " with "
+          + (payload.length != 4 ? "a payload of " + payload.length + " bytes" : "status " + (int) u32())
+          + "; an exit status is 4 bytes holding 0 to 255");
+    }
+    return (int) u32();
   }
 
   /** The payload as a big-endian u32 (EXITED, STARTED); -1 when it is not 4 bytes. */

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The rules every string of a plan must follow before it may cross to the guest; messages are one line. */
+/**
+ * The rules for text crossing between host and guest: every string of a plan before it goes to the guest, and
+ * ({@link #printable}) every guest text before a person sees it. Messages are one line.
+ */
 final class PlanChecks {
   static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z_0-9.-]*");
   static final Pattern APP_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
@@ -93,19 +96,40 @@ final class PlanChecks {
 
   /** A value quoted for a one-line message: control characters escaped, long values cut. */
   static String show(String value) {
-    StringBuilder sb = new StringBuilder("'");
     int limit = Math.min(value.length(), 120);
-    for (int i = 0; i < limit; i++) {
-      char c = value.charAt(i);
-      if (c < 0x20 || c == 0x7F || Character.isSurrogate(c)) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
+    return "'" + printable(value.substring(0, limit)) + (value.length() > limit ? "…" : "") + "'";
+  }
+
+  /**
+   * Text as it may appear inside one line on an operator's terminal or in a log, whoever wrote it (the guest, its
+   * kernel, an image): whatever could end the line, forge another or drive the terminal is written as an escape,
+   * so that the line shows what was sent and nothing else. That is every control character, C0 (newline, carriage
+   * return, ESC, BEL, backspace...), DEL and C1 (CSI U+009B, OSC U+009D, NEL U+0085...), every format character
+   * (the bidirectional overrides and isolates that reorder what a line shows, zero-width characters), the line and
+   * paragraph separators, and unpaired surrogates. {@code \n}, {@code \r} and {@code \t} keep their short
+   * form, the rest become {@code \}{@code uXXXX} ({@code \}{@code UXXXXXXXX} beyond the BMP), and a backslash
+   * is doubled so that no text can pass for an escape.
+   */
+  static String printable(String text) {
+    StringBuilder sb = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      switch (cp) {
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                Character.SURROGATE -> sb.append(cp > 0xFFFF ? String.format("\\U%08x", cp)
+                    : String.format("\\u%04x", cp));
+            default -> sb.appendCodePoint(cp);
+          }
+        }
       }
     }
-    if (value.length() > limit) {
-      sb.append('…');
-    }
-    return sb.append('\'').toString();
+    return sb.toString();
   }
 }

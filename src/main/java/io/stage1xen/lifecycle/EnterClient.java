@@ -123,7 +123,7 @@ final class EnterClient {
         case Frame.STDOUT -> write(env.stdout(), f.payload());
         case Frame.STDERR -> write(env.stderr(), f.payload());
         case Frame.EXITED -> {
-          return (int) f.u32();
+          return f.exitCode();
         }
         default -> LOG.debug("ignoring frame {}", f);
       }

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The supervisor's end of enter: a UNIX socket in the pod directory, reachable by root only, where each enter
- * process opens one session. The relay forwards the session's frames (docs/PROTOCOL.md, session 0 on this side) to
- * the guest under a session id of the control channel, and the guest's output and exit status back. It never looks
- * inside the command: the guest validates and runs it.
+ * The supervisor's end of enter: a UNIX socket in the pod directory, reachable by root only from the moment it
+ * exists ({@link #bindPrivately}), where each enter process opens one session. The relay forwards the session's
+ * frames (docs/PROTOCOL.md, session 0 on this side) to the guest under a session id of the control channel, and the
+ * guest's output and exit status back. It never looks inside the command: the guest validates and runs it.
  */
 final class ExecRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecRelay.class);
@@ -42,11 +43,34 @@ final class ExecRelay implements AutoCloseable {
   void start() throws IOException {
     Files.deleteIfExists(socket);
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(socket));
-    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+    bindPrivately();
     Thread acceptor = new Thread(this::acceptLoop, "exec-relay");
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /**
+   * Binds the server to {@link #socket} such that no other user can connect at any moment. bind(2) creates the
+   * socket file with the process's umask, and the JDK can neither pass a mode nor set the umask; so the socket is
+   * bound inside a fresh directory only root can enter (mode 0700 from its mkdir on), made 0600 there, and then
+   * renamed to its path: a rename keeps the bound socket (connect finds it by inode) and is atomic, so the path
+   * never names a socket of another mode.
+   */
+  private void bindPrivately() throws IOException {
+    // short names: a UNIX socket's path has at most 107 bytes, and this one must not be longer than the final one
+    Path staging = socket.resolveSibling(".exec");
+    Path bound = staging.resolve("s");
+    Files.deleteIfExists(bound); // left by a run that was killed right here
+    Files.deleteIfExists(staging);
+    Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    try {
+      server.bind(UnixDomainSocketAddress.of(bound));
+      Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+      Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(bound);
+      Files.delete(staging);
+    }
   }
 
   private void acceptLoop() {

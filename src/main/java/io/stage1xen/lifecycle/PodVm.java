@@ -23,6 +23,7 @@ import io.stage1xen.xen.PodAnnotations;
 import io.stage1xen.xen.PodResourceRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,12 +68,15 @@ final class PodVm {
     List<P9Share> shares = new ArrayList<>();
     List<AppResourceRequest> apps = new ArrayList<>();
     List<RuntimeApp> runtimeApps = pod.manifest().apps();
+    Set<String> sharedEarlier = new HashSet<>();
     for (int i = 0; i < runtimeApps.size(); i++) {
       RuntimeApp ra = runtimeApps.get(i);
       App app = appOf(pod, ra);
       shares.add(new P9Share(shareTag(i), pod.layout().appRootfs(ra.name())));
       Isolators iso = app.isolators();
-      apps.add(new AppResourceRequest(ra.name().value(), memoryLimit(iso), cpuLimit(iso), names(iso)));
+      // each volume share counts for the first app that mounts it (a share is one guest path, its mounts' source)
+      int own = 1 + (int) volumes.mounts(i).stream().filter(m -> sharedEarlier.add(m.source())).count();
+      apps.add(new AppResourceRequest(ra.name().value(), memoryLimit(iso), cpuLimit(iso), names(iso), own));
     }
     shares.addAll(volumes.p9Shares());
     Isolators podIso = pod.manifest().isolators();

@@ -3,6 +3,7 @@ package io.stage1xen.lifecycle;
 import io.stage1xen.appc.AcName;
 import io.stage1xen.guest.ControlChannel;
 import io.stage1xen.guest.PodPlan;
+import io.stage1xen.guest.ProtocolException;
 import io.stage1xen.guest.UnixSocketLink;
 import io.stage1xen.host.HostInfo;
 import io.stage1xen.host.HostProbe;
@@ -62,6 +63,7 @@ final class RunSupervisor implements ControlChannel.Listener {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicReference<ControlChannel.Listener.PoweroffReason> poweroff = new AtomicReference<>();
   private final AtomicReference<Integer> firstFailure = new AtomicReference<>();
+  private final AtomicReference<String> protocolViolation = new AtomicReference<>();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final AtomicBoolean watchdogStarted = new AtomicBoolean();
   private final Object outputLock = new Object();
@@ -254,6 +256,10 @@ final class RunSupervisor implements ControlChannel.Listener {
 
   /** What rkt run returns: the first app that failed, 0 when all succeeded, 254 when the VM itself failed. */
   private int outcome() throws IOException, InterruptedException {
+    if (protocolViolation.get() != null) {
+      throw new IllegalStateException("the pod VM broke the control protocol (" + protocolViolation.get()
+          + "); its domain was destroyed");
+    }
     ControlChannel.Listener.PoweroffReason reason = poweroff.get();
     Integer failed = firstFailure.get();
     if (reason != null && reason != ControlChannel.Listener.PoweroffReason.GUEST_ERROR) {
@@ -355,14 +361,19 @@ final class RunSupervisor implements ControlChannel.Listener {
     if (c == null) {
       return; // not created yet: the main flow aborts at its next step
     }
+    // the deadline first: whatever becomes of the request (a guest that stopped reading may never take it), the
+    // pod ends within the grace period and the margin
+    startWatchdog();
     try {
       LOG.info("stopping pod {}: apps get {} s after SIGTERM", params.uuid(), stopGrace.toSeconds());
       c.sendShutdown(stopGrace);
     } catch (IOException e) {
       LOG.warn("could not ask the pod VM to stop ({}); destroying it", e.getMessage());
       destroyQuietly("the stop request could not be delivered");
-      return;
     }
+  }
+
+  private void startWatchdog() {
     if (watchdogStarted.compareAndSet(false, true)) {
       Thread watchdog = new Thread(() -> {
         try {
@@ -509,6 +520,7 @@ final class RunSupervisor implements ControlChannel.Listener {
 
   @Override
   public void onLog(int session, ControlChannel.Listener.LogLevel level, String text) {
+    // text is guest text made printable by the protocol layer (Frame.text): it cannot forge a line or drive a terminal
     switch (level) {
       case ERROR -> LOG.error("guest: {}", text);
       case WARNING -> LOG.warn("guest: {}", text);
@@ -525,7 +537,11 @@ final class RunSupervisor implements ControlChannel.Listener {
 
   @Override
   public void onClosed(IOException cause) {
-    if (cause != null) {
+    if (cause instanceof ProtocolException) {
+      // nothing the guest says can be trusted any more (an exit status of 256 would have read as success)
+      protocolViolation.set(cause.getMessage());
+      destroyQuietly("it broke the control protocol");
+    } else if (cause != null) {
       LOG.debug("control channel closed: {}", cause.getMessage());
     }
     closed.countDown();

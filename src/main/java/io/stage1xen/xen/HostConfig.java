@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -41,8 +40,8 @@ public record HostConfig(
   /** Time apps get between SIGTERM and SIGKILL when the pod stops (systemd's default is 90 s; pods stop faster). */
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
   private static final List<String> KEYS = List.of("guest-type", "memory-overhead-mib", "default-app-memory-mib",
-      "min-memory-mib", "default-vcpus", "max-vcpus", "kernel", "initrd", "readiness-timeout-seconds",
-      "xl-timeout-seconds", "stop-grace-seconds", "extra", "allow-key");
+      "min-memory-mib", "max-memory-mib", "default-vcpus", "max-vcpus", "max-shares", "kernel", "initrd",
+      "readiness-timeout-seconds", "xl-timeout-seconds", "stop-grace-seconds", "extra", "allow-key");
   private static final long MAX_MIB = 1L << 30;
 
   public HostConfig {
@@ -74,7 +73,8 @@ public record HostConfig(
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      return defaults(file + " (absent: defaults)");
+      // the defaults, with this file named as the place to change them
+      return new Builder(file.toString()).build(file + " (absent: defaults)");
     } catch (IOException e) {
       throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -98,7 +98,7 @@ public record HostConfig(
       }
       b.set(line, file + ":" + (i + 1));
     }
-    return b.build();
+    return b.build(file);
   }
 
   private static final class Builder {
@@ -108,8 +108,10 @@ public record HostConfig(
     long overhead = ResourcePolicy.DEFAULT_OVERHEAD_MIB;
     long appMemory = ResourcePolicy.DEFAULT_APP_MEMORY_MIB;
     long minMemory = ResourcePolicy.DEFAULT_MIN_MEMORY_MIB;
+    long maxMemory = PodLimits.DEFAULT_MAX_MEMORY_MIB;
     int vcpus = ResourcePolicy.DEFAULT_VCPUS;
-    OptionalInt maxVcpus = OptionalInt.empty();
+    int maxVcpus = PodLimits.DEFAULT_MAX_VCPUS;
+    int maxShares = PodLimits.DEFAULT_MAX_SHARES;
     Optional<Path> kernel = Optional.empty();
     Optional<Path> initrd = Optional.empty();
     Duration readiness = DEFAULT_READINESS_TIMEOUT;
@@ -146,8 +148,10 @@ public record HostConfig(
         case "memory-overhead-mib" -> overhead = number(field, value, 0, MAX_MIB);
         case "default-app-memory-mib" -> appMemory = number(field, value, 0, MAX_MIB);
         case "min-memory-mib" -> minMemory = number(field, value, 1, MAX_MIB);
+        case "max-memory-mib" -> maxMemory = number(field, value, 1, MAX_MIB);
         case "default-vcpus" -> vcpus = (int) number(field, value, 1, 4096);
-        case "max-vcpus" -> maxVcpus = OptionalInt.of((int) number(field, value, 1, 4096));
+        case "max-vcpus" -> maxVcpus = (int) number(field, value, 1, 4096);
+        case "max-shares" -> maxShares = (int) number(field, value, 1, 4096);
         case "kernel" -> kernel = Optional.of(absolute(field, value));
         case "initrd" -> initrd = Optional.of(absolute(field, value));
         case "readiness-timeout-seconds" -> readiness = Duration.ofSeconds(number(field, value, 1, 86400));
@@ -166,7 +170,7 @@ public record HostConfig(
       }
     }
 
-    HostConfig build() {
+    HostConfig build(String source) {
       Set<String> keys = new HashSet<>();
       for (XlSetting s : extra) {
         XlKeyPolicy.check(s.key(), allowed, s.source());
@@ -174,8 +178,9 @@ public record HostConfig(
           throw new IllegalArgumentException(s.source() + ": xl key '" + s.key() + "' is set twice");
         }
       }
-      ResourcePolicy resources = new ResourcePolicy(overhead, appMemory, minMemory, vcpus, maxVcpus);
-      return new HostConfig(file, guestType, resources, kernel, initrd, readiness, xl, grace, extra, allowed);
+      ResourcePolicy resources = new ResourcePolicy(overhead, appMemory, minMemory, vcpus,
+          new PodLimits(maxMemory, maxVcpus, maxShares, file));
+      return new HostConfig(source, guestType, resources, kernel, initrd, readiness, xl, grace, extra, allowed);
     }
   }
 

@@ -13,8 +13,9 @@ import java.util.Set;
  * <p>Memory: the guest overhead plus, per app, its {@code resource/memory} limit or the default; a pod-level limit
  * caps that sum, and an app without a limit of its own may use the whole pod limit; never less than the minimum,
  * never more than Xen's free memory. vCPUs: the sum of the {@code resource/cpu} limits rounded up to whole CPUs (the
- * default when no app has one), capped by a pod-level limit the same way, then by host.conf's max-vcpus and by the
- * host's CPUs. An annotation may set either size outright.
+ * default when no app has one), capped by a pod-level limit the same way, then by the host's CPUs. An annotation may
+ * set either size outright. A pod whose memory, vCPUs or 9p shares exceed host.conf's {@link PodLimits} is refused,
+ * naming what asked for them: images are untrusted, and their isolators must not decide what the host gives away.
  */
 public final class ResourcePlanner {
   static final String MEMORY = "resource/memory";
@@ -26,6 +27,7 @@ public final class ResourcePlanner {
   public static DomainResources plan(PodResourceRequest pod, int shares, ResourcePolicy policy,
       ResourceOverrides overrides, HostInfo host, Set<String> isolatorsEnforcedInGuest) {
     List<String> why = new ArrayList<>();
+    refuseTooManyShares(pod, shares, policy.limits());
     long memory = memory(pod, shares, policy, overrides, host, why);
     int vcpus = vcpus(pod, policy, overrides, host, why);
     List<IsolatorReport> report = new ArrayList<>();
@@ -49,6 +51,10 @@ public final class ResourcePlanner {
         throw new IllegalArgumentException(overrides.memorySource() + " asks for " + memory + " MiB, below the "
             + policy.minMemoryMib() + " MiB minimum a guest gets (host.conf min-memory-mib)");
       }
+      if (memory > policy.limits().maxMemoryMib()) {
+        throw new IllegalArgumentException(overrides.memorySource() + " asks for " + memory + " MiB, more than the "
+            + policy.limits().maxMemoryMib() + " MiB a pod may have (" + policy.limits().raise("max-memory-mib") + ")");
+      }
       why.add("memory " + memory + " MiB set by " + overrides.memorySource());
     } else {
       long apps = 0;
@@ -66,12 +72,14 @@ public final class ResourcePlanner {
         }
       }
       OptionalLong podLimit = pod.podMemoryLimitBytes();
+      boolean podLimitDecides = false;
       if (podLimit.isPresent()) {
         long cap = ceilDiv(podLimit.getAsLong(), MIB);
         if (unlimited || apps > cap) {
           why.add("the pod's resource/memory limit gives the apps " + cap + " MiB"
               + (unlimited ? " (an app without a limit may use all of it)" : " (it caps their sum of " + apps + ")"));
           apps = cap;
+          podLimitDecides = true;
         }
       }
       long overhead = policy.overheadMib() + ResourcePolicy.SHARE_MIB * Math.max(0, shares - 1);
@@ -82,6 +90,11 @@ public final class ResourcePlanner {
       if (memory < policy.minMemoryMib()) {
         memory = policy.minMemoryMib();
         why.add("raised to the " + memory + " MiB minimum");
+      }
+      if (memory > policy.limits().maxMemoryMib()) {
+        throw new IllegalArgumentException(memoryAskedBy(pod, podLimitDecides, policy) + ": the pod's domain would"
+            + " need " + memory + " MiB, more than the " + policy.limits().maxMemoryMib() + " MiB a pod may have ("
+            + policy.limits().raise("max-memory-mib") + ")");
       }
     }
     if (memory > host.freeMemoryMib()) {
@@ -94,13 +107,16 @@ public final class ResourcePlanner {
   private static int vcpus(PodResourceRequest pod, ResourcePolicy policy, ResourceOverrides overrides,
       HostInfo host, List<String> why) {
     int hostCpus = host.nrCpus();
-    int max = Math.min(hostCpus, policy.maxVcpus().orElse(Integer.MAX_VALUE));
+    PodLimits limits = policy.limits();
     if (overrides.vcpus().isPresent()) {
       int n = overrides.vcpus().getAsInt();
-      if (n < 1 || n > max) {
+      if (n > limits.maxVcpus()) {
+        throw new IllegalArgumentException(overrides.vcpuSource() + " asks for " + n + " vCPUs, more than the "
+            + limits.maxVcpus() + " a pod may have (" + limits.raise("max-vcpus") + ")");
+      }
+      if (n < 1 || n > hostCpus) {
         throw new IllegalArgumentException(overrides.vcpuSource() + " asks for " + n + " vCPUs; this host allows 1 to "
-            + max + " (" + hostCpus + " CPUs" + (policy.maxVcpus().isPresent() ? ", host.conf max-vcpus "
-            + policy.maxVcpus().getAsInt() : "") + ")");
+            + hostCpus + " (" + hostCpus + " CPUs)");
       }
       why.add("vcpus " + n + " set by " + overrides.vcpuSource());
       return n;
@@ -127,19 +143,82 @@ public final class ResourcePlanner {
         why.add("vcpus: raised to the default " + wanted + " for the apps without a limit");
       }
     }
+    boolean podLimitDecides = false;
     if (pod.podCpuLimitMillis().isPresent()) {
       long cap = ceilDiv(pod.podCpuLimitMillis().getAsLong(), 1000);
       if (unlimited || wanted > cap) {
         wanted = cap;
+        podLimitDecides = true;
         why.add("vcpus: the pod's resource/cpu limit makes it " + cap);
       }
     }
-    if (wanted > max) {
-      why.add("vcpus: capped from " + wanted + " to " + max + " (" + hostCpus + " host CPUs"
-          + (policy.maxVcpus().isPresent() ? ", host.conf max-vcpus " + policy.maxVcpus().getAsInt() : "") + ")");
-      wanted = max;
+    if (wanted > limits.maxVcpus()) {
+      throw new IllegalArgumentException(vcpusAskedBy(pod, podLimitDecides) + ": the pod would need " + wanted
+          + " vCPUs, more than the " + limits.maxVcpus() + " a pod may have (" + limits.raise("max-vcpus") + ")");
+    }
+    // beyond the policy a request is refused; beyond this host's CPUs it is only pointless, and is capped
+    if (wanted > hostCpus) {
+      why.add("vcpus: capped from " + wanted + " to " + hostCpus + " (the host's CPUs)");
+      wanted = hostCpus;
     }
     return (int) Math.max(1, wanted);
+  }
+
+  /** A pod with more shares than allowed, refused naming the app that brings the most of them. */
+  private static void refuseTooManyShares(PodResourceRequest pod, int shares, PodLimits limits) {
+    if (shares <= limits.maxShares()) {
+      return;
+    }
+    String tail = " 9p shares, more than the " + limits.maxShares() + " a pod may have (" + limits.raise("max-shares") + ")";
+    AppResourceRequest most = null;
+    for (AppResourceRequest app : pod.apps()) {
+      if (most == null || app.shares() > most.shares()) {
+        most = app;
+      }
+    }
+    if (most == null || most.shares() == 1) {
+      throw new IllegalArgumentException("the pod's " + pod.apps().size() + " apps and their volumes: the pod would"
+          + " need " + shares + tail);
+    }
+    throw new IllegalArgumentException("app " + most.appName() + ": its mounts and mountPoints bring "
+        + (most.shares() - 1) + " volume shares besides its root filesystem's: the pod would need " + shares + tail);
+  }
+
+  /** Who made the memory too big: an annotation is handled before; here the pod limit or the biggest app. */
+  private static String memoryAskedBy(PodResourceRequest pod, boolean podLimitDecides, ResourcePolicy policy) {
+    if (podLimitDecides) {
+      return "the pod's resource/memory limit of " + ceilDiv(pod.podMemoryLimitBytes().getAsLong(), MIB) + " MiB";
+    }
+    AppResourceRequest biggest = null;
+    for (AppResourceRequest app : pod.apps()) {
+      if (app.memoryLimitBytes().isPresent() && (biggest == null
+          || app.memoryLimitBytes().getAsLong() > biggest.memoryLimitBytes().getAsLong())) {
+        biggest = app;
+      }
+    }
+    if (biggest == null || ceilDiv(biggest.memoryLimitBytes().getAsLong(), MIB) <= policy.defaultAppMemoryMib()) {
+      return "the pod's " + pod.apps().size() + " apps (" + policy.defaultAppMemoryMib()
+          + " MiB for each without a resource/memory limit)";
+    }
+    return "app " + biggest.appName() + ": isolator resource/memory limit of "
+        + ceilDiv(biggest.memoryLimitBytes().getAsLong(), MIB) + " MiB";
+  }
+
+  /** Who asked for too many vCPUs: the pod limit or the app with the biggest resource/cpu limit. */
+  private static String vcpusAskedBy(PodResourceRequest pod, boolean podLimitDecides) {
+    if (podLimitDecides) {
+      return "the pod's resource/cpu limit of " + pod.podCpuLimitMillis().getAsLong() + "m";
+    }
+    AppResourceRequest biggest = null;
+    for (AppResourceRequest app : pod.apps()) {
+      if (app.cpuLimitMillis().isPresent() && (biggest == null
+          || app.cpuLimitMillis().getAsLong() > biggest.cpuLimitMillis().getAsLong())) {
+        biggest = app;
+      }
+    }
+    // the default vCPUs never exceed the limit (ResourcePolicy), so some app's limit made the sum
+    return "app " + biggest.appName() + ": isolator resource/cpu limit of " + biggest.cpuLimitMillis().getAsLong()
+        + "m";
   }
 
   private static IsolatorReport report(String scope, String name, ResourceOverrides overrides,

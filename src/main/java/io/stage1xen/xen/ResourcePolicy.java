@@ -1,6 +1,6 @@
 package io.stage1xen.xen;
 
-import java.util.OptionalInt;
+import java.util.Objects;
 
 /**
  * The numbers behind a domain's size (docs/RESOURCES.md), set in host.conf or left at the defaults below.
@@ -9,10 +9,10 @@ import java.util.OptionalInt;
  * @param defaultAppMemoryMib memory counted for an app without a {@code resource/memory} limit
  * @param minMemoryMib no domain gets less
  * @param defaultVcpus vCPUs when no app has a {@code resource/cpu} limit
- * @param maxVcpus an upper bound below the host's CPU count, when the operator wants one
+ * @param limits the most a pod may have; a pod asking for more is refused
  */
 public record ResourcePolicy(long overheadMib, long defaultAppMemoryMib, long minMemoryMib, int defaultVcpus,
-    OptionalInt maxVcpus) {
+    PodLimits limits) {
 
   /**
    * The guest itself (Debian's 6.1 kernel, stage1-xen's initrd and init) with one 9p share: booted with 96 MB as PV
@@ -28,7 +28,7 @@ public record ResourcePolicy(long overheadMib, long defaultAppMemoryMib, long mi
   public static final int DEFAULT_VCPUS = 1;
 
   public static final ResourcePolicy DEFAULTS = new ResourcePolicy(DEFAULT_OVERHEAD_MIB, DEFAULT_APP_MEMORY_MIB,
-      DEFAULT_MIN_MEMORY_MIB, DEFAULT_VCPUS, OptionalInt.empty());
+      DEFAULT_MIN_MEMORY_MIB, DEFAULT_VCPUS, PodLimits.DEFAULTS);
 
   public ResourcePolicy {
     if (overheadMib < 0 || defaultAppMemoryMib < 0 || minMemoryMib < 1) {
@@ -38,11 +38,15 @@ public record ResourcePolicy(long overheadMib, long defaultAppMemoryMib, long mi
     if (defaultVcpus < 1) {
       throw new IllegalArgumentException("default vCPUs must be at least 1, got " + defaultVcpus);
     }
-    if (maxVcpus == null) {
-      maxVcpus = OptionalInt.empty();
+    Objects.requireNonNull(limits, "limits");
+    // a pod that gets the defaults must be allowed: otherwise every pod would be refused
+    if (minMemoryMib > limits.maxMemoryMib()) {
+      throw new IllegalArgumentException("min-memory-mib " + minMemoryMib + " is more than max-memory-mib "
+          + limits.maxMemoryMib() + " (" + limits.where() + ")");
     }
-    if (maxVcpus.isPresent() && maxVcpus.getAsInt() < 1) {
-      throw new IllegalArgumentException("max vCPUs must be at least 1, got " + maxVcpus.getAsInt());
+    if (defaultVcpus > limits.maxVcpus()) {
+      throw new IllegalArgumentException("default-vcpus " + defaultVcpus + " is more than max-vcpus "
+          + limits.maxVcpus() + " (" + limits.where() + ")");
     }
   }
 }

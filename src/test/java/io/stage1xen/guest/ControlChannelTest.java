@@ -104,6 +104,16 @@ class ControlChannelTest {
     return new Frame(type, session, new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
   }
 
+  /** A channel past HELLO and PLAN, as the guest's side saw them. */
+  private ControlChannel started() throws Exception {
+    ControlChannel cc = new ControlChannel(link.in(), link.out(), recorder, Duration.ofSeconds(10));
+    cc.start(plan());
+    assertEquals(Frame.NOP, fromHost.read().type());
+    toHost.write(new Frame(Frame.HELLO, 0, new byte[] {0, 0, 0, 1}));
+    assertTrue(next().startsWith("hello"));
+    return cc;
+  }
+
   private String next() throws InterruptedException {
     String e = events.poll(5, TimeUnit.SECONDS);
     assertNotNull(e, "expected an event");
@@ -215,12 +225,57 @@ class ControlChannelTest {
   }
 
   @Test
-  void aBrokenStreamIsReportedOnce() throws Exception {
+  void guestTextArrivesPrintable() throws Exception {
     ControlChannel cc = new ControlChannel(link.in(), link.out(), recorder, Duration.ofSeconds(10));
     cc.start(plan());
     fromHost.read();
-    toHost.write(new Frame(Frame.HELLO, 0, new byte[] {0, 0, 0, 1}));
-    assertTrue(next().startsWith("hello"));
+    toHost.write(new Frame(Frame.HELLO, 0, "\0\0\0\1kernel=\u001b[2J guest=x\nforged".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("hello 1 kernel=\\u001b[2J guest=x\\nforged", next());
+    toHost.write(new Frame(Frame.LOG, 1, "\u0001\u001b]0;owned\u0007\rdone\u009b".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("log 1 ERROR \\u001b]0;owned\\u0007\\rdone\\u009b", next());
+    toHost.write(new Frame(Frame.STDOUT, 1, "\u001b[2J".getBytes(StandardCharsets.ISO_8859_1)));
+    assertEquals("STDOUT 1 \u001b[2J", next(), "an app's output is its own: byte-exact");
+    cc.close();
+  }
+
+  @Test
+  void anExitStatusOutsideZeroTo255ClosesTheLinkAndIsNeverReported() throws Exception {
+    ControlChannel cc = started();
+    toHost.write(u32(Frame.EXITED, 1, 256));
+    toHost.write(u32(Frame.EXITED, 1, 0));
+    assertEquals("closed the guest sent EXITED for session 1 with status 256; an exit status is 4 bytes holding 0 to"
+        + " 255", next());
+    assertNull(events.poll(200, TimeUnit.MILLISECONDS), "nothing after the violation is believed");
+  }
+
+  @Test
+  void aStopRequestDoesNotWaitBehindStdinToAGuestThatStoppedReading() throws Exception {
+    ControlChannel cc = started();
+    // the guest reads nothing from now on; the host relays stdin until the socket is full
+    Thread pump = new Thread(() -> {
+      try {
+        while (true) {
+          cc.sendStdin(1, new byte[Frame.MAX_DATA]);
+        }
+      } catch (IOException e) {
+        // the link closed at the end of the test
+      }
+    });
+    pump.setDaemon(true);
+    pump.start();
+    Thread.sleep(500);
+
+    java.io.InterruptedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+        java.io.InterruptedIOException.class, () -> cc.sendShutdown(Duration.ofSeconds(1)));
+
+    assertTrue(e.getMessage().contains("frame type 0x03 not sent yet"), e.getMessage());
+    assertTrue(pump.isAlive(), "the stdin relay is still blocked in its write");
+    cc.close();
+  }
+
+  @Test
+  void aBrokenStreamIsReportedOnce() throws Exception {
+    ControlChannel cc = started();
     assertEquals(Frame.PLAN, fromHost.read().type()); // unread data would turn the close into a reset
     guestSide.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xA0, 0, 0, 0, 1, 0, 0, 0, 9, 1}));
     guestSide.close();

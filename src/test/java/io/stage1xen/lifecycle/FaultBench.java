@@ -94,7 +94,12 @@ final class FaultBench implements AutoCloseable {
 
   /** A pod with one app (running the fake guest's ops), a host volume and an empty volume. */
   PodUuid prepare(String... ops) throws Exception {
-    String app = TestPods.appWith("app", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":\"/data\"},"
+    return prepareWith("", ops);
+  }
+
+  /** As {@link #prepare}, with {@code appFields} (e.g. isolators, starting with a comma) in the app's manifest. */
+  PodUuid prepareWith(String appFields, String... ops) throws Exception {
+    String app = TestPods.appWith("app", appFields, ",\"mounts\":[{\"volume\":\"data\",\"path\":\"/data\"},"
         + "{\"volume\":\"scratch\",\"path\":\"/scratch\"}]",
         TestPods.fakeExec(ops));
     String pod = TestPods.podWithVolumes("[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"" + data + "\"},"

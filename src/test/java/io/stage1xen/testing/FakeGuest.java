@@ -29,9 +29,12 @@ import java.util.regex.Pattern;
 /**
  * A test double of a pod VM, started by the fake {@code xl create}: it serves the control channel socket named in the
  * domain config (as QEMU does) and speaks the guest side of docs/PROTOCOL.md. Apps are not executed: an app whose
- * exec is {@code /fake op...} performs the ops ({@code out:TEXT}, {@code err:TEXT}, {@code sleep:MS}, {@code exit:N},
+ * exec is {@code /fake op...} performs the ops ({@code out:TEXT}, {@code err:TEXT}, {@code log:TEXT} (a LOG error of
+ * the init, on the app's session, as a hostile guest may send any), {@code sleep:MS}, {@code exit:N} (any int, also
+ * outside an exit status's range),
  * {@code hang} (until the pod stops, then 143), {@code cat} (stdin to stdout until EOF), {@code env} (prints its
- * environment), {@code bytes:N} (N bytes 0, 1, ..., 255, 0, ... on stdout), {@code nics} (the plan's network
+ * environment), {@code deaf} (the guest stops reading its channel, as a paused one does; it still writes),
+ * {@code bytes:N} (N bytes 0, 1, ..., 255, 0, ... on stdout), {@code nics} (the plan's network
  * interfaces, one line each), {@code resolv} (the plan's resolv.conf), {@code crash} (the whole VM dies without
  * powering off), {@code await:PATH} (until that dom0 file exists), {@code write:PATH=TEXT} and {@code read:PATH} (a file of the app's view: its volumes, else its root,
  * found through the plan's shares and mounts and the p9 paths of the domain config, as QEMU and the guest would; a
@@ -60,6 +63,7 @@ public final class FakeGuest {
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicInteger running = new AtomicInteger();
   private volatile int reason = 0;
+  private volatile boolean deaf;
   private volatile TlvDecoder.Field plan;
 
   /** p9 tag to the dom0 directory QEMU would export, from the domain config. */
@@ -178,6 +182,9 @@ public final class FakeGuest {
     try {
       Frame f;
       while ((f = reader.read()) != null) {
+        if (deaf) {
+          Thread.sleep(Long.MAX_VALUE); // a paused or hung guest: the host's frames pile up in the socket
+        }
         switch (f.type()) {
           case Frame.NOP -> {
             if (!helloSent) {
@@ -210,6 +217,8 @@ public final class FakeGuest {
       }
     } catch (IOException e) {
       // the host went away: a real guest would carry on; this one just stops
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -366,6 +375,13 @@ public final class FakeGuest {
         switch (op.contains(":") ? op.substring(0, op.indexOf(':')) : op) {
           case "out" -> out(Frame.STDOUT, arg);
           case "err" -> out(Frame.STDERR, arg);
+          case "log" -> {
+            byte[] text = arg.getBytes(StandardCharsets.UTF_8);
+            byte[] payload = new byte[1 + text.length];
+            payload[0] = 1; // an error: shown without --debug
+            System.arraycopy(text, 0, payload, 1, text.length);
+            send(Frame.LOG, session, payload);
+          }
           case "sleep" -> {
             if (stopping.await(Long.parseLong(arg), TimeUnit.MILLISECONDS)) {
               return APP_KILLED;
@@ -410,6 +426,7 @@ public final class FakeGuest {
             }
           }
           case "crash" -> death.now("crash");
+          case "deaf" -> deaf = true;
           case "write" -> {
             int eq = arg.indexOf('=');
             try {

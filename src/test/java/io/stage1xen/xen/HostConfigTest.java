@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +23,9 @@ class HostConfigTest {
   @Test
   void missingFileMeansDefaults() throws IOException {
     HostConfig c = HostConfig.load(localConfig);
-    assertEquals(ResourcePolicy.DEFAULTS, c.resources());
+    assertEquals(ResourcePolicy.DEFAULTS.limits().maxMemoryMib(), c.resources().limits().maxMemoryMib());
+    assertEquals(HostConfig.location(localConfig).toString(), c.resources().limits().where(),
+        "a refusal says which file to create to raise a limit");
     assertTrue(c.guestType().forced().isEmpty());
     assertEquals(Duration.ofSeconds(60), c.xlTimeout());
     assertTrue(c.source().endsWith("stage1-xen/host.conf (absent: defaults)"), c.source());
@@ -43,6 +44,8 @@ class HostConfigTest {
         "min-memory-mib = 160",
         "default-vcpus = 2",
         "max-vcpus = 4",
+        "max-memory-mib = 2048",
+        "max-shares = 12",
         "   kernel = /opt/guest/vmlinux   ",
         "initrd = /opt/guest/initrd.img",
         "readiness-timeout-seconds = 30",
@@ -55,7 +58,7 @@ class HostConfigTest {
     HostConfig c = HostConfig.load(localConfig);
     assertEquals(Optional.of(GuestType.PV), c.guestType().forced());
     assertEquals(file + " guest-type=pv", c.guestType().source());
-    assertEquals(new ResourcePolicy(112, 48, 160, 2, OptionalInt.of(4)), c.resources());
+    assertEquals(new ResourcePolicy(112, 48, 160, 2, new PodLimits(2048, 4, 12, file.toString())), c.resources());
     assertEquals(Optional.of(Path.of("/opt/guest/vmlinux")), c.kernel());
     assertEquals(Optional.of(Path.of("/opt/guest/initrd.img")), c.initrd());
     assertEquals(Duration.ofSeconds(30), c.readinessTimeout());
@@ -63,7 +66,7 @@ class HostConfigTest {
     assertEquals(List.of("cpu_weight = 512", "cpus = \"2-7\"",
         "disk = [ \"format=raw,vdev=xvdb,target=/srv/shared.img\" ]"),
         c.extra().stream().map(XlSetting::render).toList());
-    assertEquals(file + ":13 extra", c.extra().get(0).source());
+    assertEquals(file + ":15 extra", c.extra().get(0).source());
     assertEquals(Set.of("disk"), c.allowedKeys());
   }
 
@@ -80,11 +83,38 @@ class HostConfigTest {
       "extra = memory = 4096|host.conf:1 extra: key 'memory' is written by stage1-xen itself",
       "allow-key = vcpus|host.conf:1 allow-key: 'vcpus' is written by stage1-xen itself and cannot be allowed",
       "allow-key = Bad-Key|host.conf:1 allow-key: 'Bad-Key' is not an xl.cfg key",
-      "extra = cpus = 0x3|host.conf:1 extra cpus: value has text after the value"})
+      "extra = cpus = 0x3|host.conf:1 extra cpus: value has text after the value",
+      "max-memory-mib = 0|host.conf:1 max-memory-mib: 0 is outside 1..1073741824",
+      "max-memory-mib = -5|host.conf:1 max-memory-mib: -5 is outside 1..1073741824",
+      "max-memory-mib = 4G|host.conf:1 max-memory-mib: '4G' is not a whole number",
+      "max-memory-mib = 1073741825|host.conf:1 max-memory-mib: 1073741825 is outside 1..1073741824",
+      "max-vcpus = 0|host.conf:1 max-vcpus: 0 is outside 1..4096",
+      "max-vcpus = 4097|host.conf:1 max-vcpus: 4097 is outside 1..4096",
+      "max-shares = 0|host.conf:1 max-shares: 0 is outside 1..4096",
+      "max-shares = many|host.conf:1 max-shares: 'many' is not a whole number",
+      "max-shares =|host.conf:1: setting 'max-shares' has no value",
+      "max-memory-mib = 100|min-memory-mib 128 is more than max-memory-mib 100 (host.conf)",
+      "default-vcpus = 9|default-vcpus 9 is more than max-vcpus 8 (host.conf)"})
   void refusesWithFileLineAndValue(String line, String message) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> HostConfig.parse(line + "\n", "host.conf"));
     assertTrue(e.getMessage().startsWith(message), e.getMessage());
+  }
+
+  /** The pod limits' keys: line, then what the policy holds (max memory MiB, max vCPUs, max shares). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "# no limit set|4096|8|24",
+      "max-memory-mib = 512|512|8|24",
+      "max-memory-mib = 128|128|8|24",
+      "max-vcpus = 1|4096|1|24",
+      "max-vcpus = 4096|4096|4096|24",
+      "max-shares = 1|4096|8|1",
+      "max-shares = 4096|4096|8|4096",
+      "max-memory-mib = 1073741824|1073741824|8|24"})
+  void readsThePodLimits(String line, long memory, int vcpus, int shares) {
+    PodLimits limits = HostConfig.parse(line + "\n", "/etc/rkt/stage1-xen/host.conf").resources().limits();
+    assertEquals(new PodLimits(memory, vcpus, shares, "/etc/rkt/stage1-xen/host.conf"), limits);
   }
 
   @Test

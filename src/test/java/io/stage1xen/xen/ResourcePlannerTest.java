@@ -9,9 +9,13 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ResourcePlannerTest {
   private static final long MIB = 1 << 20;
@@ -85,13 +89,12 @@ class ResourcePlannerTest {
 
   @Test
   void hostConfPolicyChangesTheNumbers() {
-    ResourcePolicy policy = new ResourcePolicy(120, 32, 256, 2, OptionalInt.of(3));
-    PodResourceRequest pod = PodResourceRequest.of(List.of(app("a", -1, 8000), app("b", -1, -1)));
-    DomainResources r = ResourcePlanner.plan(pod, 1, policy, ResourceOverrides.NONE, Fixtures.host(8, 16384), Set.of());
+    ResourcePolicy policy = new ResourcePolicy(120, 32, 256, 2, new PodLimits(4096, 3, 24, "host.conf"));
+    PodResourceRequest pod = PodResourceRequest.of(List.of(app("a", -1, 2500), app("b", -1, -1)));
+    DomainResources r = ResourcePlanner.plan(pod, 1, policy, ResourceOverrides.NONE, Fixtures.host(2, 16384), Set.of());
     assertEquals(256, r.memoryMib()); // 120 + 64 = 184 < 256
-    assertEquals(3, r.vcpus());
-    assertTrue(r.explanation().contains("vcpus: capped from 8 to 3 (8 host CPUs, host.conf max-vcpus 3)"),
-        r.explanation().toString());
+    assertEquals(2, r.vcpus());
+    assertTrue(r.explanation().contains("vcpus: capped from 3 to 2 (the host's CPUs)"), r.explanation().toString());
     DomainResources d = ResourcePlanner.plan(PodResourceRequest.of(List.of(app("a", -1, -1))), 1, policy,
         ResourceOverrides.NONE, Fixtures.host(8, 16384), Set.of());
     assertEquals(2, d.vcpus());
@@ -132,6 +135,98 @@ class ResourcePlannerTest {
             "annotation stage1-xen/vcpus"), Fixtures.host(4, 4096), Set.of()));
     assertEquals("annotation stage1-xen/vcpus asks for 5 vCPUs; this host allows 1 to 4 (4 CPUs)",
         cpus.getMessage());
+  }
+
+  private static final String CONF = "/etc/rkt/stage1-xen/host.conf";
+
+  /** A pod asking for more than host.conf's limits (max 1024 MiB, 4 vCPUs, 6 shares unless said) is refused. */
+  static Stream<Arguments> overTheLimits() {
+    ResourceOverrides none = ResourceOverrides.NONE;
+    PodLimits limits = new PodLimits(1024, 4, 6, CONF);
+    return Stream.of(
+        Arguments.of("an app's memory limit", List.of(app("big", 2000 * MIB, -1)), -1L, -1L, none, 1, limits,
+            "app big: isolator resource/memory limit of 2000 MiB: the pod's domain would need 2096 MiB, more than"
+                + " the 1024 MiB a pod may have (raise max-memory-mib in " + CONF + ")"),
+        Arguments.of("the biggest of two apps is named", List.of(app("small", 300 * MIB, -1),
+            app("big", 700 * MIB, -1)), -1L, -1L, none, 1, limits,
+            "app big: isolator resource/memory limit of 700 MiB: the pod's domain would need 1096 MiB, more than the"
+                + " 1024 MiB a pod may have (raise max-memory-mib in " + CONF + ")"),
+        Arguments.of("a limit given in bytes, rounded up", List.of(app("big", 400_000_000_000L, -1)), -1L, -1L,
+            none, 1, limits, "app big: isolator resource/memory limit of 381470 MiB: the pod's domain would need"
+                + " 381566 MiB, more than the 1024 MiB a pod may have (raise max-memory-mib in " + CONF + ")"),
+        Arguments.of("the pod's memory limit", List.of(app("a", -1, -1)), 2000 * MIB, -1L, none, 1, limits,
+            "the pod's resource/memory limit of 2000 MiB: the pod's domain would need 2096 MiB, more than the 1024"
+                + " MiB a pod may have (raise max-memory-mib in " + CONF + ")"),
+        Arguments.of("many apps without a limit", IntStream.range(0, 15).mapToObj(i -> app("a" + i, -1, -1))
+            .toList(), -1L, -1L, none, 1,
+            new PodLimits(1024, 4, 64, CONF), "the pod's 15 apps (64 MiB for each without a resource/memory limit):"
+                + " the pod's domain would need 1056 MiB, more than the 1024 MiB a pod may have (raise max-memory-mib"
+                + " in " + CONF + ")"),
+        Arguments.of("the memory annotation", List.of(app("a", -1, -1)), -1L, -1L,
+            new ResourceOverrides(OptionalLong.of(2048), "annotation stage1-xen/memory-mib", OptionalInt.empty(),
+                ""), 1, limits, "annotation stage1-xen/memory-mib asks for 2048 MiB, more than the 1024 MiB a pod"
+                + " may have (raise max-memory-mib in " + CONF + ")"),
+        Arguments.of("an app's cpu limit", List.of(app("small", -1, 500), app("big", -1, 4600)), -1L, -1L, none, 1,
+            limits, "app big: isolator resource/cpu limit of 4600m: the pod would need 6 vCPUs, more than the 4 a"
+                + " pod may have (raise max-vcpus in " + CONF + ")"),
+        Arguments.of("the pod's cpu limit", List.of(app("a", -1, -1)), -1L, 7000L, none, 1, limits,
+            "the pod's resource/cpu limit of 7000m: the pod would need 7 vCPUs, more than the 4 a pod may have"
+                + " (raise max-vcpus in " + CONF + ")"),
+        Arguments.of("the vcpus annotation", List.of(app("a", -1, -1)), -1L, -1L,
+            new ResourceOverrides(OptionalLong.empty(), "", OptionalInt.of(5), "annotation stage1-xen/vcpus"), 1,
+            limits, "annotation stage1-xen/vcpus asks for 5 vCPUs, more than the 4 a pod may have (raise max-vcpus"
+                + " in " + CONF + ")"),
+        Arguments.of("an app's volumes", List.of(app("a", -1, -1), new AppResourceRequest("vols", OptionalLong.empty(),
+            OptionalLong.empty(), List.of(), 6)), -1L, -1L, none, 7, limits, "app vols: its mounts and mountPoints"
+                + " bring 5 volume shares besides its root filesystem's: the pod would need 7 9p shares, more than the"
+                + " 6 a pod may have (raise max-shares in " + CONF + ")"),
+        Arguments.of("many apps", IntStream.range(0, 7).mapToObj(i -> app("a" + i, -1, -1)).toList(), -1L, -1L, none, 7,
+            limits, "the pod's 7 apps and their volumes: the pod would need 7 9p shares, more than the 6 a pod may"
+                + " have (raise max-shares in " + CONF + ")"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overTheLimits")
+  void moreThanTheLimitsIsRefusedNamingWhoAskedAndWhereToRaiseIt(String what, List<AppResourceRequest> apps,
+      long podMemory, long podCpu, ResourceOverrides overrides, int shares, PodLimits limits, String message) {
+    PodResourceRequest pod = new PodResourceRequest(apps, podMemory < 0 ? OptionalLong.empty()
+        : OptionalLong.of(podMemory), podCpu < 0 ? OptionalLong.empty() : OptionalLong.of(podCpu), List.of());
+    ResourcePolicy policy = new ResourcePolicy(96, 64, 128, 1, limits);
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ResourcePlanner.plan(pod, shares, policy, overrides, Fixtures.host(8, 1 << 20), Set.of()));
+
+    assertEquals(message, e.getMessage());
+  }
+
+  /** memory MiB of the one app, its cpu millicores, shares -> exactly at each limit is allowed. */
+  @ParameterizedTest(name = "app {0} MiB, {1}m, {2} shares")
+  @CsvSource({"928, -1, 1", "-1, 4000, 1", "-1, -1, 6", "-1, -1, 1"})
+  void exactlyTheLimitsIsAllowed(long appMib, long cpu, int shares) {
+    PodResourceRequest pod = PodResourceRequest.of(List.of(new AppResourceRequest("a", appMib < 0
+        ? OptionalLong.empty() : OptionalLong.of(appMib * MIB), cpu < 0 ? OptionalLong.empty() : OptionalLong.of(cpu),
+        List.of(), shares)));
+    ResourcePolicy policy = new ResourcePolicy(96, 64, 128, 1, new PodLimits(1024, 4, 6, CONF));
+
+    DomainResources r = ResourcePlanner.plan(pod, shares, policy, ResourceOverrides.NONE, Fixtures.host(8, 1 << 20),
+        Set.of());
+
+    assertTrue(r.memoryMib() <= 1024 && r.vcpus() <= 4, r.toString());
+    if (appMib > 0) {
+      assertEquals(1024, r.memoryMib(), "96 MiB overhead and the app's 928");
+    }
+    if (cpu > 0) {
+      assertEquals(4, r.vcpus());
+    }
+  }
+
+  @Test
+  void theDefaultLimitsLetADefaultPodRunAndStopAnImageAskingForTheHost() {
+    assertEquals(new PodLimits(4096, 8, 24, "host.conf"), ResourcePolicy.DEFAULTS.limits());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ResourcePlanner.plan(PodResourceRequest.of(List.of(app("greedy", 64L << 30, -1))), 1,
+            ResourcePolicy.DEFAULTS, ResourceOverrides.NONE, Fixtures.host(8, 1 << 20), Set.of()));
+    assertTrue(e.getMessage().startsWith("app greedy: isolator resource/memory limit of 65536 MiB"), e.getMessage());
   }
 
   @Test

@@ -332,6 +332,26 @@ class GuestQemuTest {
     }
   }
 
+  /**
+   * The image decides an app's user, and the guest init quotes it in its error: an image can put escape sequences
+   * and newlines into the init's LOG text without any hostile guest code. They arrive printable.
+   */
+  @Test
+  void anImagesUserWithEscapeSequencesReachesTheHostEscaped() throws Exception {
+    Path r0 = TestRootfs.make(tmp.resolve("root0"));
+    String user = "\u001b[31mEVIL\u001b]0;pwned\u0007\rrun: forged line";
+    List<AppPlan> apps = List.of(AppPlan.builder("app", "/s1x/app0", List.of("/bin/true")).user(user).build());
+    PodPlan plan = pod("hostile", null, null, Duration.ofSeconds(1), List.of(share(0)), apps);
+    try (QemuGuest vm = new QemuGuest(guest, tmp.resolve("vm"), 256, List.of(r0), false)) {
+      vm.start(plan);
+      assertEquals(0, vm.awaitPoweroff(WAIT));
+      assertEquals(125, vm.events.exits().get(1));
+      List<String> errors = vm.events.logs().stream().filter(l -> l.startsWith("ERROR 1 ")).toList();
+      assertEquals(List.of("ERROR 1 app app: user '\\u001b[31mEVIL\\u001b]0;pwned\\u0007\\rrun: forged line' is"
+          + " neither in the image's /etc/passwd nor a number nor an existing /path"), errors, vm.diagnostics());
+    }
+  }
+
   @Test
   void aMutablePodWaitsForShutdown() throws Exception {
     PodPlan plan = new PodPlan("mutable", null, null, false, Duration.ofSeconds(1), true, List.of(), List.of());

@@ -132,6 +132,8 @@ class VolumesLifecycleTest {
     Path vols = volumesDir(uuid, PodState.RUN);
     assertEquals(3, ns.mountsUnder(vols).size(), ns.mountsUnder(vols).toString());
 
+    // the app runs a moment before the pod is marked ready and its pid file appears
+    assertTrue(FakeHost.eventually(WAIT, () -> Files.exists(runDir.resolve("pid"))), "the pod never became ready");
     long supervisor = Long.parseLong(Files.readString(runDir.resolve("pid")));
     ProcessHandle.of(supervisor).orElseThrow().destroyForcibly();
     run.get(WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -13,7 +13,6 @@ import io.stage1xen.appc.ResourceMemory;
 import io.stage1xen.appc.RuntimeApp;
 import io.stage1xen.guest.AppPlan;
 import io.stage1xen.guest.PodPlan;
-import io.stage1xen.guest.SharePlan;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.RunParameters;
 import io.stage1xen.xen.AppResourceRequest;
@@ -63,18 +62,13 @@ final class PodVm {
     return "app" + index;
   }
 
-  static DomainRequest domainRequest(Pod pod, VolumeMap volumes) {
-    List<P9Share> shares = new ArrayList<>();
+  /** @param shares every p9 share of the pod: the apps' root filesystems, then the volumes ({@link VolumeMap}) */
+  static DomainRequest domainRequest(Pod pod, List<P9Share> shares) {
     List<AppResourceRequest> apps = new ArrayList<>();
-    List<RuntimeApp> runtimeApps = pod.manifest().apps();
-    for (int i = 0; i < runtimeApps.size(); i++) {
-      RuntimeApp ra = runtimeApps.get(i);
-      App app = appOf(pod, ra);
-      shares.add(new P9Share(shareTag(i), pod.layout().appRootfs(ra.name())));
-      Isolators iso = app.isolators();
+    for (RuntimeApp ra : pod.manifest().apps()) {
+      Isolators iso = appOf(pod, ra).isolators();
       apps.add(new AppResourceRequest(ra.name().value(), memoryLimit(iso), cpuLimit(iso), names(iso)));
     }
-    shares.addAll(volumes.p9Shares());
     Isolators podIso = pod.manifest().isolators();
     PodResourceRequest resources = new PodResourceRequest(apps, memoryLimit(podIso), cpuLimit(podIso), names(podIso));
     String uuid = pod.layout().uuid().orElseThrow(() -> new IllegalStateException(
@@ -95,14 +89,12 @@ final class PodVm {
   static PodPlan plan(Pod pod, RunParameters run, DnsFiles dns, Duration grace, boolean stdinIsTerminal,
       VolumeMap volumes) {
     String hostname = run.hostname().orElse("rkt-" + run.uuid());
-    List<SharePlan> shares = new ArrayList<>();
     List<AppPlan> apps = new ArrayList<>();
     List<RuntimeApp> runtimeApps = pod.manifest().apps();
     for (int i = 0; i < runtimeApps.size(); i++) {
       RuntimeApp ra = runtimeApps.get(i);
       App app = appOf(pod, ra);
-      String root = SHARE_ROOT + shareTag(i);
-      shares.add(new SharePlan(shareTag(i), root, false));
+      String root = volumes.roots().get(i).guestPath();
       AppPlan.Builder b = AppPlan.builder(ra.name().value(), root, app.exec())
           .environment(environment(ra.name(), app))
           .user(app.user())
@@ -122,9 +114,8 @@ final class PodVm {
       volumes.mounts(i).forEach(b::mount);
       apps.add(b.build());
     }
-    shares.addAll(volumes.sharePlans());
     return new PodPlan(hostname, dns.hosts(hostname), dns.resolvConf(), run.debug(), grace, pod.manifest().isMutable(),
-        shares, apps);
+        volumes.sharePlans(), apps);
   }
 
   /**

@@ -27,6 +27,7 @@ class HostConfigTest {
     assertEquals(ResourcePolicy.DEFAULTS, c.resources());
     assertTrue(c.guestType().forced().isEmpty());
     assertEquals(Duration.ofSeconds(60), c.xlTimeout());
+    assertEquals(HostVolumeOwnership.MAPPED, c.hostVolumeOwnership(), "host volumes are safe unless asked");
     assertTrue(c.source().endsWith("stage1-xen/host.conf (absent: defaults)"), c.source());
   }
 
@@ -47,6 +48,7 @@ class HostConfigTest {
         "initrd = /opt/guest/initrd.img",
         "readiness-timeout-seconds = 30",
         "xl-timeout-seconds = 90",
+        "host-volume-ownership = passthrough",
         "extra = cpu_weight = 512",
         "extra = cpus = \"2-7\"",
         "allow-key = disk",
@@ -63,7 +65,8 @@ class HostConfigTest {
     assertEquals(List.of("cpu_weight = 512", "cpus = \"2-7\"",
         "disk = [ \"format=raw,vdev=xvdb,target=/srv/shared.img\" ]"),
         c.extra().stream().map(XlSetting::render).toList());
-    assertEquals(file + ":13 extra", c.extra().get(0).source());
+    assertEquals(HostVolumeOwnership.PASSTHROUGH, c.hostVolumeOwnership());
+    assertEquals(file + ":14 extra", c.extra().get(0).source());
     assertEquals(Set.of("disk"), c.allowedKeys());
   }
 
@@ -80,7 +83,9 @@ class HostConfigTest {
       "extra = memory = 4096|host.conf:1 extra: key 'memory' is written by stage1-xen itself",
       "allow-key = vcpus|host.conf:1 allow-key: 'vcpus' is written by stage1-xen itself and cannot be allowed",
       "allow-key = Bad-Key|host.conf:1 allow-key: 'Bad-Key' is not an xl.cfg key",
-      "extra = cpus = 0x3|host.conf:1 extra cpus: value has text after the value"})
+      "extra = cpus = 0x3|host.conf:1 extra cpus: value has text after the value",
+      "host-volume-ownership = none|host.conf:1 host-volume-ownership: 'none' is not one of mapped, passthrough",
+      "host-volume-ownership = Passthrough|host.conf:1 host-volume-ownership: 'Passthrough' is not one of"})
   void refusesWithFileLineAndValue(String line, String message) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> HostConfig.parse(line + "\n", "host.conf"));

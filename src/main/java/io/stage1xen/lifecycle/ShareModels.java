@@ -16,10 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The 9p security model of each exported tree (docs/SECURITY.md). Root in the guest must never make a live device
- * node or a setuid-root file in dom0, so every tree is exported with a mapped model: QEMU creates plain files of
- * root, mode 0600, and keeps the owners, modes and device numbers the guest asked for as metadata. Only host
- * volumes of a host whose operator set {@code host-volume-ownership = passthrough} get {@code none}.
+ * The 9p security model of each exported tree (docs/SECURITY.md). Root in the guest must not make a live device
+ * node or a setuid-root file in dom0, so volumes are exported with a mapped model: QEMU creates plain files of
+ * root, mode 0600, and keeps the owners, modes and device numbers the guest asked for as metadata. Host volumes of
+ * a host whose operator set {@code host-volume-ownership = passthrough} get {@code none}.
+ *
+ * <p>An app's root filesystem gets {@code none} too: QEMU's mapped models read a symlink as a file holding its
+ * target (the form they store symlinks in), so a symlink made outside 9p, as every image has them, reads back as
+ * "Too many levels of symbolic links" in the guest (hw/9pfs/9p-local.c, local_readlink; measured under QEMU and on
+ * Xen 4.17). Its protection is the {@code nodev},{@code nosuid} export and, with {@code readOnlyRootFS}, dom0's
+ * read-only bind.
  *
  * <p>Which mapped model depends on the filesystem: {@code mapped-xattr} where it stores user extended attributes,
  * {@code mapped-file} (metadata in {@code .virtfs_metadata} directories) elsewhere, e.g. tmpfs before Linux 6.6.
@@ -48,6 +54,12 @@ final class ShareModels {
     Map<String, P9SecurityModel> out = new LinkedHashMap<>();
     for (PodVolume v : map.volumes()) {
       boolean written = map.exports().stream().anyMatch(s -> s.volume().key().equals(v.key()) && !s.readOnly());
+      if (v.kind() == PodVolume.Kind.APP_ROOTFS) {
+        out.put(v.key(), P9SecurityModel.NONE);
+        LOG.debug("{}: security_model=none (QEMU's mapped models cannot read the symlinks an image holds)",
+            v.origin());
+        continue;
+      }
       if (v.isHostVolume() && ownership == HostVolumeOwnership.PASSTHROUGH) {
         out.put(v.key(), P9SecurityModel.NONE);
         LOG.debug("{}: security_model=none (host-volume-ownership = passthrough: the guest's owners, modes and"
@@ -55,12 +67,12 @@ final class ShareModels {
         continue;
       }
       List<Path> filesystems = switch (v.kind()) {
-        case APP_ROOTFS -> List.of(v.source().orElseThrow());
+        case APP_ROOTFS -> throw new IllegalStateException(v.origin()); // none, above
         case EMPTY -> List.of(layout.root()); // its data directory is made in the pod's
         case HOST_FILE -> List.of(v.source().orElseThrow(), layout.root());
         case HOST_DIRECTORY -> withSubmounts(v.source().orElseThrow(), v.recursive(), table);
       };
-      // the pod's own directories (its root filesystems too) may always take a probe attribute
+      // the pod's own directory may always take a probe attribute
       List<Path> without = filesystems.stream()
           .filter(p -> !probe.userXattrs(p, written || p.startsWith(layout.root()))).toList();
       P9SecurityModel model = without.isEmpty() ? P9SecurityModel.MAPPED_XATTR : P9SecurityModel.MAPPED_FILE;

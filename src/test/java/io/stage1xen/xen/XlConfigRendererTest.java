@@ -35,12 +35,12 @@ class XlConfigRendererTest {
             List.of(Fixtures.appShare(0, "hello")), List.of(), List.of())),
         Arguments.of("xen49-pv-builder-generic.cfg", Fixtures.config(GuestTypeRendering.BUILDER_GENERIC, 160, 1,
             List.of(Fixtures.appShare(0, "hello")), List.of(), List.of())),
-        // one share of each security model: the root filesystem on a filesystem with user extended attributes, an
-        // empty volume on one without, a host volume whose operator asked for passthrough ownership
+        // one share of each security model: an app's root (none), a volume on a filesystem with user extended
+        // attributes, one on a filesystem without
         Arguments.of("volumes.cfg", Fixtures.config(GuestTypeRendering.TYPE_PVH, 224, 1,
             List.of(Fixtures.appShare(0, "db"),
-                new P9Share("vol0", Fixtures.POD.resolve("xen/volumes/vol0"), P9SecurityModel.MAPPED_FILE),
-                new P9Share("vol1", Fixtures.POD.resolve("xen/volumes/vol1"), P9SecurityModel.NONE)),
+                new P9Share("vol0", Fixtures.POD.resolve("xen/volumes/vol0"), P9SecurityModel.MAPPED_XATTR),
+                new P9Share("vol1", Fixtures.POD.resolve("xen/volumes/vol1"), P9SecurityModel.MAPPED_FILE)),
             List.of(), List.of())),
         Arguments.of("networks.cfg", Fixtures.config(GuestTypeRendering.TYPE_PVH, 160, 1,
             List.of(Fixtures.appShare(0, "web")), List.of(full, nat), List.of())),

@@ -7,6 +7,7 @@ import io.stage1xen.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class HostMounts {
   private static final Logger LOG = LoggerFactory.getLogger(HostMounts.class);
   static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** Per-mount flags a restricting remount keeps when the mount has them. */
+  private static final List<String> KEPT_OPTIONS = List.of("noexec", "nosymfollow");
 
   private final ProcessRunner runner;
   private final Path mountinfo;
@@ -40,23 +43,42 @@ final class HostMounts {
   }
 
   /**
-   * The mount at {@code target} made read-only, and every mount below it when {@code recursive} (a read-only
-   * remount applies to one mount only). Checked in the mount table afterwards: read-only volumes are the host's to
-   * enforce, so a remount that did not take is an error, not a hope.
+   * The mount at {@code target}, and every mount below it when {@code recursive}, made {@code nodev} and
+   * {@code nosuid}, and read-only when asked (a bind remount applies to one mount only). QEMU serves the guest as
+   * root through these mounts: {@code nodev} keeps it from opening a device node it finds there (on behalf of a guest
+   * that asks, whatever its security model), {@code nosuid} keeps a setuid file found there from running as its
+   * owner in dom0. {@code noexec} and {@code nosymfollow} stay as they were (a bind remount sets every flag anew).
+   * Checked in the mount table afterwards: these are the host's to enforce, so a remount that did not take is an
+   * error, not a hope.
    */
-  void makeReadOnly(Path target, boolean recursive)
+  void restrict(Path target, boolean recursive, boolean readOnly)
       throws IOException, ProcessException, InterruptedException {
     List<MountTable.Entry> mounts = table().under(target);
     for (int i = mounts.size() - 1; i >= 0; i--) {
-      Path p = mounts.get(i).mountPoint();
-      if (p.equals(target) || recursive) {
-        run("mount", "-o", "remount,bind,ro", p.toString());
+      MountTable.Entry e = mounts.get(i);
+      if (e.mountPoint().equals(target) || recursive) {
+        StringBuilder options = new StringBuilder("remount,bind,nosuid,nodev");
+        for (String keep : KEPT_OPTIONS) {
+          if (e.options().contains(keep)) {
+            options.append(',').append(keep);
+          }
+        }
+        run("mount", "-o", options.append(readOnly ? ",ro" : "").toString(), e.mountPoint().toString());
       }
     }
     for (MountTable.Entry e : table().under(target)) {
-      if ((recursive || e.mountPoint().equals(target)) && !e.readOnly()) {
-        throw new IOException("the mount on " + e.mountPoint() + " is still writable after a read-only remount ("
-            + String.join(",", e.options()) + ")");
+      if (!recursive && !e.mountPoint().equals(target)) {
+        continue;
+      }
+      List<String> missing = new ArrayList<>();
+      for (String flag : readOnly ? List.of("nosuid", "nodev", "ro") : List.of("nosuid", "nodev")) {
+        if (!e.options().contains(flag)) {
+          missing.add(flag);
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new IOException("the mount on " + e.mountPoint() + " is still without " + String.join(",", missing)
+            + " after a remount (" + String.join(",", e.options()) + ")");
       }
     }
   }

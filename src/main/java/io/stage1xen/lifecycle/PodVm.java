@@ -13,7 +13,6 @@ import io.stage1xen.appc.ResourceMemory;
 import io.stage1xen.appc.RuntimeApp;
 import io.stage1xen.guest.AppPlan;
 import io.stage1xen.guest.PodPlan;
-import io.stage1xen.guest.SharePlan;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.RunParameters;
 import io.stage1xen.xen.AppResourceRequest;
@@ -64,21 +63,21 @@ final class PodVm {
     return "app" + index;
   }
 
-  static DomainRequest domainRequest(Pod pod, VolumeMap volumes) {
-    List<P9Share> shares = new ArrayList<>();
+  /**
+   * @param volumes the pod's volume map, which says which app brings which share (for the share limit)
+   * @param shares every p9 share of the pod: the apps' root filesystems, then the volumes ({@link VolumeMap})
+   */
+  static DomainRequest domainRequest(Pod pod, VolumeMap volumes, List<P9Share> shares) {
     List<AppResourceRequest> apps = new ArrayList<>();
     List<RuntimeApp> runtimeApps = pod.manifest().apps();
     Set<String> sharedEarlier = new HashSet<>();
     for (int i = 0; i < runtimeApps.size(); i++) {
       RuntimeApp ra = runtimeApps.get(i);
-      App app = appOf(pod, ra);
-      shares.add(new P9Share(shareTag(i), pod.layout().appRootfs(ra.name())));
-      Isolators iso = app.isolators();
-      // each volume share counts for the first app that mounts it (a share is one guest path, its mounts' source)
+      Isolators iso = appOf(pod, ra).isolators();
+      // its root and each volume share it is the first to mount (a share is one guest path, its mounts' source)
       int own = 1 + (int) volumes.mounts(i).stream().filter(m -> sharedEarlier.add(m.source())).count();
       apps.add(new AppResourceRequest(ra.name().value(), memoryLimit(iso), cpuLimit(iso), names(iso), own));
     }
-    shares.addAll(volumes.p9Shares());
     Isolators podIso = pod.manifest().isolators();
     PodResourceRequest resources = new PodResourceRequest(apps, memoryLimit(podIso), cpuLimit(podIso), names(podIso));
     String uuid = pod.layout().uuid().orElseThrow(() -> new IllegalStateException(
@@ -99,14 +98,12 @@ final class PodVm {
   static PodPlan plan(Pod pod, RunParameters run, DnsFiles dns, Duration grace, boolean stdinIsTerminal,
       VolumeMap volumes) {
     String hostname = run.hostname().orElse("rkt-" + run.uuid());
-    List<SharePlan> shares = new ArrayList<>();
     List<AppPlan> apps = new ArrayList<>();
     List<RuntimeApp> runtimeApps = pod.manifest().apps();
     for (int i = 0; i < runtimeApps.size(); i++) {
       RuntimeApp ra = runtimeApps.get(i);
       App app = appOf(pod, ra);
-      String root = SHARE_ROOT + shareTag(i);
-      shares.add(new SharePlan(shareTag(i), root, false));
+      String root = volumes.roots().get(i).guestPath();
       AppPlan.Builder b = AppPlan.builder(ra.name().value(), root, app.exec())
           .environment(environment(ra.name(), app))
           .user(app.user())
@@ -126,9 +123,8 @@ final class PodVm {
       volumes.mounts(i).forEach(b::mount);
       apps.add(b.build());
     }
-    shares.addAll(volumes.sharePlans());
     return new PodPlan(hostname, dns.hosts(hostname), dns.resolvConf(), run.debug(), grace, pod.manifest().isMutable(),
-        shares, apps);
+        volumes.sharePlans(), apps);
   }
 
   /**

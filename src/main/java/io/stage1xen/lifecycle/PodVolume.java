@@ -6,11 +6,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One volume as stage1-xen provides it on the host, whatever declared it (a pod volume, a mount's inline
- * {@code appVolume}, or a mount point that no volume satisfies).
+ * One tree stage1-xen exports to the VM: an app's root filesystem, or a volume, whatever declared it (a pod volume,
+ * a mount's inline {@code appVolume}, or a mount point that no volume satisfies).
  *
- * @param key unique in the pod: the volume's name, or {@code <app>.<name>} for volumes of one app only (a '.'
- *     cannot occur in an ACName, so these never collide with pod volumes)
+ * @param key unique in the pod: the volume's name, {@code <app>.<name>} for volumes of one app only (a '.'
+ *     cannot occur in an ACName, so these never collide with pod volumes), or {@code <app>/} for an app's root
+ *     filesystem
  * @param origin how a person recognises it in a message, e.g. {@code volume "data" (volumes[1])}
  * @param source the host path of a host volume
  * @param recursive a host directory's submounts are shown too
@@ -21,6 +22,8 @@ record PodVolume(String key, String origin, Kind kind, Optional<Path> source, bo
 
   /** What backs the volume on the host. */
   enum Kind {
+    /** The app's root filesystem as rkt prepared it in the pod directory. */
+    APP_ROOTFS,
     HOST_DIRECTORY,
     HOST_FILE,
     EMPTY
@@ -38,6 +41,16 @@ record PodVolume(String key, String origin, Kind kind, Optional<Path> source, bo
 
   static PodVolume host(String key, String origin, Kind kind, Path source, boolean recursive) {
     return new PodVolume(key, origin, kind, Optional.of(source), recursive, 0, 0, 0);
+  }
+
+  static PodVolume appRootfs(String app, Path rootfs) {
+    return new PodVolume(app + "/", "root filesystem of app " + app, Kind.APP_ROOTFS, Optional.of(rootfs), false, 0,
+        0, 0);
+  }
+
+  /** A directory of the host that rkt's user named: its owners may matter to whoever else uses it in dom0. */
+  boolean isHostVolume() {
+    return kind == Kind.HOST_DIRECTORY || kind == Kind.HOST_FILE;
   }
 
   static PodVolume empty(String key, String origin, int mode, long uid, long gid) {

@@ -1,7 +1,12 @@
 package io.stage1xen.lifecycle;
 
+import io.stage1xen.guest.AppPlan;
+import io.stage1xen.guest.MountPlan;
+import io.stage1xen.guest.PodPlan;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.process.ProcessException;
+import io.stage1xen.xen.HostVolumeOwnership;
+import io.stage1xen.xen.P9SecurityModel;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -9,14 +14,19 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host side of a pod's volumes, all under {@code <pod>/xen/volumes}: each share's directory (the mount point
- * that QEMU exports), the host directory or file bind-mounted on it (read-only by a bind remount when the share is
- * read-only: dom0 enforces it, whatever the guest does), and the empty volumes' data in {@code empty/<volume>}.
+ * The host side of every tree a pod's VM sees, all under {@code <pod>/xen/volumes}: each share's directory (the
+ * mount point that QEMU exports), with the app's root filesystem, the host directory or file, or the empty volume's
+ * data bind-mounted on it, and the empty volumes' data in {@code empty/<volume>}. Every export is a {@code nodev},
+ * {@code nosuid} bind mount, read-only when the share is (an app's root with {@code readOnlyRootFS} too): dom0
+ * enforces it, whatever the guest does. An app with {@code readOnlyRootFS} gets its mount points made in its root
+ * first ({@link InRootPaths}), since the guest cannot make them on a read-only share.
  *
  * <p>Nothing is prepared until the domain is about to be created, and a failure undoes everything before it is
  * reported. Teardown trusts nothing but the mount table: it unmounts whatever is mounted under the directory,
@@ -25,25 +35,31 @@ import org.slf4j.LoggerFactory;
  */
 final class PodVolumes {
   private static final Logger LOG = LoggerFactory.getLogger(PodVolumes.class);
+  /** What the guest init makes in every app's root before anything is mounted there (stage1/guest/apps.c). */
+  private static final List<String> GUEST_DIRECTORIES = List.of("proc", "sys", "dev");
 
   private final HostMounts mounts;
   private final PodLayout layout;
+  private final ShareModels.XattrProbe probe;
 
-  PodVolumes(HostMounts mounts, PodLayout layout) {
+  PodVolumes(HostMounts mounts, PodLayout layout, ShareModels.XattrProbe probe) {
     this.mounts = mounts;
     this.layout = layout;
+    this.probe = probe;
   }
 
   static PodVolumes of(Stage1Environment env, PodLayout layout) {
     Path mountinfo = env.proc().resolve(Long.toString(env.pid())).resolve("mountinfo");
-    return new PodVolumes(new HostMounts(env.processes(), mountinfo), layout);
+    return new PodVolumes(new HostMounts(env.processes(), mountinfo), layout, ShareModels.FILES);
   }
 
-  /** Makes every share of the map; on failure removes what it made and rethrows. */
-  void prepare(VolumeMap map) throws Exception {
-    if (map.shares().isEmpty()) {
-      return;
-    }
+  /** The 9p security model of every volume of the map, by key ({@link ShareModels}). */
+  Map<String, P9SecurityModel> securityModels(VolumeMap map, HostVolumeOwnership ownership) throws IOException {
+    return ShareModels.decide(map, ownership, layout, mounts.table(), probe);
+  }
+
+  /** Makes every share of the map for the guest's plan; on failure removes what it made and rethrows. */
+  void prepare(VolumeMap map, PodPlan plan) throws Exception {
     try {
       Path root = layout.volumesDirectory();
       if (Files.exists(root)) {
@@ -56,8 +72,8 @@ final class PodVolumes {
           createEmpty(v);
         }
       }
-      for (VolumeShare s : map.shares()) {
-        prepare(s);
+      for (VolumeShare s : map.exports()) {
+        prepare(s, map, plan);
       }
     } catch (Exception e) {
       try {
@@ -81,23 +97,58 @@ final class PodVolumes {
         v.uid(), v.gid());
   }
 
-  private void prepare(VolumeShare s) throws IOException, ProcessException, InterruptedException {
+  private void prepare(VolumeShare s, VolumeMap map, PodPlan plan)
+      throws IOException, ProcessException, InterruptedException {
     PodVolume v = s.volume();
     Files.createDirectory(s.hostDir());
-    Path source = switch (v.kind()) {
-      case EMPTY -> v.dataDirectory(layout);
-      case HOST_DIRECTORY, HOST_FILE -> v.source().orElseThrow();
-    };
+    Path source = v.kind() == PodVolume.Kind.EMPTY ? v.dataDirectory(layout) : v.source().orElseThrow();
+    boolean recursive = v.kind() == PodVolume.Kind.HOST_DIRECTORY && v.recursive();
     if (s.isFile()) {
       Files.createFile(s.mountPoint());
+      // the share is the directory around the file: a mount of its own, so that it gets nodev and nosuid too
+      mounts.bind(s.hostDir(), s.hostDir(), false);
     }
-    boolean recursive = v.kind() == PodVolume.Kind.HOST_DIRECTORY && v.recursive();
     mounts.bind(source, s.mountPoint(), recursive);
-    if (s.readOnly()) {
-      mounts.makeReadOnly(s.mountPoint(), recursive);
+    if (v.kind() == PodVolume.Kind.APP_ROOTFS && s.readOnly()) {
+      makeGuestMountPoints(s, map, plan);
     }
-    LOG.debug("{}: {} on {} as share {}{}{}", v.origin(), source, s.mountPoint(), s.tag(),
+    mounts.restrict(s.hostDir(), recursive || s.isFile(), s.readOnly());
+    LOG.debug("{}: {} on {} as share {}, nodev, nosuid{}{}", v.origin(), source, s.mountPoint(), s.tag(),
         s.readOnly() ? ", read-only" : "", recursive ? ", with its submounts" : "");
+  }
+
+  /**
+   * Makes, in a read-only root, what the guest init would make there before mounting anything (app_prepare in
+   * stage1/guest/apps.c, in its order): /proc, /sys and /dev, /etc/hosts and /etc/resolv.conf when the plan brings
+   * them, and the app's volume targets, except those inside another of its volumes (they are made in that volume).
+   */
+  private void makeGuestMountPoints(VolumeShare rootfs, VolumeMap map, PodPlan plan) throws IOException {
+    AppPlan app = plan.apps().stream().filter(a -> a.root().equals(rootfs.guestPath())).findFirst().orElseThrow();
+    InRootPaths in = new InRootPaths(rootfs.hostDir());
+    List<String> made = new ArrayList<>();
+    for (String dir : GUEST_DIRECTORIES) {
+      record(made, dir, in.directory(dir));
+    }
+    if (plan.hosts() != null) {
+      record(made, "etc/hosts", in.file("etc/hosts"));
+    }
+    if (plan.resolvConf() != null) {
+      record(made, "etc/resolv.conf", in.file("etc/resolv.conf"));
+    }
+    List<String> targets = new ArrayList<>();
+    for (MountPlan m : app.mounts()) {
+      if (targets.stream().anyMatch(t -> m.target().startsWith(t + "/"))) {
+        continue;
+      }
+      targets.add(m.target());
+      boolean file = map.shares().stream().anyMatch(s -> s.isFile() && s.guestSource().equals(m.source()));
+      record(made, m.target(), file ? in.file(m.target()) : in.directory(m.target()));
+    }
+    LOG.debug("{}: mount points ready in the read-only root: {}", rootfs.volume().origin(), made);
+  }
+
+  private static void record(List<String> made, String path, boolean ok) {
+    made.add(ok ? path : path + " (left to the guest)");
   }
 
   /** After the pod: unmounts every volume, keeping the empty volumes' files until gc. */

@@ -156,11 +156,13 @@ final class RunSupervisor implements ControlChannel.Listener {
     DnsFiles dns = DnsFiles.resolve(params.dnsConfMode(), layout, env.etc());
     PodPlan plan = PodVm.plan(pod, params, dns, settings.stopGrace(), terminal, volumeMap);
     PodNetworking networking = PodNetworking.prepare(pod, params, localConfig, env.processes());
-    var request = networking.withVifs(PodVm.domainRequest(pod, volumeMap));
 
     // 2. The host.
     xl = xlFactory.create(settings.xlTimeout());
     HostInfo host = new HostProbe(env.processes(), env.hostRoot(), settings.xlTimeout()).probe();
+    volumes = PodVolumes.of(env, layout);
+    var shares = volumeMap.p9Shares(volumes.securityModels(volumeMap, settings.hostVolumeOwnership()));
+    var request = networking.withVifs(PodVm.domainRequest(pod, volumeMap, shares));
     DomainPlan domain = DomainPlanner.plan(request, settings, host);
     domainName = domain.config().name();
     Files.createDirectories(layout.xenDirectory());
@@ -171,12 +173,13 @@ final class RunSupervisor implements ControlChannel.Listener {
     XlConfigFile.write(layout.domainConfig(), domain.config());
     LOG.debug("domain config written to {}", layout.domainConfig());
     abortIfStopRequested("before the domain was created");
-    volumes = PodVolumes.of(env, layout);
-    volumes.prepare(volumeMap);
 
-    // 3. The networks, then the domain; whatever happens, the pod's addresses and host rules are given back.
+    // 3. The networks, the shares (the plan says which files the guest binds into a read-only root), then the
+    // domain; whatever happens, the pod's addresses and host rules are given back, its mounts undone.
     try {
-      return supervise(networking.attach(plan, dns), settings, networking, terminal);
+      PodPlan attached = networking.attach(plan, dns);
+      volumes.prepare(volumeMap, attached);
+      return supervise(attached, settings, networking, terminal);
     } finally {
       networking.release();
     }

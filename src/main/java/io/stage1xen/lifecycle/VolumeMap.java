@@ -2,6 +2,7 @@ package io.stage1xen.lifecycle;
 
 import io.stage1xen.guest.MountPlan;
 import io.stage1xen.guest.SharePlan;
+import io.stage1xen.xen.P9SecurityModel;
 import io.stage1xen.xen.P9Share;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,36 +10,45 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pod's volumes as the VM sees them: the shares (in tag order) and, per app in pod order, the bind mounts the
- * guest makes into the app (parents before the mounts nested in them).
+ * The pod's trees as the VM sees them: each app's root filesystem (share {@code app<i>}, in pod order), the volume
+ * shares (in tag order) and, per app in pod order, the bind mounts the guest makes into the app (parents before the
+ * mounts nested in them).
  */
-record VolumeMap(List<VolumeShare> shares, List<List<MountPlan>> appMounts) {
+record VolumeMap(List<VolumeShare> roots, List<VolumeShare> shares, List<List<MountPlan>> appMounts) {
 
   VolumeMap {
+    roots = List.copyOf(roots);
     shares = List.copyOf(shares);
     List<List<MountPlan>> copy = new ArrayList<>();
     appMounts.forEach(m -> copy.add(List.copyOf(m)));
     appMounts = List.copyOf(copy);
   }
 
-  /** The p9 devices of the domain config, after the apps' own. */
-  List<P9Share> p9Shares() {
-    return shares.stream().map(s -> new P9Share(s.tag(), s.hostDir())).toList();
+  /** Every share the domain gets: the apps' root filesystems, then the volumes. */
+  List<VolumeShare> exports() {
+    List<VolumeShare> out = new ArrayList<>(roots);
+    out.addAll(shares);
+    return out;
   }
 
-  /** The shares the guest mounts at boot; read-only ones are mounted read-only there too. */
+  /** The p9 devices of the domain config, each with the security model chosen for its tree (by volume key). */
+  List<P9Share> p9Shares(Map<String, P9SecurityModel> models) {
+    return exports().stream().map(s -> new P9Share(s.tag(), s.hostDir(), models.get(s.volume().key()))).toList();
+  }
+
+  /** The shares the guest mounts at boot; read-only ones (readOnlyRootFS too) are mounted read-only there too. */
   List<SharePlan> sharePlans() {
-    return shares.stream().map(s -> new SharePlan(s.tag(), s.guestPath(), s.readOnly())).toList();
+    return exports().stream().map(s -> new SharePlan(s.tag(), s.guestPath(), s.readOnly())).toList();
   }
 
   List<MountPlan> mounts(int app) {
     return app < appMounts.size() ? appMounts.get(app) : List.of();
   }
 
-  /** Every volume once, in the order of their first share. */
+  /** Every tree once, in the order of their first share. */
   List<PodVolume> volumes() {
     Map<String, PodVolume> out = new LinkedHashMap<>();
-    shares.forEach(s -> out.putIfAbsent(s.volume().key(), s.volume()));
+    exports().forEach(s -> out.putIfAbsent(s.volume().key(), s.volume()));
     return List.copyOf(out.values());
   }
 }

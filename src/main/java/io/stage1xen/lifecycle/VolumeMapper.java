@@ -23,8 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps a pod's {@code volumes}, each app's {@code mounts} and its image's {@code mountPoints} to shares and guest
- * mounts, with the rules of rkt's own stage1 (stage1/init/common/mount.go in rkt 1.30.0):
+ * Maps the pod to the trees its VM sees: first each app's root filesystem (share {@code app<i>}, read-only when the
+ * runtime app has {@code readOnlyRootFS}), then the pod's {@code volumes}, each app's {@code mounts} and its image's
+ * {@code mountPoints} as shares and guest mounts, with the rules of rkt's own stage1 (stage1/init/common/mount.go
+ * in rkt 1.30.0):
  *
  * <ul>
  *   <li>every mount of the runtime app is made; its read-only flag is the volume's {@code readOnly} when set,
@@ -79,10 +81,18 @@ final class VolumeMapper {
   private VolumeMap map() {
     List<List<MountPlan>> perApp = new ArrayList<>();
     List<RuntimeApp> apps = pod.manifest().apps();
+    List<VolumeShare> roots = new ArrayList<>();
+    for (int i = 0; i < apps.size(); i++) {
+      RuntimeApp ra = apps.get(i);
+      PodVolume rootfs = PodVolume.appRootfs(ra.name().value(), layout.appRootfs(ra.name()));
+      String tag = PodVm.shareTag(i);
+      roots.add(new VolumeShare(tag, rootfs, ra.readOnlyRootFS(), layout.volumesDirectory().resolve(tag),
+          PodVm.SHARE_ROOT + tag));
+    }
     for (int i = 0; i < apps.size(); i++) {
       perApp.add(appMounts(i, apps.get(i)));
     }
-    return new VolumeMap(List.copyOf(shares.values()), perApp);
+    return new VolumeMap(roots, List.copyOf(shares.values()), perApp);
   }
 
   private List<MountPlan> appMounts(int index, RuntimeApp ra) {

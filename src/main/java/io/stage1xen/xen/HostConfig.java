@@ -32,6 +32,7 @@ public record HostConfig(
     Duration readinessTimeout,
     Duration xlTimeout,
     Duration stopGrace,
+    HostVolumeOwnership hostVolumeOwnership,
     List<XlSetting> extra,
     Set<String> allowedKeys) {
 
@@ -41,7 +42,8 @@ public record HostConfig(
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
   private static final List<String> KEYS = List.of("guest-type", "memory-overhead-mib", "default-app-memory-mib",
       "min-memory-mib", "max-memory-mib", "default-vcpus", "max-vcpus", "max-shares", "kernel", "initrd",
-      "readiness-timeout-seconds", "xl-timeout-seconds", "stop-grace-seconds", "extra", "allow-key");
+      "readiness-timeout-seconds", "xl-timeout-seconds", "stop-grace-seconds", "host-volume-ownership", "extra",
+      "allow-key");
   private static final long MAX_MIB = 1L << 30;
 
   public HostConfig {
@@ -53,13 +55,15 @@ public record HostConfig(
     Objects.requireNonNull(readinessTimeout, "readinessTimeout");
     Objects.requireNonNull(xlTimeout, "xlTimeout");
     Objects.requireNonNull(stopGrace, "stopGrace");
+    Objects.requireNonNull(hostVolumeOwnership, "hostVolumeOwnership");
     extra = List.copyOf(extra);
     allowedKeys = Set.copyOf(allowedKeys);
   }
 
   public static HostConfig defaults(String source) {
     return new HostConfig(source, GuestTypeRequest.AUTO, ResourcePolicy.DEFAULTS, Optional.empty(), Optional.empty(),
-        DEFAULT_READINESS_TIMEOUT, DEFAULT_XL_TIMEOUT, DEFAULT_STOP_GRACE, List.of(), Set.of());
+        DEFAULT_READINESS_TIMEOUT, DEFAULT_XL_TIMEOUT, DEFAULT_STOP_GRACE, HostVolumeOwnership.MAPPED, List.of(),
+        Set.of());
   }
 
   public static Path location(Path localConfigDir) {
@@ -117,6 +121,7 @@ public record HostConfig(
     Duration readiness = DEFAULT_READINESS_TIMEOUT;
     Duration xl = DEFAULT_XL_TIMEOUT;
     Duration grace = DEFAULT_STOP_GRACE;
+    HostVolumeOwnership ownership = HostVolumeOwnership.MAPPED;
     final List<XlSetting> extra = new ArrayList<>();
     final Set<String> allowed = new LinkedHashSet<>();
 
@@ -157,6 +162,7 @@ public record HostConfig(
         case "readiness-timeout-seconds" -> readiness = Duration.ofSeconds(number(field, value, 1, 86400));
         case "xl-timeout-seconds" -> xl = Duration.ofSeconds(number(field, value, 1, 86400));
         case "stop-grace-seconds" -> grace = Duration.ofSeconds(number(field, value, 0, 3600));
+        case "host-volume-ownership" -> ownership = HostVolumeOwnership.parse(field, value);
         case "extra" -> extra.add(XlSettingParser.parse(value, where + " extra"));
         case "allow-key" -> {
           XlSyntax.key(field, value);
@@ -180,7 +186,8 @@ public record HostConfig(
       }
       ResourcePolicy resources = new ResourcePolicy(overhead, appMemory, minMemory, vcpus,
           new PodLimits(maxMemory, maxVcpus, maxShares, file));
-      return new HostConfig(source, guestType, resources, kernel, initrd, readiness, xl, grace, extra, allowed);
+      return new HostConfig(source, guestType, resources, kernel, initrd, readiness, xl, grace, ownership, extra,
+          allowed);
     }
   }
 

@@ -26,7 +26,8 @@ public record OperatorSettings(
     List<XlSetting> extra,
     Duration xlTimeout,
     Duration readinessTimeout,
-    Duration stopGrace) {
+    Duration stopGrace,
+    HostVolumeOwnership hostVolumeOwnership) {
 
   public static final String GUEST_TYPE_ENV = "STAGE1_XEN_GUEST_TYPE";
 
@@ -40,6 +41,7 @@ public record OperatorSettings(
     Objects.requireNonNull(xlTimeout, "xlTimeout");
     Objects.requireNonNull(readinessTimeout, "readinessTimeout");
     Objects.requireNonNull(stopGrace, "stopGrace");
+    Objects.requireNonNull(hostVolumeOwnership, "hostVolumeOwnership");
   }
 
   /**
@@ -78,7 +80,7 @@ public record OperatorSettings(
 
     return new OperatorSettings(guestType, host.resources(), overrides, kernel, initrd,
         extra(host, annotations.get(PodAnnotations.XL_CONFIG)), host.xlTimeout(), host.readinessTimeout(),
-        host.stopGrace());
+        host.stopGrace(), host.hostVolumeOwnership());
   }
 
   private static Optional<Path> path(Map<String, String> annotations, String name) {

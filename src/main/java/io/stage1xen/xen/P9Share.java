@@ -5,10 +5,11 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A 9pfs share ({@code p9=}): a dom0 directory the guest mounts with {@code mount -t 9p -o trans=xen <tag>}.
- * {@code security_model=none} is the only model Xen supports; the backend is the default (QEMU in dom0).
+ * A 9pfs share ({@code p9=}): a dom0 directory the guest mounts with {@code mount -t 9p -o trans=xen <tag>}, with
+ * the security model QEMU applies to what the guest writes ({@link P9SecurityModel}); the backend is the default
+ * (QEMU in dom0).
  */
-public record P9Share(String tag, Path path) {
+public record P9Share(String tag, Path path, P9SecurityModel securityModel) {
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_-]{1,31}");
 
   public P9Share {
@@ -22,10 +23,11 @@ public record P9Share(String tag, Path path) {
           + "' must be absolute");
     }
     XlSyntax.specValue("p9 share " + tag + " path", path.toString());
+    Objects.requireNonNull(securityModel, "p9 security model");
   }
 
   /** The device spec inside {@code p9=[ … ]}. */
   String spec() {
-    return "tag=" + tag + ",security_model=none,path=" + path;
+    return "tag=" + tag + ",security_model=" + securityModel.xlName() + ",path=" + path;
   }
 }

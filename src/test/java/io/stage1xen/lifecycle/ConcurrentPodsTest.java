@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -54,13 +55,20 @@ class ConcurrentPodsTest {
     log = ReliabilityLog.start("concurrency");
   }
 
+  @AfterEach
+  void endNamespace() {
+    if (host != null) {
+      host.close();
+    }
+  }
+
   @BeforeEach
   void setUp() throws Exception {
     host = new FakeHost(tmp);
     // twenty pods on two cores: each stage0 command may take minutes, not the usual one
     Map<String, String> env = new java.util.HashMap<>(System.getenv());
     env.putAll(host.environment());
-    stage0 = new Stage0(host.stage0().dataDir(), env, WAIT);
+    stage0 = new Stage0(host.stage0().dataDir(), env, WAIT, host.namespace().enter());
     leases = Files.createDirectories(tmp.resolve("leases"));
     config = host.localConfig("stop-grace-seconds = 1\n");
     Files.createDirectories(config.resolve("net.d"));

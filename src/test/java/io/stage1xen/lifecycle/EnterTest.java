@@ -48,8 +48,12 @@ class EnterTest {
 
   @AfterEach
   void stopPod() throws Exception {
-    stage0.stop(uuid, false);
-    run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    try {
+      stage0.stop(uuid, false);
+      run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } finally {
+      host.close();
+    }
   }
 
   @Test

@@ -17,8 +17,10 @@ import java.util.function.Predicate;
 /**
  * A test double of mount(8) and umount(8) behind the process runner: it records every argv and keeps a mount table
  * in a mountinfo file (proc(5) format, with its octal escapes), so that the code under test reads back what it
- * "mounted". Faults: a command matching {@link #failWhen} exits 32; {@link #busy} paths refuse a plain umount;
- * {@link #ignoreReadOnly} makes a read-only remount silently do nothing.
+ * "mounted". A bind mount starts with the flags of the mount its source is on, as in the kernel; a bind remount sets
+ * them anew (rw or ro first, then the flags it names, then relatime). Faults: a command matching {@link #failWhen}
+ * exits 32; {@link #busy} paths refuse a plain umount; a remount silently leaves out the flags in
+ * {@link #ignoredFlags} (say "ro" or "nodev").
  */
 final class FakeMounts implements ProcessRunner {
   record Mount(int id, Path point, String options) {}
@@ -28,7 +30,7 @@ final class FakeMounts implements ProcessRunner {
   final List<Mount> table = new ArrayList<>();
   final Set<Path> busy = new HashSet<>();
   Predicate<List<String>> failWhen = argv -> false;
-  boolean ignoreReadOnly;
+  final Set<String> ignoredFlags = new HashSet<>();
   private int nextId = 100;
 
   FakeMounts(Path mountinfo) {
@@ -70,7 +72,7 @@ final class FakeMounts implements ProcessRunner {
       if (!Files.exists(target)) {
         return "mount: " + target + ": mount point does not exist.";
       }
-      table.add(new Mount(nextId++, target, "rw,relatime"));
+      table.add(new Mount(nextId++, target, optionsAt(source)));
       if (argv.get(1).equals("--rbind")) {
         for (Mount m : List.copyOf(table)) {
           if (m.point().startsWith(source) && !m.point().equals(source) && !m.point().equals(Path.of("/"))) {
@@ -80,20 +82,38 @@ final class FakeMounts implements ProcessRunner {
       }
       return null;
     }
-    if (argv.size() == 4 && argv.get(1).equals("-o") && argv.get(2).equals("remount,bind,ro")) {
+    if (argv.size() == 4 && argv.get(1).equals("-o") && argv.get(2).startsWith("remount,bind,")) {
       Path target = Path.of(argv.get(3));
+      List<String> asked = new ArrayList<>(List.of(argv.get(2).substring("remount,bind,".length()).split(",")));
+      asked.removeAll(ignoredFlags);
+      StringBuilder options = new StringBuilder(asked.remove("ro") ? "ro" : "rw");
+      for (String flag : asked) {
+        if (!List.of("nosuid", "nodev", "noexec", "nosymfollow").contains(flag)) {
+          return "mount: unexpected option " + flag + " in " + argv;
+        }
+        options.append(',').append(flag);
+      }
       for (int i = table.size() - 1; i >= 0; i--) {
         Mount m = table.get(i);
         if (m.point().equals(target)) {
-          if (!ignoreReadOnly) {
-            table.set(i, new Mount(m.id(), m.point(), m.options().replaceFirst("^rw", "ro")));
-          }
+          table.set(i, new Mount(m.id(), m.point(), options.append(",relatime").toString()));
           return null;
         }
       }
       return "mount: " + target + ": not mounted.";
     }
     return "mount: unexpected arguments " + argv;
+  }
+
+  /** The options of the mount a path is on (the deepest mount point above it, the latest at one path). */
+  private String optionsAt(Path path) {
+    Mount on = null;
+    for (Mount m : table) {
+      if (path.startsWith(m.point()) && (on == null || m.point().getNameCount() >= on.point().getNameCount())) {
+        on = m;
+      }
+    }
+    return on == null ? "rw,relatime" : on.options();
   }
 
   private String umountCommand(List<String> argv) {

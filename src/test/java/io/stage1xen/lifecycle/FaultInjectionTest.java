@@ -351,11 +351,13 @@ class FaultInjectionTest {
       }
     });
     long gcPid = bench.host.awaitPausedXl(step, WAIT);
-    // all of rkt gc at once, as a SIGKILL of its process group would: stage0, the gc entrypoint and its xl
+    // all of rkt gc at once, as a SIGKILL of its process group would: stage0, the gc entrypoint and its xl. stage0
+    // goes first: killed after its child, it could still start its rm -rf of the pod, which would outlive it
     ProcessHandle entrypoint = ProcessHandle.of(gcPid).orElseThrow();
-    List<ProcessHandle> all = new ArrayList<>(entrypoint.descendants().toList());
-    all.add(entrypoint);
+    List<ProcessHandle> all = new ArrayList<>();
     entrypoint.parent().ifPresent(all::add);
+    all.add(entrypoint);
+    all.addAll(entrypoint.descendants().toList());
     all.forEach(ProcessHandle::destroyForcibly);
     gc.handle((r, e) -> r).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     bench.host.resumeXl(step);

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,13 @@ class MemoryLimitTest {
   @TempDir Path tmp;
   private FakeHost host;
   private Stage0 stage0;
+
+  @AfterEach
+  void endNamespace() {
+    if (host != null) {
+      host.close();
+    }
+  }
 
   @BeforeEach
   void setUp() throws Exception {

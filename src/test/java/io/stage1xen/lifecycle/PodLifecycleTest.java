@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,13 @@ class PodLifecycleTest {
   @TempDir Path tmp;
   private FakeHost host;
   private Stage0 stage0;
+
+  @AfterEach
+  void endNamespace() {
+    if (host != null) {
+      host.close();
+    }
+  }
 
   @BeforeEach
   void setUp() throws Exception {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,13 @@ class PodNetworkingTest {
   private Stage0 stage0;
   private Path config;
   private Path leases;
+
+  @AfterEach
+  void endNamespace() {
+    if (host != null) {
+      host.close();
+    }
+  }
 
   @BeforeEach
   void setUp() throws Exception {

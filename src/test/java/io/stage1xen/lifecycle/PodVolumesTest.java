@@ -5,19 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.guest.AppPlan;
 import io.stage1xen.guest.MountPlan;
+import io.stage1xen.guest.PodPlan;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.process.ProcessFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The host side of volumes through a fake mount(8): the exact commands, the rollback, and gc from mountinfo. */
+/**
+ * The host side of the shares through a fake mount(8): the exact commands (nodev, nosuid, read-only), the mount points
+ * of a read-only root, the rollback, and gc from mountinfo.
+ */
 class PodVolumesTest {
   @TempDir Path tmp;
   private PodLayout layout;
@@ -33,7 +41,7 @@ class PodVolumesTest {
     vols = layout.volumesDirectory();
     src = Files.createDirectories(root.resolve("host"));
     fake = new FakeMounts(root.resolve("proc/1/mountinfo"));
-    volumes = new PodVolumes(new HostMounts(fake, fake.mountinfo), layout);
+    volumes = new PodVolumes(new HostMounts(fake, fake.mountinfo), layout, (path, mayWrite) -> true);
   }
 
   private VolumeShare share(int n, PodVolume v, boolean ro) {
@@ -41,33 +49,49 @@ class PodVolumesTest {
   }
 
   private static VolumeMap map(VolumeShare... shares) {
-    return new VolumeMap(List.of(shares), List.of(List.of(new MountPlan("/s1x/share/vol0", "/x", false))));
+    return new VolumeMap(List.of(), List.of(shares), List.of(List.of(new MountPlan("/s1x/share/vol0", "/x", false))));
+  }
+
+  private static final PodPlan NO_APPS = new PodPlan("pod", null, null, false, Duration.ZERO, false, List.of(),
+      List.of());
+
+  private static List<String> remount(String options, Object target) {
+    return List.of("mount", "-o", "remount,bind," + options, target.toString());
   }
 
   @Test
   void eachKindOfShareIsMadeWithExactlyTheseCommands() throws Exception {
     Path dir = Files.createDirectories(src.resolve("dir with space"));
     Path file = Files.writeString(src.resolve("app.conf"), "x");
-    fake.mount(dir.resolve("sub"), "rw,nosuid"); // a host mount inside the source: the recursive bind takes it
+    fake.mount(dir.resolve("sub"), "rw,nosuid,noexec"); // a host mount inside the source: the recursive bind takes it
     PodVolume hostDir = PodVolume.host("data", "volume \"data\"", PodVolume.Kind.HOST_DIRECTORY, dir, true);
     PodVolume hostFile = PodVolume.host("conf", "volume \"conf\"", PodVolume.Kind.HOST_FILE, file, true);
     PodVolume flat = PodVolume.host("flat", "volume \"flat\"", PodVolume.Kind.HOST_DIRECTORY, dir, false);
     PodVolume empty = PodVolume.empty("scratch", "volume \"scratch\"", 0750, 0, 0);
 
     volumes.prepare(map(share(0, hostDir, true), share(1, hostFile, false), share(2, empty, false),
-        share(3, empty, true), share(4, flat, false)));
+        share(3, empty, true), share(4, flat, false)), NO_APPS);
 
     String d = dir.toString();
     String e = vols.resolve("empty/scratch").toString();
     assertEquals(List.of(
         List.of("mount", "--rbind", "--make-rprivate", d, vols + "/vol0"),
-        List.of("mount", "-o", "remount,bind,ro", vols + "/vol0"),
-        List.of("mount", "-o", "remount,bind,ro", vols + "/vol0/sub"),
+        remount("nosuid,nodev,ro", vols + "/vol0"),
+        remount("nosuid,nodev,noexec,ro", vols + "/vol0/sub"),
+        List.of("mount", "--bind", "--make-private", vols + "/vol1", vols + "/vol1"),
         List.of("mount", "--bind", "--make-private", file.toString(), vols + "/vol1/file"),
+        remount("nosuid,nodev", vols + "/vol1"),
+        remount("nosuid,nodev", vols + "/vol1/file"),
         List.of("mount", "--bind", "--make-private", e, vols + "/vol2"),
+        remount("nosuid,nodev", vols + "/vol2"),
         List.of("mount", "--bind", "--make-private", e, vols + "/vol3"),
-        List.of("mount", "-o", "remount,bind,ro", vols + "/vol3"),
-        List.of("mount", "--bind", "--make-private", d, vols + "/vol4")), fake.calls);
+        remount("nosuid,nodev,ro", vols + "/vol3"),
+        List.of("mount", "--bind", "--make-private", d, vols + "/vol4"),
+        remount("nosuid,nodev", vols + "/vol4")), fake.calls);
+    for (Path p : fake.mountedUnder(vols)) {
+      String options = fake.table.stream().filter(m -> m.point().equals(p)).findFirst().orElseThrow().options();
+      assertTrue(options.contains("nosuid,nodev"), p + " " + options);
+    }
     assertTrue(Files.isRegularFile(vols.resolve("vol1/file")), "the single file's mount point");
     assertTrue(Files.isDirectory(vols.resolve("empty/scratch")));
     assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
@@ -78,7 +102,7 @@ class PodVolumesTest {
   void anEmptyVolumeGetsItsModeAndOwnerExactly() throws Exception {
     Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
     PodVolume empty = PodVolume.empty("scratch", "volume \"scratch\"", 01770, 1000, 4294967294L);
-    volumes.prepare(map(share(0, empty, false)));
+    volumes.prepare(map(share(0, empty, false)), NO_APPS);
     Path data = vols.resolve("empty/scratch");
     assertEquals(01770, (Integer) Files.getAttribute(data, "unix:mode") & 07777);
     assertEquals(1000, Files.getAttribute(data, "unix:uid"));
@@ -93,7 +117,7 @@ class PodVolumesTest {
     fake.failWhen = argv -> argv.contains(vols + "/vol2");
 
     ProcessFailedException e = assertThrows(ProcessFailedException.class,
-        () -> volumes.prepare(map(share(0, a, true), share(1, empty, false), share(2, a, false))));
+        () -> volumes.prepare(map(share(0, a, true), share(1, empty, false), share(2, a, false)), NO_APPS));
 
     assertTrue(e.getMessage().contains("injected failure"), e.getMessage());
     assertEquals(List.of(), fake.mountedUnder(vols), "every mount made was undone");
@@ -102,14 +126,17 @@ class PodVolumesTest {
         fake.calls.subList(fake.calls.size() - 2, fake.calls.size()), "latest first");
   }
 
-  @Test
-  void aReadOnlyRemountThatDidNotTakeIsAnError() throws Exception {
-    fake.ignoreReadOnly = true;
+  @ParameterizedTest
+  @CsvSource({"ro, ro, 'rw,nosuid,nodev,relatime'", "nodev, nodev, 'ro,nosuid,relatime'",
+      "'nosuid,nodev', 'nosuid,nodev', 'ro,relatime'"})
+  void aRemountThatDidNotTakeIsAnError(String ignored, String missing, String options) throws Exception {
+    fake.ignoredFlags.addAll(List.of(ignored.split(",")));
     PodVolume a = PodVolume.host("a", "volume \"a\"", PodVolume.Kind.HOST_DIRECTORY, src, false);
-    IOException e = assertThrows(IOException.class, () -> volumes.prepare(map(share(0, a, true))));
-    assertEquals("the mount on " + vols + "/vol0 is still writable after a read-only remount (rw,relatime)",
+    IOException e = assertThrows(IOException.class, () -> volumes.prepare(map(share(0, a, true)), NO_APPS));
+    assertEquals("the mount on " + vols + "/vol0 is still without " + missing + " after a remount (" + options + ")",
         e.getMessage());
     assertEquals(List.of(), fake.mountedUnder(vols));
+    assertFalse(Files.exists(vols));
   }
 
   @Test
@@ -160,11 +187,38 @@ class PodVolumesTest {
     assertTrue(Files.exists(precious), "a bind-mounted host directory is never walked");
   }
 
+  private VolumeShare root(int i, String app, boolean readOnly) throws IOException {
+    Path rootfs = Files.createDirectories(layout.appRootfs(io.stage1xen.appc.AcName.of(app)));
+    return new VolumeShare("app" + i, PodVolume.appRootfs(app, rootfs), readOnly, vols.resolve("app" + i),
+        "/s1x/share/app" + i);
+  }
+
   @Test
-  void aPodWithoutVolumesTouchesNothing() throws Exception {
-    volumes.prepare(new VolumeMap(List.of(), List.of(List.of())));
+  void aPodWithoutVolumesExportsEachAppsRootNodevNosuidAndReadOnlyWithReadOnlyRootFs() throws Exception {
+    VolumeShare web = root(0, "web", false);
+    VolumeShare db = root(1, "db", true);
+    PodPlan plan = new PodPlan("pod", "127.0.0.1 localhost\n", null, false, Duration.ZERO, false, List.of(), List.of(
+        AppPlan.builder("web", "/s1x/share/app0", List.of("/bin/web")).build(),
+        AppPlan.builder("db", "/s1x/share/app1", List.of("/bin/db")).readOnlyRootFs(true).build()));
+
+    volumes.prepare(new VolumeMap(List.of(web, db), List.of(), List.of(List.of(), List.of())), plan);
+
+    Path webRoot = web.volume().source().orElseThrow();
+    Path dbRoot = db.volume().source().orElseThrow();
+    assertEquals(List.of(
+        List.of("mount", "--bind", "--make-private", webRoot.toString(), vols + "/app0"),
+        remount("nosuid,nodev", vols + "/app0"),
+        List.of("mount", "--bind", "--make-private", dbRoot.toString(), vols + "/app1"),
+        remount("nosuid,nodev,ro", vols + "/app1")), fake.calls);
+    // the fake binds nothing, so the mount points are made in the (empty) export directory
+    assertTrue(Files.isDirectory(vols.resolve("app1/proc")) && Files.isRegularFile(vols.resolve("app1/etc/hosts")),
+        "a read-only root gets the guest's mount points first");
+    assertFalse(Files.exists(vols.resolve("app0/proc")), "a writable root makes its own in the guest");
+    assertFalse(Files.exists(vols.resolve("app1/etc/resolv.conf")), "no resolv.conf in the plan, none made");
+
     volumes.remove();
-    assertEquals(List.of(), fake.calls);
+    assertEquals(List.of(), fake.mountedUnder(vols));
+    assertTrue(Files.isDirectory(webRoot) && Files.isDirectory(dbRoot), "gc leaves rkt's trees to rkt");
     assertFalse(Files.exists(vols));
   }
 

@@ -13,6 +13,7 @@ import io.stage1xen.guest.MountPlan;
 import io.stage1xen.guest.SharePlan;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
+import io.stage1xen.xen.P9SecurityModel;
 import io.stage1xen.xen.P9Share;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,6 +71,35 @@ class VolumeMapperTest {
     return VolumeMapper.map(load(LAYOUT, json), HOST);
   }
 
+  /** Every app's root as if on a filesystem with user extended attributes, every volume as if on one without. */
+  static final Map<String, P9SecurityModel> MODELS = new java.util.HashMap<>();
+
+  static {
+    for (String key : List.of("web/", "a/", "conf", "data", "d")) {
+      MODELS.put(key, key.endsWith("/") ? P9SecurityModel.MAPPED_XATTR : P9SecurityModel.MAPPED_FILE);
+    }
+  }
+
+  @Test
+  void everyAppsRootIsAShareOfItsOwnInThePodReadOnlyWithReadOnlyRootFs() throws Exception {
+    VolumeMap m = map(pod("[{\"name\":\"data\",\"kind\":\"empty\"}]",
+        app("web", "", mountsOf("data", "/data")), app("db", "", ",\"readOnlyRootFS\":true")));
+
+    assertEquals(List.of("app0", "app1"), m.roots().stream().map(VolumeShare::tag).toList());
+    VolumeShare web = m.roots().get(0);
+    VolumeShare db = m.roots().get(1);
+    assertEquals(PodVolume.appRootfs("web", LAYOUT.appRootfs(new AcName("web"))), web.volume());
+    assertEquals(PodVolume.Kind.APP_ROOTFS, db.volume().kind());
+    assertEquals(LAYOUT.appRootfs(new AcName("db")), db.volume().source().orElseThrow());
+    assertEquals(List.of(false, true), List.of(web.readOnly(), db.readOnly()), "readOnlyRootFS");
+    assertEquals(List.of(VOLS.resolve("app0"), VOLS.resolve("app1")), List.of(web.mountPoint(), db.mountPoint()),
+        "exported from the pod's own mount points, never from rkt's tree");
+    assertEquals(List.of(new SharePlan("app0", "/s1x/share/app0", false), new SharePlan("app1", "/s1x/share/app1", true),
+        new SharePlan("vol0", "/s1x/share/vol0", false)), m.sharePlans(), "the guest mounts a read-only root read-only");
+    assertEquals(List.of("web/", "db/", "data"), m.volumes().stream().map(PodVolume::key).toList());
+    assertEquals(List.of("vol0"), m.shares().stream().map(VolumeShare::tag).toList(), "volumes are numbered apart");
+  }
+
   static String mountsOf(String name, String path) {
     return ",\"mounts\":[{\"volume\":\"" + name + "\",\"path\":\"" + path + "\"}]";
   }
@@ -79,9 +109,11 @@ class VolumeMapperTest {
     VolumeMap m = map(pod("[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"/srv/dir,with comma\"}]",
         app("web", "", mountsOf("data", "/var/data"))));
 
-    assertEquals(List.of(new P9Share("vol0", VOLS.resolve("vol0"))), m.p9Shares(),
+    assertEquals(List.of(new P9Share("app0", VOLS.resolve("app0"), P9SecurityModel.MAPPED_XATTR),
+        new P9Share("vol0", VOLS.resolve("vol0"), P9SecurityModel.MAPPED_FILE)), m.p9Shares(MODELS),
         "only paths of stage1-xen's own reach xl.cfg, so the source may hold a comma");
-    assertEquals(List.of(new SharePlan("vol0", "/s1x/share/vol0", false)), m.sharePlans());
+    assertEquals(List.of(new SharePlan("app0", "/s1x/share/app0", false),
+        new SharePlan("vol0", "/s1x/share/vol0", false)), m.sharePlans());
     assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/var/data", false)), m.mounts(0));
     PodVolume v = m.shares().get(0).volume();
     assertEquals(PodVolume.Kind.HOST_DIRECTORY, v.kind());
@@ -98,9 +130,10 @@ class VolumeMapperTest {
     VolumeShare s = m.shares().get(0);
     assertEquals(PodVolume.Kind.HOST_FILE, s.volume().kind());
     assertEquals(VOLS.resolve("vol0/file"), s.mountPoint(), "the host file is bind-mounted on an empty file");
-    assertEquals(List.of(new P9Share("vol0", VOLS.resolve("vol0"))), m.p9Shares(), "the share is its directory");
+    assertEquals(new P9Share("vol0", VOLS.resolve("vol0"), P9SecurityModel.MAPPED_FILE), m.p9Shares(MODELS).get(1),
+        "the share is its directory");
     assertEquals(List.of(new MountPlan("/s1x/share/vol0/file", "/etc/app.conf", true)), m.mounts(0));
-    assertEquals(List.of(new SharePlan("vol0", "/s1x/share/vol0", true)), m.sharePlans());
+    assertEquals(new SharePlan("vol0", "/s1x/share/vol0", true), m.sharePlans().get(1));
   }
 
   @Test
@@ -183,10 +216,10 @@ class VolumeMapperTest {
         app("writer", "", mountsOf("data", "/data")), app("reader", roMp, mountsOf("data", "/data"))));
 
     assertEquals(List.of(new SharePlan("vol0", "/s1x/share/vol0", false), new SharePlan("vol1", "/s1x/share/vol1",
-        true)), m.sharePlans());
+        true)), m.sharePlans().subList(2, 4), "after the two apps' roots");
     assertEquals(m.shares().get(0).volume(), m.shares().get(1).volume(), "the same files behind both");
     assertEquals(List.of(new MountPlan("/s1x/share/vol1", "/data", true)), m.mounts(1));
-    assertEquals(1, m.volumes().size());
+    assertEquals(3, m.volumes().size(), "two roots and one volume");
   }
 
   static Stream<Arguments> recursiveRules() {
@@ -326,8 +359,8 @@ class VolumeMapperTest {
     PodLayout layout = PodLayout.of(Path.of("/var/lib/rkt,x/pods/run", UUID));
     VolumeMap m = VolumeMapper.map(load(layout, pod("[{\"name\":\"d\",\"kind\":\"empty\"}]",
         app("a", "", mountsOf("d", "/d")))), HOST);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, m::p9Shares);
-    assertEquals("p9 share vol0 path: value '/var/lib/rkt,x/pods/run/" + UUID + "/xen/volumes/vol0' contains ',',"
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.p9Shares(MODELS));
+    assertEquals("p9 share app0 path: value '/var/lib/rkt,x/pods/run/" + UUID + "/xen/volumes/app0' contains ',',"
         + " which cannot be written inside an xl device spec", e.getMessage());
   }
 

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -104,7 +106,9 @@ class VolumesLifecycleTest {
     assertEquals(List.of(), List.of(ro.toFile().list()));
     Path vols = volumesDir(uuid, PodState.RUN);
     String cfg = Files.readString(host.podDirectory(uuid, PodState.RUN).resolve("xen/domain.cfg"));
-    assertTrue(cfg.contains("\"tag=vol0,security_model=none,path=" + vols + "/vol0\""), cfg);
+    assertTrue(Pattern.compile("\"tag=vol0,security_model=mapped-(xattr|file),path=" + Pattern.quote(vols + "/vol0")
+        + "\"").matcher(cfg).find(), cfg);
+    assertTrue(cfg.contains("\"tag=app0,security_model=none,path=" + vols + "/app0\""), "an app's root: " + cfg);
     assertFalse(cfg.contains(data.toString()), "the host path itself never appears in xl.cfg");
     // 96 MiB guest + 2 apps at 64 MiB + 4 MiB for each share after the first (app0, app1, vol0 … vol3)
     assertTrue(cfg.contains("\nmemory = 244\n"), cfg);
@@ -130,14 +134,15 @@ class VolumesLifecycleTest {
     Path runDir = host.podDirectory(uuid, PodState.RUN);
     assertTrue(FakeHost.eventually(WAIT, () -> Files.exists(data.resolve("alive"))), "the pod never wrote");
     Path vols = volumesDir(uuid, PodState.RUN);
-    assertEquals(3, ns.mountsUnder(vols).size(), ns.mountsUnder(vols).toString());
+    // the app's root, a directory, a file in its share directory, an empty volume: each a mount of its own
+    assertEquals(5, ns.mountsUnder(vols).size(), ns.mountsUnder(vols).toString());
 
     // the app runs a moment before the pod is marked ready and its pid file appears
     assertTrue(FakeHost.eventually(WAIT, () -> Files.exists(runDir.resolve("pid"))), "the pod never became ready");
     long supervisor = Long.parseLong(Files.readString(runDir.resolve("pid")));
     ProcessHandle.of(supervisor).orElseThrow().destroyForcibly();
     run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertEquals(3, ns.mountsUnder(vols).size(), "SIGKILL cannot clean up; gc must");
+    assertEquals(5, ns.mountsUnder(vols).size(), "SIGKILL cannot clean up; gc must");
 
     ExecResult gc = stage0.gc(uuid);
 
@@ -146,6 +151,56 @@ class VolumesLifecycleTest {
     assertEquals(List.of(), host.liveDomains());
     assertEquals("yes", Files.readString(data.resolve("alive")), "and the host's files are intact");
     assertTrue(Files.exists(conf));
+  }
+
+  @Test
+  void everyExportIsNodevNosuidAndAReadOnlyRootIsReadOnlyInDom0WithItsMountPointsMade() throws Exception {
+    PodUuid uuid = host.prepare(pod(volumes(), TestPods.appWith("locked", "", ",\"readOnlyRootFS\":true,\"mounts\":["
+        + mount("data", "/srv/data") + "," + mount("conf", "/etc/app.conf") + "]", "/fake",
+        // straight into the exported root, as a guest root that remounted it read-write would write
+        "try-write:/new-file=x", "write:/srv/data/locked=yes", "hang")));
+    CompletableFuture<ExecResult> run = stage0.start(uuid, "--net=none");
+    assertTrue(FakeHost.eventually(WAIT, () -> Files.exists(data.resolve("locked"))), "the pod never wrote");
+    Path vols = volumesDir(uuid, PodState.RUN);
+    Map<Path, String> options = ns.optionsUnder(vols);
+    assertEquals(List.of(vols.resolve("app0"), vols.resolve("vol0"), vols.resolve("vol1"), vols.resolve("vol1/file")),
+        List.copyOf(options.keySet()));
+    options.forEach((p, o) -> assertTrue(List.of(o.split(",")).containsAll(List.of("nosuid", "nodev")), p + " " + o));
+    assertTrue(options.get(vols.resolve("app0")).startsWith("ro,"), options.toString());
+    assertTrue(options.get(vols.resolve("vol0")).startsWith("rw,"), options.toString());
+    assertTrue(options.get(vols.resolve("vol1/file")).startsWith("ro,"), "conf is read-only: " + options);
+
+    stage0.stop(uuid, false);
+    ExecResult r = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals("write /new-file: refused: " + vols + "/app0/new-file: Read-only file system\n", r.stdout());
+    Path rootfs = host.podDirectory(uuid, PodState.RUN).resolve("stage1/rootfs/opt/stage2/locked/rootfs");
+    assertFalse(Files.exists(rootfs.resolve("new-file")));
+    for (String made : List.of("proc", "sys", "dev", "srv/data")) {
+      assertTrue(Files.isDirectory(rootfs.resolve(made)), "made in dom0 before the export: " + made);
+    }
+    for (String made : List.of("etc/hosts", "etc/app.conf")) {
+      assertTrue(Files.isRegularFile(rootfs.resolve(made)), "made in dom0 before the export: " + made);
+    }
+    assertEquals(0, stage0.gc(uuid).exitCode());
+    assertEquals(List.of(), ns.mountsUnder(tmp.toRealPath()));
+  }
+
+  @Test
+  void hostVolumesArePassthroughOnlyWhenTheOperatorSaysSo() throws Exception {
+    Path config = host.localConfig("host-volume-ownership = passthrough\n");
+    PodUuid uuid = host.prepare(pod(volumes(), app("a", mount("data", "/d") + "," + mount("scratch", "/s"),
+        "/fake", "exit:0")));
+
+    ExecResult r = stage0.run(uuid, "--net=none", "--local-config=" + config, "--debug");
+
+    assertEquals(0, r.exitCode(), r.stderr());
+    String cfg = Files.readString(host.podDirectory(uuid, PodState.RUN).resolve("xen/domain.cfg"));
+    assertTrue(cfg.contains("\"tag=vol0,security_model=none,"), "the host directory: " + cfg);
+    assertTrue(Pattern.compile("\"tag=vol1,security_model=mapped-(xattr|file),").matcher(cfg).find(),
+        "the empty volume stays mapped: " + cfg);
+    assertTrue(cfg.contains("\"tag=app0,security_model=none,"), cfg);
+    assertTrue(r.stderr().contains("volume \"data\": security_model=none (host-volume-ownership = passthrough"),
+        "--debug says why: " + r.stderr());
   }
 
   @Test

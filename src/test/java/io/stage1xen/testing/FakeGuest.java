@@ -72,7 +72,7 @@ public final class FakeGuest {
   private FakeGuest(OutputStream out, Path shutdownFile, String cfg) {
     this.writer = new FrameWriter(out);
     this.shutdownFile = shutdownFile;
-    Matcher m = Pattern.compile("\"tag=([^,\"]+),security_model=none,path=([^\"]*)\"").matcher(cfg);
+    Matcher m = Pattern.compile("\"tag=([^,\"]+),security_model=[a-z-]+,path=([^\"]*)\"").matcher(cfg);
     while (m.find()) {
       exports.put(m.group(1), Path.of(m.group(2)));
     }

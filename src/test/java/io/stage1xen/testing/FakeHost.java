@@ -17,13 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A Xen host for end-to-end tests, made of test doubles only where Xen is needed: the fake {@code xl} (first on
  * PATH) with fake guests, a stage1 image whose entrypoints run this build of stage1-xen on the JVM, and rkt's stage0
- * emulated by tests/stage0/stage0. Everything lives under one temporary directory.
+ * emulated by tests/stage0/stage0. Everything lives under one temporary directory. Every pod bind-mounts its apps'
+ * roots in dom0, so {@link #stage0()} runs in a private mount namespace of this host ({@link MountNamespace}: root,
+ * unshare and nsenter; a test without them is skipped), which {@link #close()} ends.
  */
-public final class FakeHost {
+public final class FakeHost implements AutoCloseable {
   public static final String JSON_APP = "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/%s\","
       + "\"labels\":[{\"name\":\"os\",\"value\":\"linux\"},{\"name\":\"arch\",\"value\":\"amd64\"}]}";
 
@@ -32,6 +35,7 @@ public final class FakeHost {
   private final Path stage1;
   private final Map<String, String> environment = new HashMap<>();
   private final Stage0 stage0;
+  private MountNamespace namespace;
 
   /**
    * With the system property {@code stage1xen.aci} set (the native tier), pods use that built image; otherwise a
@@ -61,8 +65,28 @@ public final class FakeHost {
     return aci == null || aci.isEmpty() ? Optional.empty() : Optional.of(Path.of(aci).toAbsolutePath());
   }
 
-  public Stage0 stage0() {
-    return stage0;
+  /** rkt's stage0 for this host, in its mount namespace (made on first use). */
+  public Stage0 stage0() throws IOException, InterruptedException {
+    return stage0In(namespace());
+  }
+
+  /** The mount namespace the pods of {@link #stage0()} run in. */
+  public MountNamespace namespace() throws IOException, InterruptedException {
+    if (namespace == null) {
+      Assumptions.assumeTrue(MountNamespace.available(),
+          "pods bind-mount their apps' roots: the end-to-end tests need root, unshare and nsenter");
+      namespace = new MountNamespace();
+    }
+    return namespace;
+  }
+
+  /** Ends the mount namespace, and with it every mount a pod left. */
+  @Override
+  public void close() {
+    if (namespace != null) {
+      namespace.close();
+      namespace = null;
+    }
   }
 
   /** A stage0 of this host whose commands (and so the entrypoints, xl and the guests) run in a mount namespace. */

@@ -5,20 +5,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A private mount namespace for tests that make real mounts (bind mounts of volumes): commands run in it through
  * {@link #enter()}, so nothing they mount is seen outside, and everything goes away when the namespace's last process
- * ends, even after a failed test. A {@code sleep} process holds the namespace open. Needs root, unshare(1) and
- * nsenter(1) (util-linux).
+ * ends, even after a failed test. A {@code sleep} process holds the namespace open. Needs root, unshare(1), setpriv(1)
+ * and nsenter(1) (util-linux).
  */
 public final class MountNamespace implements AutoCloseable {
   private final Process holder;
 
   public MountNamespace() throws IOException, InterruptedException {
-    holder = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sleep", "3600")
+    // the holder dies with this JVM (setpriv's parent-death signal) even when a test never closes it
+    holder = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "setpriv", "--pdeathsig", "KILL",
+        "sleep", "3600")
         .redirectErrorStream(true).start();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!inItsOwnNamespace()) {
@@ -33,7 +37,8 @@ public final class MountNamespace implements AutoCloseable {
 
   /** Whether this machine lets the tests make mounts: root, with unshare and nsenter. */
   public static boolean available() {
-    return "root".equals(System.getProperty("user.name")) && onPath("unshare") && onPath("nsenter");
+    return "root".equals(System.getProperty("user.name")) && onPath("unshare") && onPath("setpriv")
+        && onPath("nsenter");
   }
 
   private boolean inItsOwnNamespace() {
@@ -52,13 +57,18 @@ public final class MountNamespace implements AutoCloseable {
 
   /** The mount points at or below {@code dir} in the namespace (from its mountinfo, escapes decoded). */
   public List<Path> mountsUnder(Path dir) throws IOException {
-    List<Path> out = new ArrayList<>();
+    return new ArrayList<>(optionsUnder(dir).keySet());
+  }
+
+  /** The mounts at or below {@code dir}, in mount order, with their per-mount options ({@code ro,nosuid,…}). */
+  public Map<Path, String> optionsUnder(Path dir) throws IOException {
+    Map<Path, String> out = new LinkedHashMap<>();
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(holder.pid()), "mountinfo"))) {
-      String point = line.split(" ")[4].replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
-          .replace("\\134", "\\");
-      Path p = Path.of(point);
+      String[] f = line.split(" ");
+      Path p = Path.of(f[4].replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
+          .replace("\\134", "\\"));
       if (p.startsWith(dir)) {
-        out.add(p);
+        out.put(p, f[5]);
       }
     }
     return out;

@@ -35,13 +35,13 @@ class DevicesTest {
       "a23456789012345678901234567890123|is invalid",
       "app,0|is invalid"})
   void p9TagsAreShortAndPlain(String tag, String message) {
-    refused(() -> new P9Share(tag, Path.of("/x")), message);
+    refused(() -> new P9Share(tag, Path.of("/x"), P9SecurityModel.MAPPED_XATTR), message);
   }
 
   @Test
   void p9PathsMustBeAbsoluteAndFitTheSpec() {
-    refused(() -> new P9Share("app0", Path.of("rel/dir")), "must be absolute");
-    refused(() -> new P9Share("app0", Path.of("/srv/a,b")), "p9 share app0 path: value '/srv/a,b' contains ','");
+    refused(() -> new P9Share("app0", Path.of("rel/dir"), P9SecurityModel.MAPPED_XATTR), "must be absolute");
+    refused(() -> new P9Share("app0", Path.of("/srv/a,b"), P9SecurityModel.MAPPED_XATTR), "p9 share app0 path: value '/srv/a,b' contains ','");
   }
 
   @ParameterizedTest
@@ -85,8 +85,8 @@ class DevicesTest {
     refused(() -> config("", 0, 0, 1, List.of(), List.of()), "memory 0 MiB");
     refused(() -> config("", 128, 64, 1, List.of(), List.of()), "maxmem 64 MiB must be between");
     refused(() -> config("", 128, 128, 0, List.of(), List.of()), "vcpus 0");
-    refused(() -> config("", 128, 128, 1, List.of(new P9Share("a", Path.of("/x")), new P9Share("a", Path.of("/y"))),
-        List.of()), "duplicate p9 tag 'a'");
+    refused(() -> config("", 128, 128, 1, List.of(new P9Share("a", Path.of("/x"), P9SecurityModel.NONE),
+        new P9Share("a", Path.of("/y"), P9SecurityModel.MAPPED_FILE)), List.of()), "duplicate p9 tag 'a'");
     XlSetting mem = new XlSetting("memory", new XlValue.Number(4096), "annotation stage1-xen/xl-config line 1");
     refused(() -> config("", 128, 128, 1, List.of(), List.of(mem)), "key 'memory' is written by stage1-xen itself");
     XlSetting w = new XlSetting("cpu_weight", new XlValue.Number(1), "a");

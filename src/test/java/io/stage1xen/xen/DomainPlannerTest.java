@@ -33,7 +33,7 @@ class DomainPlannerTest {
 
   private DomainRequest request(List<AppResourceRequest> apps) {
     return new DomainRequest(Fixtures.UUID, pod.resolve("xen"), Fixtures.CMDLINE,
-        List.of(new P9Share("app0", pod.resolve("stage1/rootfs/opt/stage2/web/rootfs"))), List.of(),
+        List.of(new P9Share("app0", pod.resolve("xen/volumes/app0"), P9SecurityModel.MAPPED_XATTR)), List.of(),
         PodResourceRequest.of(apps), Set.of());
   }
 

@@ -36,7 +36,7 @@ final class Fixtures {
   }
 
   static P9Share appShare(int i, String app) {
-    return new P9Share("app" + i, STAGE1.resolve("opt/stage2/" + app + "/rootfs"));
+    return new P9Share("app" + i, POD.resolve("xen/volumes/app" + i), P9SecurityModel.NONE);
   }
 
   static DomainConfig config(GuestTypeRendering type, long memory, int vcpus, List<P9Share> p9, List<Vif> vifs,

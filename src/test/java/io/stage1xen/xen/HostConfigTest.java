@@ -28,6 +28,7 @@ class HostConfigTest {
         "a refusal says which file to create to raise a limit");
     assertTrue(c.guestType().forced().isEmpty());
     assertEquals(Duration.ofSeconds(60), c.xlTimeout());
+    assertEquals(HostVolumeOwnership.MAPPED, c.hostVolumeOwnership(), "host volumes are safe unless asked");
     assertTrue(c.source().endsWith("stage1-xen/host.conf (absent: defaults)"), c.source());
   }
 
@@ -50,6 +51,7 @@ class HostConfigTest {
         "initrd = /opt/guest/initrd.img",
         "readiness-timeout-seconds = 30",
         "xl-timeout-seconds = 90",
+        "host-volume-ownership = passthrough",
         "extra = cpu_weight = 512",
         "extra = cpus = \"2-7\"",
         "allow-key = disk",
@@ -66,7 +68,8 @@ class HostConfigTest {
     assertEquals(List.of("cpu_weight = 512", "cpus = \"2-7\"",
         "disk = [ \"format=raw,vdev=xvdb,target=/srv/shared.img\" ]"),
         c.extra().stream().map(XlSetting::render).toList());
-    assertEquals(file + ":15 extra", c.extra().get(0).source());
+    assertEquals(HostVolumeOwnership.PASSTHROUGH, c.hostVolumeOwnership());
+    assertEquals(file + ":16 extra", c.extra().get(0).source());
     assertEquals(Set.of("disk"), c.allowedKeys());
   }
 
@@ -94,7 +97,9 @@ class HostConfigTest {
       "max-shares = many|host.conf:1 max-shares: 'many' is not a whole number",
       "max-shares =|host.conf:1: setting 'max-shares' has no value",
       "max-memory-mib = 100|min-memory-mib 128 is more than max-memory-mib 100 (host.conf)",
-      "default-vcpus = 9|default-vcpus 9 is more than max-vcpus 8 (host.conf)"})
+      "default-vcpus = 9|default-vcpus 9 is more than max-vcpus 8 (host.conf)",
+      "host-volume-ownership = none|host.conf:1 host-volume-ownership: 'none' is not one of mapped, passthrough",
+      "host-volume-ownership = Passthrough|host.conf:1 host-volume-ownership: 'Passthrough' is not one of"})
   void refusesWithFileLineAndValue(String line, String message) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> HostConfig.parse(line + "\n", "host.conf"));

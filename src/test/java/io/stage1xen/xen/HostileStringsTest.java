@@ -143,13 +143,13 @@ class HostileStringsTest {
     int rendered = 0;
     for (String h : hostile()) {
       rendered += property("p9 path", s -> Fixtures.config(GuestTypeRendering.TYPE_PV, 160, 1,
-              List.of(new P9Share("vol0", Path.of("/srv/" + s))), List.of(), List.of()),
+              List.of(new P9Share("vol0", Path.of("/srv/" + s), P9SecurityModel.MAPPED_FILE)), List.of(), List.of()),
           normalises(h), h, (s, c) -> {
             Map<String, Object> cfg = roundTrip(c, keys);
             @SuppressWarnings("unchecked")
             List<String> p9 = (List<String>) cfg.get("p9");
             assertEquals(1, p9.size());
-            assertEquals(Map.of("tag", "vol0", "security_model", "none", "path", c.p9().get(0).path().toString()),
+            assertEquals(Map.of("tag", "vol0", "security_model", "mapped-file", "path", c.p9().get(0).path().toString()),
                 XlCfgReader.spec(p9.get(0)));
           }) ? 1 : 0;
     }

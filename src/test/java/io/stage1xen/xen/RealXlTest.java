@@ -96,11 +96,11 @@ class RealXlTest {
         continue; // this JVM's file-name encoding (the locale's) cannot hold it; run under a UTF-8 locale
       }
       DomainConfig c = new DomainConfig("s1x-dry", io.stage1xen.host.GuestTypeRendering.TYPE_PV, kernel,
-          Optional.of(initrd), "console=hvc0", 128, 128, 1, List.of(new P9Share("vol0", path)), List.of(),
+          Optional.of(initrd), "console=hvc0", 128, 128, 1, List.of(new P9Share("vol0", path, P9SecurityModel.MAPPED_XATTR)), List.of(),
           Channel.forControl(Path.of("/run/s1x-dry")), List.of());
       Object cfg = dryRun(XlConfigRenderer.render(c));
       Object p9 = ((List<?>) XlListJson.path(cfg, "p9s")).get(0);
-      assertEquals(Map.of("tag", "vol0", "security_model", "none", "path", p), p9, () -> "for " + p);
+      assertEquals(Map.of("tag", "vol0", "security_model", "mapped-xattr", "path", p), p9, () -> "for " + p);
       Object ctl = ((List<?>) XlListJson.path(cfg, "channels")).get(1);
       assertEquals("/run/s1x-dry/ctl.sock", XlListJson.path(ctl, "connection.socket", "path"));
     }
@@ -117,7 +117,7 @@ class RealXlTest {
       assertEquals("rkt-" + Fixtures.UUID, XlListJson.path(cfg, "c_info", "name"), golden);
       assertEquals(golden.startsWith("pvh") || golden.equals("volumes.cfg") || golden.equals("networks.cfg")
           ? "pvh" : "pv", XlListJson.path(cfg, "c_info", "type"), golden);
-      int shares = text.split("security_model=none", -1).length - 1;
+      int shares = text.split("security_model=", -1).length - 1;
       assertEquals(shares, ((List<?>) XlListJson.path(cfg, "p9s")).size(), golden);
       assertEquals("stage1-xen-ctl", XlListJson.path(((List<?>) XlListJson.path(cfg, "channels")).get(1), "name"));
       if (golden.equals("operator-extra-keys.cfg")) {
@@ -137,7 +137,7 @@ class RealXlTest {
     Path xenDir = Files.createDirectories(tmp.resolve("xen"));
     String uuid = "0badc0de-0000-4000-8000-" + String.format("%012x", System.currentTimeMillis());
     DomainRequest request = new DomainRequest(uuid, xenDir, "console=hvc0 xh9p=app0",
-        List.of(new P9Share("app0", share)), List.of(), PodResourceRequest.of(List.of(new AppResourceRequest("a",
+        List.of(new P9Share("app0", share, P9SecurityModel.MAPPED_FILE)), List.of(), PodResourceRequest.of(List.of(new AppResourceRequest("a",
             OptionalLong.empty(), OptionalLong.empty(), List.of()))), Set.of());
     OperatorSettings settings = OperatorSettings.resolve(HostConfig.defaults("none"), Map.of(), System.getenv(),
         kernel, Optional.of(initrd));

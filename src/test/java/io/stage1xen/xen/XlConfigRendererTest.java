@@ -35,9 +35,13 @@ class XlConfigRendererTest {
             List.of(Fixtures.appShare(0, "hello")), List.of(), List.of())),
         Arguments.of("xen49-pv-builder-generic.cfg", Fixtures.config(GuestTypeRendering.BUILDER_GENERIC, 160, 1,
             List.of(Fixtures.appShare(0, "hello")), List.of(), List.of())),
+        // one share of each security model: an app's root (none), a volume on a filesystem with user extended
+        // attributes, one on a filesystem without
         Arguments.of("volumes.cfg", Fixtures.config(GuestTypeRendering.TYPE_PVH, 224, 1,
-            List.of(Fixtures.appShare(0, "db"), new P9Share("vol0", Path.of("/srv/data/db files")),
-                new P9Share("vol1", Fixtures.POD.resolve("volumes/scratch"))), List.of(), List.of())),
+            List.of(Fixtures.appShare(0, "db"),
+                new P9Share("vol0", Fixtures.POD.resolve("xen/volumes/vol0"), P9SecurityModel.MAPPED_XATTR),
+                new P9Share("vol1", Fixtures.POD.resolve("xen/volumes/vol1"), P9SecurityModel.MAPPED_FILE)),
+            List.of(), List.of())),
         Arguments.of("networks.cfg", Fixtures.config(GuestTypeRendering.TYPE_PVH, 160, 1,
             List.of(Fixtures.appShare(0, "web")), List.of(full, nat), List.of())),
         Arguments.of("operator-extra-keys.cfg", Fixtures.config(GuestTypeRendering.TYPE_PV, 160, 1,
@@ -78,7 +82,8 @@ class XlConfigRendererTest {
       @SuppressWarnings("unchecked")
       List<String> p9 = (List<String>) cfg.get("p9");
       for (int i = 0; i < p9.size(); i++) {
-        assertEquals(Map.of("tag", config.p9().get(i).tag(), "security_model", "none",
+        assertEquals(Map.of("tag", config.p9().get(i).tag(), "security_model",
+            config.p9().get(i).securityModel().xlName(),
             "path", config.p9().get(i).path().toString()), XlCfgReader.spec(p9.get(i)));
       }
     }

@@ -162,4 +162,77 @@ class GuestVolumesQemuTest {
       assertFalse(Files.exists(tmp.resolve("outside")));
     }
   }
+
+  /**
+   * The shares as dom0 exports them: root in the guest makes device nodes, a setuid-root file and a chown'd file on
+   * a mapped-xattr and a mapped-file volume; it sees them as it asked, the host sees plain files of root, mode 0600.
+   * A symlink made on the host cannot be read through a mapped share (why an app's root stays {@code none}); one the
+   * guest makes can. A readOnlyRootFS app whose root is a read-only bind (its mount points made beforehand, as dom0
+   * makes them) writes nothing there, even after remounting it read-write.
+   */
+  @Test
+  void mappedSharesKeepTheGuestsMetadataOffTheHostAndAReadOnlyRootHolds() throws Exception {
+    Path r0 = TestRootfs.make(tmp.resolve("root0"));
+    Path xattr = Files.createDirectories(tmp.resolve("xattr"));
+    Files.writeString(xattr.resolve("target"), "target\n");
+    Files.createSymbolicLink(xattr.resolve("hostlink"), Path.of("target"));
+    Path file = Files.createDirectories(tmp.resolve("file"));
+    Path r1Source = TestRootfs.make(tmp.resolve("root1-source"));
+    for (String made : List.of("proc", "sys", "dev", "vol")) {
+      Files.createDirectories(r1Source.resolve(made)); // what dom0 makes in a read-only root before the export
+    }
+    Path r1 = Files.createDirectories(tmp.resolve("root1"));
+    List<String> wrapper = List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+        "mount --bind --make-private \"$1\" \"$2\" && mount -o remount,bind,ro,nosuid,nodev \"$2\" && shift 2"
+            + " && exec \"$@\"", "sh", r1Source.toString(), r1.toString());
+    List<QemuGuest.Export> exports = List.of(new QemuGuest.Export("app0", r0, false, "none"),
+        new QemuGuest.Export("app1", r1, false, "none"),
+        new QemuGuest.Export("vol0", xattr, false, "mapped-xattr"),
+        new QemuGuest.Export("vol1", file, false, "mapped-file"));
+    List<SharePlan> shares = List.of(new SharePlan("app0", "/s1x/share/app0", false),
+        new SharePlan("app1", "/s1x/share/app1", true), new SharePlan("vol0", "/s1x/share/vol0", false),
+        new SharePlan("vol1", "/s1x/share/vol1", false));
+    String make = "for d in /x /f; do mknod $d/blk b 202 0 && mknod $d/chr c 1 1 && cp /bin/busybox $d/suid"
+        + " && chmod 4755 $d/suid && echo owned > $d/owned && chown 1234:5678 $d/owned || echo FAILED $d; done;"
+        + " ls -ln /x | grep -E ' (blk|chr|suid|owned)$' | awk '{print $1, $3, $4}' | tr '\\n' ' '; cat /f/owned;"
+        + " readlink /x/hostlink || echo HOSTLINK-UNREADABLE; ln -s target /x/guestlink && cat /x/guestlink";
+    AppPlan maker = AppPlan.builder("maker", "/s1x/share/app0", sh(make))
+        .mount(new MountPlan("/s1x/share/vol0", "/x", false)).mount(new MountPlan("/s1x/share/vol1", "/f", false))
+        .build();
+    AppPlan locked = AppPlan.builder("locked", "/s1x/share/app1", sh("if touch /a 2>/dev/null; then echo WROTE;"
+            + " else echo REFUSED; fi; mount -o remount,rw / && echo REMOUNTED; if touch /b 2>/dev/null; then"
+            + " echo WROTE-AFTER; else echo REFUSED-AFTER; fi; echo in-volume > /vol/v && echo VOLUME-RW"))
+        .readOnlyRootFs(true).mount(new MountPlan("/s1x/share/vol0", "/vol", false)).build();
+    PodPlan plan = new PodPlan("mapped", null, null, false, Duration.ofSeconds(2), false, shares,
+        List.of(maker, locked));
+
+    try (QemuGuest vm = new QemuGuest(guest, tmp.resolve("vm"), 256, exports, false, wrapper, List.of())) {
+      vm.start(plan);
+      assertEquals(0, vm.awaitPoweroff(WAIT), vm.diagnostics());
+      RecordingEvents ev = vm.events;
+      assertEquals(PoweroffReason.ALL_DONE, ev.reason, ev.timeline() + "\n" + appOutput(ev) + vm.diagnostics());
+      assertEquals("brw-r--r-- 0 0 crw-r--r-- 0 0 -rw-r--r-- 1234 5678 -rwsr-xr-x 0 0 owned\n"
+          + "HOSTLINK-UNREADABLE\ntarget\n", ev.stdoutText(1), "the guest sees what it asked for: " + ev.stderrText(1));
+      assertTrue(ev.stderrText(1).contains("Too many levels of symbolic links"), ev.stderrText(1));
+      assertEquals("target", Files.readString(xattr.resolve("guestlink")), "a guest's symlink is a file on the host");
+      for (Path dir : List.of(xattr, file)) {
+        for (String name : List.of("blk", "chr", "suid", "owned")) {
+          Path p = dir.resolve(name);
+          assertTrue(Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS), p + " is a plain file");
+          assertEquals(List.of(0, 0, 0600), List.of(Files.getAttribute(p, "unix:uid"), Files.getAttribute(p,
+              "unix:gid"), (Integer) Files.getAttribute(p, "unix:mode") & 07777), p + ": root's, 0600, no setuid");
+        }
+      }
+      assertTrue(Files.isDirectory(file.resolve(".virtfs_metadata")), "mapped-file keeps the metadata in files");
+      assertTrue(Files.getFileAttributeView(xattr.resolve("owned"),
+          java.nio.file.attribute.UserDefinedFileAttributeView.class).list().contains("virtfs.uid"),
+          "mapped-xattr keeps it in user.virtfs.* attributes");
+      assertEquals("REFUSED\nREMOUNTED\nREFUSED-AFTER\nVOLUME-RW\n", ev.stdoutText(2), ev.stderrText(2));
+      try (var left = Files.list(r1Source)) {
+        assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.equals("a") || n.equals("b"))
+            .toList(), "nothing reached the read-only root");
+      }
+      assertEquals("in-volume\n", Files.readString(xattr.resolve("v")));
+    }
+  }
 }

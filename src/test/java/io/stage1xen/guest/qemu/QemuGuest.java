@@ -27,8 +27,15 @@ final class QemuGuest implements AutoCloseable {
   final RecordingEvents events = new RecordingEvents();
   final long startNanos = System.nanoTime();
 
-  /** A directory exported over virtio 9p; {@code readOnly} makes QEMU refuse every write (EROFS). */
-  record Export(String tag, Path path, boolean readOnly) {}
+  /**
+   * A directory exported over virtio 9p; {@code readOnly} makes QEMU refuse every write (EROFS); the security model
+   * is QEMU's {@code security_model} (none, mapped-xattr, mapped-file), as stage1-xen writes it into xl.cfg.
+   */
+  record Export(String tag, Path path, boolean readOnly, String securityModel) {
+    Export(String tag, Path path, boolean readOnly) {
+      this(tag, path, readOnly, "none");
+    }
+  }
 
   /** @param roots exported as tags app0, app1, … in this order */
   QemuGuest(GuestArtifacts guest, Path workDir, int memoryMb, List<Path> roots, boolean debug)
@@ -71,7 +78,7 @@ final class QemuGuest implements AutoCloseable {
         "-device", "virtconsole,chardev=ctl,bus=vs0.0"));
     for (int i = 0; i < exports.size(); i++) {
       Export e = exports.get(i);
-      cmd.addAll(List.of("-fsdev", "local,id=fs" + i + ",path=" + opt(e.path()) + ",security_model=none"
+      cmd.addAll(List.of("-fsdev", "local,id=fs" + i + ",path=" + opt(e.path()) + ",security_model=" + e.securityModel()
           + (e.readOnly() ? ",readonly=on" : ""), "-device", "virtio-9p-pci,fsdev=fs" + i + ",mount_tag=" + e.tag()));
     }
     nics.forEach(cmd::addAll);

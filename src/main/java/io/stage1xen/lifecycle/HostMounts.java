@@ -48,12 +48,16 @@ final class HostMounts {
    * root through these mounts: {@code nodev} keeps it from opening a device node it finds there (on behalf of a guest
    * that asks, whatever its security model), {@code nosuid} keeps a setuid file found there from running as its
    * owner in dom0. {@code noexec} and {@code nosymfollow} stay as they were (a bind remount sets every flag anew).
-   * Checked in the mount table afterwards: these are the host's to enforce, so a remount that did not take is an
-   * error, not a hope.
+   * Checked in the mount table afterwards: these are the host's to enforce, so a remount that did not take, or a
+   * target that is not a mount point (a path the table does not name, say through a symlink), is an error, not a
+   * hope.
    */
   void restrict(Path target, boolean recursive, boolean readOnly)
       throws IOException, ProcessException, InterruptedException {
     List<MountTable.Entry> mounts = table().under(target);
+    if (mounts.stream().noneMatch(e -> e.mountPoint().equals(target))) {
+      throw new IOException("nothing is mounted on " + target + " to make nosuid,nodev");
+    }
     for (int i = mounts.size() - 1; i >= 0; i--) {
       MountTable.Entry e = mounts.get(i);
       if (e.mountPoint().equals(target) || recursive) {

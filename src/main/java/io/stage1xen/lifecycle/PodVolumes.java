@@ -1,5 +1,6 @@
 package io.stage1xen.lifecycle;
 
+import io.stage1xen.appc.AcName;
 import io.stage1xen.guest.AppPlan;
 import io.stage1xen.guest.MountPlan;
 import io.stage1xen.guest.PodPlan;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * data bind-mounted on it, and the empty volumes' data in {@code empty/<volume>}. Every export is a {@code nodev},
  * {@code nosuid} bind mount, read-only when the share is (an app's root with {@code readOnlyRootFS} too): dom0
  * enforces it, whatever the guest does. An app with {@code readOnlyRootFS} gets its mount points made in its root
- * first ({@link InRootPaths}), since the guest cannot make them on a read-only share.
+ * first ({@link InRootPaths}), since the guest cannot make them on a read-only share. rkt's own paths of the apps'
+ * roots are closed first ({@link AppRoots}) and stay closed after the pod, until gc.
  *
  * <p>Nothing is prepared until the domain is about to be created, and a failure undoes everything before it is
  * reported. Teardown trusts nothing but the mount table: it unmounts whatever is mounted under the directory,
@@ -41,11 +43,13 @@ final class PodVolumes {
   private final HostMounts mounts;
   private final PodLayout layout;
   private final ShareModels.XattrProbe probe;
+  private final AppRoots roots;
 
   PodVolumes(HostMounts mounts, PodLayout layout, ShareModels.XattrProbe probe) {
     this.mounts = mounts;
     this.layout = layout;
     this.probe = probe;
+    this.roots = new AppRoots(mounts, layout);
   }
 
   static PodVolumes of(Stage1Environment env, PodLayout layout) {
@@ -58,7 +62,10 @@ final class PodVolumes {
     return ShareModels.decide(map, ownership, layout, mounts.table(), probe);
   }
 
-  /** Makes every share of the map for the guest's plan; on failure removes what it made and rethrows. */
+  /**
+   * Closes rkt's copies of the apps' roots to everyone but root ({@link AppRoots}), then makes every share of the
+   * map for the guest's plan; on failure removes what it made and rethrows.
+   */
   void prepare(VolumeMap map, PodPlan plan) throws Exception {
     try {
       Path root = layout.volumesDirectory();
@@ -67,6 +74,7 @@ final class PodVolumes {
       }
       Files.createDirectories(root);
       Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+      roots.guard(plan.apps().stream().map(a -> AcName.of(a.name())).toList());
       for (PodVolume v : map.volumes()) {
         if (v.kind() == PodVolume.Kind.EMPTY) {
           createEmpty(v);
@@ -151,7 +159,10 @@ final class PodVolumes {
     made.add(ok ? path : path + " (left to the guest)");
   }
 
-  /** After the pod: unmounts every volume, keeping the empty volumes' files until gc. */
+  /**
+   * After the pod: unmounts every volume, keeping the empty volumes' files until gc, and the apps' roots closed
+   * ({@link AppRoots}): what the guest made there stays until rkt deletes the pod.
+   */
   void unmountAll() throws IOException, ProcessException, InterruptedException {
     Path root = layout.volumesDirectory();
     if (!Files.isDirectory(root)) {
@@ -167,9 +178,13 @@ final class PodVolumes {
     }
   }
 
-  /** gc: unmounts every volume, then removes the directory with the empty volumes' files. Idempotent. */
+  /**
+   * gc: unmounts every volume and the binds that closed the apps' roots, then removes the directory with the empty
+   * volumes' files. Idempotent.
+   */
   void remove() throws IOException, ProcessException, InterruptedException {
     unmountAll();
+    roots.release();
     Path root = layout.volumesDirectory();
     if (Files.isDirectory(root)) {
       deleteTree(root);

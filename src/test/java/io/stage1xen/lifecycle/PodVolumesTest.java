@@ -206,6 +206,10 @@ class PodVolumesTest {
     Path webRoot = web.volume().source().orElseThrow();
     Path dbRoot = db.volume().source().orElseThrow();
     assertEquals(List.of(
+        List.of("mount", "--bind", "--make-private", webRoot.toString(), webRoot.toString()),
+        remount("nosuid,nodev", webRoot),
+        List.of("mount", "--bind", "--make-private", dbRoot.toString(), dbRoot.toString()),
+        remount("nosuid,nodev", dbRoot),
         List.of("mount", "--bind", "--make-private", webRoot.toString(), vols + "/app0"),
         remount("nosuid,nodev", vols + "/app0"),
         List.of("mount", "--bind", "--make-private", dbRoot.toString(), vols + "/app1"),
@@ -216,8 +220,13 @@ class PodVolumesTest {
     assertFalse(Files.exists(vols.resolve("app0/proc")), "a writable root makes its own in the guest");
     assertFalse(Files.exists(vols.resolve("app1/etc/resolv.conf")), "no resolv.conf in the plan, none made");
 
+    assertEquals("rw,nosuid,nodev,relatime", fake.table.stream().filter(m -> m.point().equals(webRoot)).findFirst()
+        .orElseThrow().options(), "rkt's path of the root is closed too (--no-overlay: bound onto itself)");
+
+    volumes.unmountAll();
+    assertEquals(2, fake.mountedUnder(layout.stage2Directory()).size(), "the pod's end keeps rkt's paths closed");
     volumes.remove();
-    assertEquals(List.of(), fake.mountedUnder(vols));
+    assertEquals(List.of(), fake.mountedUnder(layout.root()), "gc releases them");
     assertTrue(Files.isDirectory(webRoot) && Files.isDirectory(dbRoot), "gc leaves rkt's trees to rkt");
     assertFalse(Files.exists(vols));
   }

@@ -204,22 +204,27 @@ last_error() { # the run's last message (rkt's or the stage1's), without --debug
   show "${line:-no message on stderr}"
 }
 
-# start_ready NAME TYPE RUN-ARG...: start_pod, then wait until the pod's apps run; a pod that does not get there is
-# reported (one FAIL) and collected
+# start_ready NAME TYPE RUN-ARG...: start_pod, then await_ready
 start_ready() {
-  local name=$1 type=$2 r
   if ! start_pod "$@"; then
-    fail "$type $name: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
+    fail "$2 $1: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
     return 1
   fi
+  await_ready "$2 $1"
+}
+
+# await_ready CHECK-PREFIX: wait until pod U's apps run; a pod that does not get there is reported (one FAIL) and
+# collected
+await_ready() {
+  local r
   wait_ready
   r=$?
   [ $r != 0 ] || return 0
   if [ $r = 2 ]; then
-    fail "$type $name: pod ready" "rkt status --wait-ready=${READY_TIMEOUT}s did not see it ready ($(last_error))"
+    fail "$1: pod ready" "rkt status --wait-ready=${READY_TIMEOUT}s did not see it ready ($(last_error))"
   else
     wait_end 30
-    fail "$type $name: pod ready" "rkt run exited with $RC before the pod was ready: $(last_error)"
+    fail "$1: pod ready" "rkt run exited with $RC before the pod was ready: $(last_error)"
   fi
   collect >/dev/null
   return 1

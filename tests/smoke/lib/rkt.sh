@@ -47,21 +47,30 @@ rkt_status() {
   rk status "$1" 2>&1 | sed -e 's/^\(created\|started\)=.*/\1/' | paste -sd ' ' -
 }
 
-# rkt_list_field UUID COLUMN: a column (UUID, APP, IMAGE NAME, IMAGE ID, STATE, CREATED, STARTED, NETWORKS) of the
-# pod's first row in `rkt list --full`. rkt pads its columns with tabs of 8, so with the tabs expanded each column
-# starts where its name starts in the header, also when a value is empty.
-rkt_list_field() {
-  rk list --full 2>/dev/null | expand -t 8 | awk -v u="$1" -v col="$2" '
+# rkt_list_fields UUID COLUMN...: columns (UUID, APP, IMAGE NAME, IMAGE ID, STATE, CREATED, STARTED, NETWORKS) of the
+# pod's first row in `rkt list --full`, joined by "|". rkt pads its columns with tabs of 8, so with the tabs expanded
+# each column starts where its name starts in the header, also when a value is empty.
+rkt_list_fields() {
+  local u=$1 cols
+  shift
+  cols=$(IFS='|'; echo "$*")
+  rk list --full 2>/dev/null | expand -t 8 | awk -v u="$u" -v cols="$cols" '
     NR == 1 {
       n = split("UUID|APP|IMAGE NAME|IMAGE ID|STATE|CREATED|STARTED|NETWORKS", names, "|")
-      for (i = 1; i <= n; i++) { start[i] = index($0, names[i]); if (names[i] == col) c = i }
+      for (i = 1; i <= n; i++) { start[i] = index($0, names[i]); col[names[i]] = i }
       next
     }
-    c && index($0, u) == 1 {
-      e = c < n ? start[c + 1] : length($0) + 1
-      v = substr($0, start[c], e - start[c])
-      gsub(/^ +| +$/, "", v)
-      print v
+    index($0, u) == 1 {
+      k = split(cols, want, "|")
+      out = ""
+      for (j = 1; j <= k; j++) {
+        c = col[want[j]]
+        e = c < n ? start[c + 1] : length($0) + 1
+        v = c ? substr($0, start[c], e - start[c]) : "?"
+        gsub(/^ +| +$/, "", v)
+        out = out (j > 1 ? "|" : "") v
+      }
+      print out
       exit
     }'
 }

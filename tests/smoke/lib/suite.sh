@@ -61,6 +61,25 @@ suite_option() {
   fi
 }
 
+# suite_options ARG...: the command line: a suite's own options first (the function suite_own_option, when the
+# suite defines one, sets SHIFT to how many words it took), then the common ones; -h or --help, or anything else,
+# prints the suite's header comment
+suite_options() {
+  while [ $# -gt 0 ]; do
+    SHIFT=0
+    case $1 in -h|--help) suite_usage ;; esac
+    ! declare -F suite_own_option >/dev/null || suite_own_option "$@"
+    [ "$SHIFT" != 0 ] || suite_option "$@"
+    [ "$SHIFT" != 0 ] || { echo "$SUITE.sh: unknown argument '$1'" >&2; suite_usage; }
+    shift "$SHIFT"
+  done
+}
+
+suite_usage() { # the suite's header comment, from its second line to the first line that is not a comment
+  sed -n '2,/^[^#]/p' "$0" | sed -e '/^[^#]/d' -e 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
 # suite_setup DEFAULT_TYPES: the host checks (root, xl, the guest types, the stage1 image, busybox, rkt), then
 # the work directory: DATA (rkt's --dir, emptied), CONF (rkt's --local-config, with stage1-xen/host.conf), LOGS,
 # IMAGES. DEFAULT_TYPES is "all" (every type the host runs) or a list. Sets HOST_CPUS, FREE_MEM, XEN_VERSION.

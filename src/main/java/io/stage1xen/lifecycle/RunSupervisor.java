@@ -11,6 +11,7 @@ import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
 import io.stage1xen.pod.RunParameters;
 import io.stage1xen.xen.DomainExistsException;
+import io.stage1xen.xen.DomainOutcome;
 import io.stage1xen.xen.DomainPlan;
 import io.stage1xen.xen.DomainPlanner;
 import io.stage1xen.xen.HostConfig;
@@ -159,7 +160,9 @@ final class RunSupervisor implements ControlChannel.Listener {
       return 128 + 9;
     }
     try {
+      // the domain is paused: its vifs exist and get their filters before the guest can send a frame
       networking.configureHost(xl, domainName);
+      start();
       files.writePid(env.pid());
       startChannel(plan);
       awaitReady(settings.readinessTimeout());
@@ -186,6 +189,13 @@ final class RunSupervisor implements ControlChannel.Listener {
     }
     awaitDomainGone();
     return outcome();
+  }
+
+  private void start() throws XlException, InterruptedException {
+    if (xl.unpause(domainName) == DomainOutcome.NOT_FOUND) {
+      throw new IllegalStateException("the pod VM " + domainName + " disappeared before it was started");
+    }
+    LOG.debug("domain {} unpaused", domainName);
   }
 
   /** What rkt run returns: the first app that failed, 0 when all succeeded, 254 when the VM itself failed. */

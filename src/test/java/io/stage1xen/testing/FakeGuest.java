@@ -81,6 +81,11 @@ public final class FakeGuest {
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       server.bind(UnixDomainSocketAddress.of(socket));
       try (UnixSocketLink link = UnixSocketLink.of(server.accept())) {
+        // a domain made with `xl create -p` runs nothing until `xl unpause`: QEMU's socket is there, the guest is not
+        Path running = state.resolve("running-" + name);
+        while (!Files.exists(running)) {
+          Thread.sleep(20);
+        }
         if (silent) {
           Thread.sleep(Long.MAX_VALUE);
         }

@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
 # Runs the smoke suites one after the other in a Xen dom0 and adds up their results.
 #
-#   SUITES="smoke volumes network" all-suites.sh ACI [SMOKE-ARGS...]
+#   SUITES="smoke volumes network" all-suites.sh ACI [ARG...]
 #
-# SMOKE-ARGS go to smoke.sh; volumes.sh and network.sh take only the image (and VOLUME_TYPES, when set, becomes
-# volumes.sh's --types). Each suite prints its own
-# `N passed, N failed`; the last line is the total over all of them, and the exit status is 1 when any check failed
-# (or a suite ended without its summary line).
+# The options every suite takes (--rkt PATH, --debug, --keep, --emulated, --logs DIR) go to all three, --logs as
+# DIR/<suite>; the other ARGs go to smoke.sh only. VOLUME_TYPES, when set, becomes volumes.sh's --types and
+# NETWORK_TYPES network.sh's. Each suite prints its own `N passed, N failed`; the last line is the total over all
+# of them, and the exit status is 1 when any check failed (or a suite ended without its summary line).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ACI=${1:?usage: all-suites.sh ACI [SMOKE-ARGS...]}
+ACI=${1:?usage: all-suites.sh ACI [ARG...]}
 shift
+common=() smoke=() logs=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --rkt) common+=("$1" "${2:?--rkt needs a path}"); shift 2 ;;
+    --debug|--keep|--emulated) common+=("$1"); shift ;;
+    --logs) logs=${2:?--logs needs a folder}; shift 2 ;;
+    *) smoke+=("$1"); shift ;;
+  esac
+done
 passed=0 failed=0
 T0=$SECONDS
 for suite in ${SUITES:-smoke volumes network}; do
+  args=(--aci "$ACI" ${common[@]+"${common[@]}"})
+  [ -z "$logs" ] || args+=(--logs "$logs/$suite")
   case $suite in
-    smoke) cmd=(bash "$HERE/smoke.sh" "$@") ;;
-    volumes) cmd=(bash "$HERE/volumes.sh" --aci "$ACI" ${VOLUME_TYPES:+--types "$VOLUME_TYPES"}) ;;
-    network) cmd=(bash "$HERE/network.sh" "$ACI") ;;
+    smoke) args+=(${smoke[@]+"${smoke[@]}"}) ;;
+    volumes) [ -z "${VOLUME_TYPES:-}" ] || args+=(--types "$VOLUME_TYPES") ;;
+    network) [ -z "${NETWORK_TYPES:-}" ] || args+=(--types "$NETWORK_TYPES") ;;
     *) echo "all-suites.sh: unknown suite '$suite' (smoke, volumes, network)" >&2; exit 2 ;;
   esac
   echo "### suite $suite ($(( (SECONDS - T0) / 60 )) min $(( (SECONDS - T0) % 60 )) s)"
   out=$(mktemp)
-  "${cmd[@]}" 2>&1 | tee "$out"
+  bash "$HERE/$suite.sh" "${args[@]}" 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
   summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
   rm -f "$out"

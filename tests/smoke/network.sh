@@ -1,192 +1,178 @@
 #!/usr/bin/env bash
-# Smoke tests of pod networking on a real Xen host (run in dom0, as root): stage1-xen.aci through rkt's stage0
-# emulator (tests/stage0/stage0), with the image's own host-local plugin, dom0's ip and iptables, and busybox apps.
+# Smoke tests of pod networking on a real Xen host (run in dom0, as root): stage1-xen.aci under the real rkt 1.30.0
+# (--net, --port, --hostname), with the image's own host-local plugin, dom0's ip and iptables, and busybox apps.
 # Prints one "ok - …" or "FAIL - …" line per check and "N passed, N failed" at the end; exits 1 on any failure.
 #
-#   tests/smoke/network.sh stage1-xen.aci
+#   network.sh [COMMON-OPTION]...
 #
-# Environment: SMOKE_GUEST_TYPE (pv, pvh or auto; default pv: PVH guests under TCG emulation sometimes die in
-# early boot, which is not what this checks), BUSYBOX (a static busybox for the app images, default /bin/busybox),
-# SMOKE_TIMEOUT (seconds to wait for a pod to become ready, default 300).
-set -u
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-ACI=$(readlink -f "${1:?usage: network.sh stage1-xen.aci}")
-STAGE0=$REPO/tests/stage0/stage0
-W=${SMOKE_WORK:-/tmp/s1x-net-smoke}
-D=$W/rkt
-CFG=$W/etc-rkt
+# Common options (lib/suite.sh): --aci PATH, --rkt PATH, --types "pv pvh" (default pv: PVH guests under TCG
+# emulation sometimes die in early boot, which is not what this checks), --debug, --keep, --work DIR (default
+# /var/tmp/s1x-network), --logs DIR, --emulated.
+SUITE=network
+WORK=/var/tmp/s1x-network
+. "$(dirname "${BASH_SOURCE[0]}")/lib/suite.sh"
 LEASES=/var/lib/cni/networks
-TIMEOUT=${SMOKE_TIMEOUT:-300}
-export STAGE1_XEN_GUEST_TYPE=${SMOKE_GUEST_TYPE:-pv}
-BB=${BUSYBOX:-/bin/busybox}
-IMAGE_ID=sha512-36dc1531c150db562d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804
-passed=0
-failed=0
+GW=172.16.28.1
 
-ok() { echo "ok - $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL - $*"; failed=$((failed + 1)); }
+suite_options "$@"
+
+suite_setup pv
+mkdir -p "$CONF/net.d"
+
+# images: busybox app roots serving a page, with a declared port
+web_image() { # web_image NAME PAGE
+  echo "$2" >"$IMAGES/$1.html"
+  make_aci "$IMAGES/$1.aci" "example.com/$1" \
+    "$(app_json '["/bin/httpd","-f","-p","80","-h","/srv/www"]' '"ports":[{"name":"http","protocol":"tcp","port":80}]')" \
+    "$IMAGES/$1.html:srv/www/index.html" || fatal "images: $1" "$IMAGE_ERROR"
+}
+web_image web hello-from-pod
+web_image other hello-from-other
+ok "images: $IMAGES/web.aci, $IMAGES/other.aci"
+
+# dom0 serves a page on its end of the default network, for the pods to fetch
+mkdir -p "$WORK/dom0www"
+echo hello-from-dom0 >"$WORK/dom0www/index.html"
+DOM0_HTTPD=""
+stop_dom0_httpd() { [ -z "$DOM0_HTTPD" ] || kill "$DOM0_HTTPD" 2>/dev/null; DOM0_HTTPD=""; }
+trap 'stop_dom0_httpd; suite_cleanup' EXIT
+
+ip_of() { sed -n 's/.*"ip":"\([0-9.]*\)".*/\1/p' "$(pod_dir)/net-info.json" 2>/dev/null; }
+leases() { find "$LEASES" -type f -name '[0-9]*.[0-9]*.[0-9]*.[0-9]*' 2>/dev/null | sort; }
+rules() { iptables -w -t nat -S 2>/dev/null | grep -c 'S1X-'; }
 check() { # check DESCRIPTION COMMAND...
   local what=$1
   shift
-  if "$@"; then ok "$what"; else fail "$what"; fi
+  if "$@"; then ok "$what"; else fail "$what" "$(show "$*") is false"; fi
 }
-
-rm -rf "$W"
-mkdir -p "$W/img" "$CFG/net.d" "$CFG/stage1-xen"
-
-# ---- images: busybox app roots, one with a web page and a declared port ----
-image() { # image NAME PAGE
-  local dir=$W/img/$1
-  "$REPO/tests/images/make-rootfs.sh" "$dir/rootfs" --busybox "$BB" >/dev/null || exit 1
-  mkdir -p "$dir/rootfs/srv/www"
-  echo "$2" >"$dir/rootfs/srv/www/index.html"
-  cat >"$dir/manifest" <<JSON
-{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/$1","labels":[{"name":"os","value":"linux"},{"name":"arch","value":"amd64"}],
- "app":{"exec":["/bin/httpd","-f","-p","80","-h","/srv/www"],"user":"0","group":"0","ports":[{"name":"http","protocol":"tcp","port":80}]}}
-JSON
-}
-image web hello-from-pod
-image other hello-from-other
-
-uuid() { cat /proc/sys/kernel/random/uuid; }
-podfile() { # podfile NAME EXEC_JSON [PORTS_JSON]
-  local app="{\"name\":\"$1\",\"image\":{\"name\":\"example.com/$1\",\"id\":\"$IMAGE_ID\"}"
-  [ -n "$2" ] && app="$app,\"app\":{\"exec\":$2,\"user\":\"0\",\"group\":\"0\",\"ports\":[{\"name\":\"http\",\"protocol\":\"tcp\",\"port\":80}]}"
-  echo "{\"acVersion\":\"1.30.0\",\"acKind\":\"PodManifest\",\"apps\":[$app}],\"volumes\":null,\"isolators\":null,\"annotations\":[{\"name\":\"coreos.com/rkt/stage1/mutable\",\"value\":\"false\"}],\"ports\":${3:-[]}}"
-}
-prepare() { # prepare UUID APP EXEC_JSON [PORTS_JSON]
-  podfile "$2" "$3" "${4:-}" >"$W/pod-$1.json"
-  "$STAGE0" prepare --data-dir "$D" --uuid "$1" --stage1 "$ACI" --pod-manifest "$W/pod-$1.json" \
-    --app "$2=$W/img/$2" >/dev/null
-}
-start() { # start UUID NET: runs the pod in the background, output in $W/run-UUID.log
-  "$STAGE0" run --data-dir "$D" --uuid "$1" --net="$2" --local-config="$CFG" >"$W/run-$1.log" 2>&1 &
-  echo $! >"$W/run-$1.pid"
-}
-ready() { # ready UUID: waits until the pod's apps run
-  local n=0
-  while [ ! -L "$D/pods/run/$1/stage1/rootfs/rkt/supervisor-status" ]; do
-    n=$((n + 1))
-    if [ $n -gt $((TIMEOUT * 2)) ] || ! kill -0 "$(cat "$W/run-$1.pid")" 2>/dev/null; then
-      echo "# pod $1 never became ready:"; sed 's/^/#   /' "$W/run-$1.log"; return 1
-    fi
-    sleep 0.5
-  done
-}
-ip_of() { sed -n 's/.*"ip":"\([0-9.]*\)".*/\1/p' "$D/pods/run/$1/net-info.json" 2>/dev/null; }
-finish() { # finish UUID: stops the pod, waits for its run, collects it
-  "$STAGE0" stop --data-dir "$D" --uuid "$1" >/dev/null 2>&1
-  wait "$(cat "$W/run-$1.pid")" 2>/dev/null
-  "$STAGE0" gc --data-dir "$D" --uuid "$1" >/dev/null 2>"$W/gc-$1.log"
-}
-leases() { find "$LEASES" -type f -name '[0-9]*.[0-9]*.[0-9]*.[0-9]*' 2>/dev/null | sort; }
-rules() { iptables -w -t nat -S 2>/dev/null | grep -c 'S1X-'; }
 # HTTP over nc: Debian's busybox-static wget segfaults (glibc's resolver in a static binary), nc does not
 REQUEST='GET / HTTP/1.0\r\nHost: x\r\n\r\n'
 body() { sed '1,/^\r*$/d'; } # the response without its headers
 fetch() { printf "$REQUEST" | timeout 20 busybox nc -w 10 "$1" "$2" 2>/dev/null | body; } # fetch HOST PORT, from dom0
-guest_fetch() { # guest_fetch UUID APP HOST PORT: the same from inside a pod, through enter
-  "$STAGE0" enter --data-dir "$D" --uuid "$1" --app "$2" -- /bin/sh -c 'printf "$0" | nc -w 10 "$1" "$2"' \
-    "$REQUEST" "$3" "$4" 2>&1 | body
+guest_fetch() { # guest_fetch APP HOST PORT: the same from inside pod U, through rkt enter
+  rk enter --app="$1" "$U" /bin/sh -c 'printf "$0" | nc -w 10 "$1" "$2"' "$REQUEST" "$2" "$3" 2>&1 | body
+}
+# finish: pod U stopped with rkt stop and collected with rkt rm
+finish() {
+  rk stop "$U" >/dev/null 2>&1
+  wait_end 120
+  collect
 }
 
-# dom0 serves a page on its end of the default network, for the pods to fetch
-mkdir -p "$W/dom0www"
-echo hello-from-dom0 >"$W/dom0www/index.html"
-
-# ---- two pods at once: different addresses; each reachable; each reaches dom0; forwarded port ----
-A=$(uuid)
-B=$(uuid)
-prepare "$A" web "" '[{"name":"http","hostPort":8088}]'
-prepare "$B" other ""
-start "$A" default
-start "$B" default
-if ready "$A" && ready "$B"; then
-  ipa=$(ip_of "$A")
-  ipb=$(ip_of "$B")
-  echo "# pod A: $ipa, pod B: $ipb"
-  check "two pods started at once get different addresses ($ipa, $ipb)" \
-    test -n "$ipa" -a -n "$ipb" -a "$ipa" != "$ipb"
-  check "net-info.json is rkt's format" grep -q '^\[{"netName":"default","netConf":"xen/net/default.conf","pluginPath":".*","ifName":"eth0","ip":"'"$ipa"'","args":"","mask":"255.255.255.0"}\]$' "$D/pods/run/$A/net-info.json"
-  check "dom0 reaches pod A's TCP port 80" test "$(fetch "$ipa" 80)" = hello-from-pod
-  check "dom0 reaches pod B's TCP port 80" test "$(fetch "$ipb" 80)" = hello-from-other
-  gw=172.16.28.1
-  busybox httpd -p "$gw:8081" -h "$W/dom0www"
-  out=$(guest_fetch "$B" other "$gw" 8081)
-  check "pod B reaches dom0 ($gw:8081): '$out'" test "$out" = hello-from-dom0
-  out=$("$STAGE0" enter --data-dir "$D" --uuid "$A" --app web -- /bin/ip -o -4 addr show 2>&1)
-  check "pod A's eth0 has its address from the plan" grep -q "eth0 *inet $ipa/24" <<<"$out"
-  out=$("$STAGE0" enter --data-dir "$D" --uuid "$A" --app web -- /bin/ip route 2>&1)
-  check "pod A's default route goes through dom0" grep -q "default via $gw dev eth0" <<<"$out"
-  check "forwarded host port 8088 reaches pod A's app (from dom0, 127.0.0.1)" \
-    test "$(fetch 127.0.0.1 8088)" = hello-from-pod
-  out=$(guest_fetch "$B" other "$gw" 8088)
-  check "forwarded host port 8088 reaches pod A's app (from pod B, through dom0's address)" \
-    test "$out" = hello-from-pod
-  check "two leases are held while the pods run" test "$(leases | wc -l)" = 2
-else
-  fail "pods A and B did not start"
-fi
-finish "$A"
-finish "$B"
-check "gc returned both addresses" test -z "$(leases)"
-check "gc left no iptables rule behind" test "$(rules)" = 0
-check "no domain is left" test -z "$(xl list | grep rkt-)"
-
-# ---- the address comes back: the next pod can have pod A's address ----
-if [ -n "${ipa:-}" ]; then
-  C=$(uuid)
-  prepare "$C" web ""
-  start "$C" "default:IP=$ipa"
-  if ready "$C"; then
-    check "a new pod gets the released address $ipa" test "$(ip_of "$C")" = "$ipa"
+scenario_network() {
+  local type=$1 c="$1 network" a b ipa ipb out
+  section "$c: two pods at once"
+  # ---- two pods at once: different addresses; each reachable; each reaches dom0; forwarded port ----
+  start_pod netA "$type" --net=default --port=http:8088 --hostname=web-a "$IMAGES/web.aci" \
+    || { fail "$c: rkt run of pod A" "ended with $RC: $(last_error)"; return; }
+  a=$U
+  start_pod netB "$type" --net=default "$IMAGES/other.aci" \
+    || { fail "$c: rkt run of pod B" "ended with $RC: $(last_error)"; U=$a; collect; return; }
+  b=$U
+  U=$a L=$LOGS/netA$ATTEMPT
+  if wait_ready && { U=$b L=$LOGS/netB$ATTEMPT; wait_ready; }; then
+    U=$a
+    ipa=$(ip_of)
+    U=$b
+    ipb=$(ip_of)
+    note "pod A: $ipa, pod B: $ipb"
+    check "$c: two pods started at once get different addresses ($ipa, $ipb)" \
+      test -n "$ipa" -a -n "$ipb" -a "$ipa" != "$ipb"
+    U=$a
+    check "$c: net-info.json is rkt's format" grep -q '^\[{"netName":"default","netConf":"xen/net/default.conf","pluginPath":".*","ifName":"eth0","ip":"'"$ipa"'","args":"","mask":"255.255.255.0"}\]$' "$(pod_dir)/net-info.json"
+    expect_eq "$c: rkt status shows pod A's network from net-info.json" "networks=default:ip4=$ipa" \
+      "$(rk status "$a" 2>&1 | grep '^networks=')"
+    expect_eq "$c: rkt list --full: pod A's NETWORKS column" "default:ip4=$ipa" "$(rkt_list_fields "$a" NETWORKS)"
+    expect_manifest "$c: rkt's pod manifest of A has the --port mapping" "$a" '"ports":[{"name":"http","hostPort":8088}]'
+    check "$c: dom0 reaches pod A's TCP port 80" test "$(fetch "$ipa" 80)" = hello-from-pod
+    check "$c: dom0 reaches pod B's TCP port 80" test "$(fetch "$ipb" 80)" = hello-from-other
+    busybox httpd -f -p "$GW:8081" -h "$WORK/dom0www" &
+    DOM0_HTTPD=$!
+    U=$b
+    out=$(guest_fetch other "$GW" 8081)
+    check "$c: pod B reaches dom0 ($GW:8081): '$out'" test "$out" = hello-from-dom0
+    stop_dom0_httpd
+    U=$a
+    out=$(rk enter --app=web "$a" /bin/ip -o -4 addr show 2>&1)
+    check "$c: pod A's eth0 has its address from the plan" grep -q "eth0 *inet $ipa/24" <<<"$out"
+    out=$(rk enter --app=web "$a" /bin/ip route 2>&1)
+    check "$c: pod A's default route goes through dom0" grep -q "default via $GW dev eth0" <<<"$out"
+    expect_eq "$c: pod A's hostname is its --hostname" web-a "$(rk enter --app=web "$a" /bin/hostname 2>&1)"
+    check "$c: forwarded host port 8088 reaches pod A's app (from dom0, 127.0.0.1)" \
+      test "$(fetch 127.0.0.1 8088)" = hello-from-pod
+    U=$b
+    out=$(guest_fetch other "$GW" 8088)
+    check "$c: forwarded host port 8088 reaches pod A's app (from pod B, through dom0's address)" \
+      test "$out" = hello-from-pod
+    check "$c: two leases are held while the pods run" test "$(leases | wc -l)" = 2
   else
-    fail "a new pod gets the released address $ipa"
+    fail "$c: pods A and B ready" "$(last_error)"
   fi
-  finish "$C"
-fi
+  U=$a L=$LOGS/netA$ATTEMPT
+  finish
+  U=$b L=$LOGS/netB$ATTEMPT
+  finish
+  check "$c: rkt stop and rkt rm returned both addresses" test -z "$(leases)"
+  check "$c: no iptables rule is left" test "$(rules)" = 0
+  check "$c: no domain is left" test -z "$(xl list | grep rkt-)"
 
-# ---- a run killed with SIGKILL: gc releases its address and rules ----
-K=$(uuid)
-prepare "$K" web ""
-start "$K" default
-if ready "$K"; then
-  kill -9 "$(cat "$D/pods/run/$K/pid")"
-  wait "$(cat "$W/run-$K.pid")" 2>/dev/null
-  check "after SIGKILL the lease and the rules are still there (only gc can release them)" \
-    test -n "$(leases)" -a "$(rules)" != 0
-  "$STAGE0" gc --data-dir "$D" --uuid "$K" >/dev/null 2>"$W/gc-$K.log"
-  check "gc after SIGKILL returned the address" test -z "$(leases)"
-  check "gc after SIGKILL left no rule" test "$(rules)" = 0
-  check "gc after SIGKILL destroyed the domain" test -z "$(xl list | grep "rkt-$K")"
-else
-  fail "pod K did not start"
-  finish "$K"
-fi
+  # ---- the address comes back: the next pod can have pod A's address ----
+  section "$c: the released address"
+  if [ -n "${ipa:-}" ]; then
+    if start_ready netC "$type" --net="default:IP=$ipa" "$IMAGES/web.aci"; then
+      expect_eq "$c: a new pod gets the released address (--net=default:IP=$ipa)" "$ipa" "$(ip_of)"
+      finish
+    fi
+  fi
 
-# ---- --net=none: loopback only ----
-N=$(uuid)
-prepare "$N" web '["/bin/ip","-o","link"]'
-"$STAGE0" run --data-dir "$D" --uuid "$N" --net=none --local-config="$CFG" >"$W/run-$N.log" 2>&1
-links=$(grep -c '^[0-9]*: ' "$W/run-$N.log")
-check "--net=none: the guest has only lo ($(sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' "$W/run-$N.log" | tr '\n' ' '))" \
-  test "$links" = 1 -a "$(grep -c '^1: lo:' "$W/run-$N.log")" = 1
-"$STAGE0" gc --data-dir "$D" --uuid "$N" >/dev/null 2>&1
+  # ---- a run killed with SIGKILL: gc releases its address and rules ----
+  section "$c: SIGKILL"
+  if start_ready netK "$type" --net=default "$IMAGES/web.aci"; then
+    kill -9 "${RUNPID[$U]}"
+    wait "${RUNPID[$U]}" 2>/dev/null
+    check "$c: after SIGKILL the lease and the rules are still there (only gc can release them)" \
+      test -n "$(leases)" -a "$(rules)" != 0
+    collect gc
+    check "$c: rkt gc after SIGKILL returned the address" test -z "$(leases)"
+    check "$c: rkt gc after SIGKILL left no rule" test "$(rules)" = 0
+    expect_eq "$c: rkt gc after SIGKILL destroyed the domain and removed the pod" "0|" "$GC_RC|$LEFT"
+  fi
 
-# ---- an unsupported network type is refused with one line, before anything happens ----
-cat >"$CFG/net.d/10-lan.conf" <<'JSON'
+  # ---- --net=none: loopback only ----
+  section "$c: --net=none"
+  if start_pod netN "$type" --net=none "$IMAGES/web.aci" --exec=/bin/ip -- -o link; then
+    wait_end "$END_TIMEOUT"
+    local links
+    links=$(grep -c '^[0-9]*: ' "$L/run.out")
+    check "$c: --net=none: the guest has only lo ($(sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' "$L/run.out" | tr '\n' ' '))" \
+      test "$links" = 1 -a "$(grep -c '^1: lo:' "$L/run.out")" = 1
+    expect_eq "$c: --net=none: rkt status has no network" "networks=" "$(rk status "$U" 2>&1 | grep '^networks=')"
+    collect
+  else
+    fail "$c: rkt run --net=none" "ended with $RC: $(last_error)"
+  fi
+
+  # ---- an unsupported network type is refused with one line, before anything happens ----
+  section "$c: a refused network type"
+  cat >"$CONF/net.d/10-lan.conf" <<'JSON'
 {"name": "lan", "type": "macvlan", "master": "eth0", "ipam": {"type": "host-local", "subnet": "10.5.0.0/24"}}
 JSON
-R=$(uuid)
-prepare "$R" web ""
-"$STAGE0" run --data-dir "$D" --uuid "$R" --net=lan --local-config="$CFG" >"$W/run-$R.log" 2>&1
-rc=$?
-check "--net=lan (macvlan) exits 254 with one line naming the type" \
-  test "$rc" = 254 -a "$(wc -l <"$W/run-$R.log")" = 1 -a "$(grep -c "type 'macvlan'" "$W/run-$R.log")" = 1
-sed 's/^/#   /' "$W/run-$R.log"
-check "the refused pod created no domain" test -z "$(xl list | grep "rkt-$R")"
-"$STAGE0" gc --data-dir "$D" --uuid "$R" >/dev/null 2>&1
+  local RKT_DEBUG=0 # one line on stderr is the check
+  if start_pod netR "$type" --net=lan "$IMAGES/web.aci"; then
+    wait_end 120
+    check "$c: --net=lan (macvlan) exits 254 with one line naming the type" \
+      test "$RC" = 254 -a "$(grep -c . "$L/run.err")" = 1 -a "$(grep -c "type 'macvlan'" "$L/run.err")" = 1
+    sed 's/^/#   /' "$L/run.err"
+    check "$c: the refused pod created no domain" test -z "$(xl list | grep "rkt-$U")"
+    collect
+  else
+    fail "$c: rkt run --net=lan" "ended with $RC before it saved the pod's uuid: $(last_error)"
+  fi
+  rm -f "$CONF/net.d/10-lan.conf"
+}
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+for t in $TYPES; do
+  run_scenario network "$t" scenario_network "$t"
+done
+summary
+[ "$FAILED" = 0 ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the Xen smoke suite (smoke.sh) where there is a Xen host: directly when this machine is a Xen dom0,
-# otherwise in the dom0 of a Xen host that `xen-host` boots inside QEMU, with the image and tests/ shared in.
+# Runs the Xen smoke suites where there is a Xen host: directly when this machine is a Xen dom0, otherwise in the
+# dom0 of a Xen host that `xen-host` boots inside QEMU, with the image, rkt and tests/ shared in.
 #
 #   run-on-xen-host.sh [--aci PATH] [--results DIR] [--suites "smoke volumes network"] [-- SMOKE-ARGS...]
 #
@@ -10,11 +10,15 @@
 #   --volume-types LIST  guest types of volumes.sh (default: its own, every type the host runs)
 #   --results DIR  where the pods' logs (logs/) and the benchmark lines (bench.txt) go (default: a new folder
 #                  under /tmp, removed after a successful run unless this option is given)
-#   SMOKE-ARGS     passed to smoke.sh (e.g. --only stop --types pv)
+#   SMOKE-ARGS     passed to smoke.sh (e.g. --only stop --types pv); --rkt, --debug and --keep to every suite
+#                  (all-suites.sh)
 #
 # Environment:
+#   RKT               the rkt 1.30.0 executable the suites drive the pods with (default: rkt on PATH). In a booted
+#                     Xen host it is copied into the share and installed in dom0 when dom0 has no rkt of its own
 #   XEN_HOST          the xen-host tool (its executable or its folder) to boot a Xen host when this machine is
 #                     not a dom0; without it, `xen-host` on PATH
+#   VOLUME_TYPES, NETWORK_TYPES  guest types of volumes.sh and network.sh (all-suites.sh)
 #   SMOKE_TIMEOUT     seconds for the whole boot + suite + power-off under xen-host (default 2400)
 #
 # Exit status: 0 when every check of every suite passed, 1 when one failed; 125 when no Xen host could be had.
@@ -26,6 +30,7 @@ ACI=$REPO/out/stage1-xen.aci
 RESULTS=""
 SUITES="smoke volumes network"
 VOLUME_TYPES=""
+NETWORK_TYPES=${NETWORK_TYPES:-}
 while [ $# -gt 0 ]; do
   case $1 in
     --aci) ACI=$2; shift 2 ;;
@@ -41,13 +46,21 @@ ACI=$(cd "$(dirname "$ACI")" && pwd)/$(basename "$ACI")
 
 if grep -qs control_d /proc/xen/capabilities && command -v xl >/dev/null 2>&1; then
   echo "run-on-xen-host.sh: this machine is a Xen dom0; running the suite here" >&2
-  args=(--aci "$ACI")
+  args=()
   if [ -n "$RESULTS" ]; then
     mkdir -p "$RESULTS"
     args+=(--logs "$RESULTS/logs" --bench "$RESULTS/bench.txt")
   fi
-  export SUITES VOLUME_TYPES
-  exec bash "$HERE/all-suites.sh" "$ACI" "${args[@]}" "$@"
+  export SUITES VOLUME_TYPES NETWORK_TYPES
+  exec bash "$HERE/all-suites.sh" "$ACI" ${args[@]+"${args[@]}"} "$@"
+fi
+
+# dom0 of the Xen host xen-host boots has no rkt: the one given by RKT (or on PATH here) goes into the share
+rkt=${RKT:-$(command -v rkt 2>/dev/null || true)}
+if [ -z "$rkt" ] || [ ! -f "$rkt" ] || [ ! -x "$rkt" ]; then
+  echo "run-on-xen-host.sh: no rkt to share into the Xen host's dom0 (${RKT:+RKT=$RKT is not an executable file; }set RKT" \
+    "to the rkt 1.30.0 executable, or put rkt on PATH)" >&2
+  exit 2
 fi
 
 XH=${XEN_HOST:-}
@@ -69,12 +82,13 @@ fi
 mkdir -p "$RESULTS"
 RESULTS=$(cd "$RESULTS" && pwd)
 case $RESULTS in *,*) echo "run-on-xen-host.sh: --results must not contain a comma (QEMU's -virtfs): $RESULTS" >&2; exit 2 ;; esac
-rm -rf "$RESULTS/logs" "$RESULTS/tests" "$RESULTS/bench.txt"
+rm -rf "$RESULTS/logs" "$RESULTS/tests" "$RESULTS/bench.txt" "$RESULTS/rkt"
 mkdir -p "$RESULTS/tests"
-cp -a "$REPO/tests/stage0" "$REPO/tests/images" "$REPO/tests/smoke" "$REPO/tests/xen" "$RESULTS/tests/"
+cp -a "$REPO/tests/images" "$REPO/tests/smoke" "$REPO/tests/xen" "$RESULTS/tests/"
 cp "$ACI" "$RESULTS/stage1-xen.aci"
+cp "$rkt" "$RESULTS/rkt"
 # the host xen-host boots runs under software emulation (see smoke.sh --emulated)
-smoke=(--aci stage1-xen.aci --logs /mnt/host/logs --bench /mnt/host/bench.txt --emulated)
+smoke=(--logs /mnt/host/logs --bench /mnt/host/bench.txt --emulated)
 # dom0 has no compiler: the bare `xl create` baseline's protocol client is built here
 if command -v gcc >/dev/null 2>&1 && gcc -static -O2 -o "$RESULTS/ctl-client" "$REPO/tests/xen/ctl-client.c" 2>"$RESULTS/ctl-client.log"; then
   smoke+=(--ctl-client /mnt/host/ctl-client)
@@ -84,8 +98,11 @@ fi
 quote() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 {
   echo '# written by run-on-xen-host.sh; runs in the Xen dom0, in /mnt/host'
-  printf 'SUITES=%s VOLUME_TYPES=%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' "$(quote "$SUITES")" \
-    "$(quote "$VOLUME_TYPES")"
+  echo '# rkt from the share, installed the way a user installs it, unless dom0 has its own'
+  echo 'command -v rkt >/dev/null 2>&1 || { install -m 0755 rkt /usr/local/bin/rkt && PATH=/usr/local/bin:$PATH; } || exit 1'
+  echo 'echo "run-in-dom0.sh: $(command -v rkt): $(rkt version | head -n 1)"'
+  printf 'SUITES=%s VOLUME_TYPES=%s NETWORK_TYPES=%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' \
+    "$(quote "$SUITES")" "$(quote "$VOLUME_TYPES")" "$(quote "${NETWORK_TYPES:-}")"
   for a in "${smoke[@]}" "$@"; do quote "$a"; done
   echo
 } >"$RESULTS/run-in-dom0.sh"

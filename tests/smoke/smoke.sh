@@ -1,321 +1,116 @@
 #!/usr/bin/env bash
-# The Xen smoke suite: real pods on a real Xen host, driven through the stage0 emulator (tests/stage0) exactly as
-# rkt 1.30.0 drives a stage1, and checked from the outside (xl, the pod directory, the run's exit code and output).
-# Runs in a Xen dom0 as root. Needs bash, coreutils, util-linux, tar, gzip, xl, busybox-static; no Java, no python.
-# See README.md next to this file.
+# The Xen smoke suite: real pods on a real Xen host, run by the real rkt 1.30.0 with a built stage1-xen.aci and
+# checked from the outside (xl, rkt status/list/cat-manifest, the pod directory, the run's exit code and output).
+# Runs in a Xen dom0 as root. Needs bash, coreutils, util-linux, tar, gzip, xl, rkt, busybox-static; no Java, no
+# python. See README.md next to this file.
 #
-#   smoke.sh [--aci PATH] [--only NAME]... [--types "pv pvh"] [--full] [--debug] [--keep] [--work DIR]
-#            [--logs DIR] [--ctl-client PATH] [--bench FILE] [--bench-runs N] [--enter-runs N] [--emulated]
+#   smoke.sh [COMMON-OPTION]... [--only NAME]... [--full] [--ctl-client PATH] [--bench FILE] [--bench-runs N]
+#            [--enter-runs N]
 #
-#   --aci PATH         the stage1 image (default: out/stage1-xen.aci of this repository)
-#   --only NAME        run only these scenarios (repeatable): apps enter stop force gc concurrent nobackend bench
-#   --types LIST       guest types to run (default: every type the host can run, of pv and pvh)
+#   --only NAME        run only these scenarios (repeatable): apps enter stop force gc concurrent nobackend refused
+#                      bench
 #   --full             run stop, force and gc on every guest type (default: each on one type, taking the
 #                      types in turn: they exercise xl and the supervisor, not the guest type)
-#   --debug            run the pods with rkt's --debug (more in each pod's run.err, slower pods)
-#   --keep             keep the work directory (images, logs) at the end; pods are collected anyway
-#   --work DIR         work directory on a local disk (default /var/tmp/s1x-smoke); its path must be short
-#                      because the pods' UNIX sockets live below it
-#   --logs DIR         where each pod's logs go (default WORK/logs)
 #   --ctl-client PATH  a static build of tests/xen/ctl-client.c, for the bare `xl create` baseline of the bench
 #                      scenario (built here when gcc is available; otherwise that baseline is skipped)
 #   --bench FILE       also append the benchmark results to FILE
 #   --bench-runs N     timed pods per guest type in the bench scenario, after one untimed warm-up (default 3)
-#   --enter-runs N     `enter … true` round trips per guest type for the enter latency (default 10)
-#   --emulated         the Xen host runs under software emulation (QEMU TCG), where PVH guests sometimes die of a
-#                      triple fault: the PVH apps pod gets one vCPU (900m instead of 1500m; two-vCPU PVH guests
-#                      died that way in 2 pods of 2), `concurrent` runs on the first of --types (PV) instead of
-#                      the last, and a PVH scenario whose retry also ends in a triple fault that Xen logged counts
-#                      as one skip instead of failures
+#   --enter-runs N     `rkt enter … true` round trips per guest type for the enter latency (default 10)
+#
+# Common options (lib/suite.sh): --aci PATH, --rkt PATH, --types "pv pvh" (default: every type the host runs),
+# --debug, --keep, --work DIR (default /var/tmp/s1x-smoke), --logs DIR, --emulated. Under --emulated (a Xen host
+# under QEMU TCG, where PVH guests sometimes die of a triple fault) the PVH apps pod gets one vCPU (--cpu=900m
+# instead of 1500m; two-vCPU PVH guests died that way in 2 pods of 2), `concurrent` runs on the first of --types
+# (PV) instead of the last, and a PVH scenario whose retry also ends in a triple fault that Xen logged counts as one
+# skip instead of failures.
 #
 # Every check prints `ok - …`, `FAIL - …: why` or `skip - …: why`; the last line is `N passed, N failed`, and the
-# exit status is 1 when a check failed. The PVH guest sometimes dies early in its boot under software emulation
-# (a triple fault); a PVH pod that dies before its apps start is retried once, and the retry is reported.
-set -uo pipefail
-export LC_ALL=C
-
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-STAGE0=$REPO/tests/stage0/stage0
-MKROOTFS=$REPO/tests/images/make-rootfs.sh
+# exit status is 1 when a check failed.
+SUITE=smoke
+WORK=/var/tmp/s1x-smoke
+. "$(dirname "${BASH_SOURCE[0]}")/lib/suite.sh"
 CTL_SOURCE=$REPO/tests/xen/ctl-client.c
 
-ACI=$REPO/out/stage1-xen.aci
-WORK=/var/tmp/s1x-smoke
-LOGS=""
 ONLY=()
-TYPES=""
-KEEP=0
 CTL_CLIENT=""
-BENCH_OUT=""
 BENCH_RUNS=3
 ENTER_RUNS=10
 FULL=0
-EMULATED=0
-RUN_FLAGS=()
-ALL_SCENARIOS="apps enter stop force gc concurrent nobackend bench"
-
-# Generous limits: under software emulation a pod with 9p shares takes tens of seconds to start.
-READY_TIMEOUT=300
 END_TIMEOUT=180
-STOP_GRACE=3
+ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bench"
 
-usage() {
-  sed -n '7,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
-
-while [ $# -gt 0 ]; do
+suite_own_option() {
+  SHIFT=2
   case $1 in
-    --aci) ACI=$2; shift 2 ;;
-    --only) ONLY+=("$2"); shift 2 ;;
-    --types) TYPES=$2; shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    --full) FULL=1; shift ;;
-    --emulated) EMULATED=1; shift ;;
-    --debug) RUN_FLAGS=(--debug); shift ;;
-    --work) WORK=$2; shift 2 ;;
-    --logs) LOGS=$2; shift 2 ;;
-    --ctl-client) CTL_CLIENT=$2; shift 2 ;;
-    --bench) BENCH_OUT=$2; shift 2 ;;
-    --bench-runs) BENCH_RUNS=$2; shift 2 ;;
-    --enter-runs) ENTER_RUNS=$2; shift 2 ;;
-    -h|--help) usage ;;
-    *) echo "smoke.sh: unknown argument '$1'" >&2; usage ;;
+    --only) ONLY+=("${2:?--only needs a scenario}") ;;
+    --full) FULL=1 SHIFT=1 ;;
+    --ctl-client) CTL_CLIENT=${2:?--ctl-client needs a path} ;;
+    --bench) BENCH_OUT=${2:?--bench needs a file} ;;
+    --bench-runs) BENCH_RUNS=${2:?--bench-runs needs a number} ;;
+    --enter-runs) ENTER_RUNS=${2:?--enter-runs needs a number} ;;
+    *) SHIFT=0 ;;
   esac
-done
+}
+suite_options "$@"
 for s in ${ONLY[@]+"${ONLY[@]}"}; do
   case " $ALL_SCENARIOS " in *" $s "*) ;; *) echo "smoke.sh: unknown scenario '$s' (known: $ALL_SCENARIOS)" >&2; exit 2 ;; esac
 done
 case $BENCH_RUNS$ENTER_RUNS in *[!0-9]*) echo "smoke.sh: --bench-runs and --enter-runs take a number" >&2; exit 2 ;; esac
 [ "$BENCH_RUNS" -ge 1 ] && [ "$ENTER_RUNS" -ge 1 ] || { echo "smoke.sh: --bench-runs and --enter-runs take 1 or more" >&2; exit 2; }
 
-# ---------------------------------------------------------------------------------------------------------------
-# Reporting
-
-PASSED=0 FAILED=0 SKIPPED=0
-RETRIES=()
-T_START=$SECONDS
-
-ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL - $1: $2"; }
-skip() { SKIPPED=$((SKIPPED + 1)); echo "skip - $1: $2"; }
-note() { echo "# $*"; }
-bench() {
-  echo "bench - $*"
-  [ -z "$BENCH_OUT" ] || echo "$*" >>"$BENCH_OUT"
-}
-section() {
-  local t=$((SECONDS - T_START))
-  printf '# [%02d:%02d] %s\n' $((t / 60)) $((t % 60)) "$*"
-}
-
-# show TEXT: one readable line (control characters visible, long text cut)
-show() {
-  local s=$1
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  ((${#s} <= 240)) || s="${s:0:240}..."
-  printf '%s' "$s"
-}
-
-expect_eq() { # expect_eq CHECK EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected '$(show "$2")', got '$(show "$3")'"; fi
-}
-
-expect_in() { # expect_in CHECK FILE TEXT: TEXT (one line) appears in FILE
-  if grep -qF -- "$3" "$2" 2>/dev/null; then
-    ok "$1"
-  else
-    fail "$1" "'$(show "$3")' not in $(basename "$2"): '$(show "$(tail -c 400 "$2" 2>/dev/null)")'"
-  fi
-}
-
-summary() {
-  local r
-  for r in ${RETRIES[@]+"${RETRIES[@]}"}; do echo "# retried: $r"; done
-  section "done: ${#RETRIES[@]} retries, $SKIPPED skipped"
-  echo "$PASSED passed, $FAILED failed"
-}
-
-fatal() { # fatal CHECK WHY: a failed precondition ends the suite
-  fail "$1" "$2"
-  summary
-  exit 1
-}
-
-now_ns() { date +%s%N; }
-ms_between() { echo $((($2 - $1) / 1000000)); }
-secs() { # secs MS: 12345 -> 12.3
-  printf '%d.%d' $(($1 / 1000)) $((($1 % 1000) / 100))
-}
-median() { # median N...: the middle value (the upper one of an even count)
-  printf '%s\n' "$@" | sort -n | sed -n "$(($# / 2 + 1))p"
-}
-
-# alive PID: the process exists and is not a zombie
-alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  ! grep -qs '^State:[[:space:]]*Z' "/proc/$1/status"
+want() { # want SCENARIO: selected by --only (or no --only)
+  [ ${#ONLY[@]} = 0 ] && return 0
+  case " ${ONLY[*]} " in *" $1 "*) return 0 ;; esac
+  return 1
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# The host
+# The host's device model and the app images
 
-preflight() {
-  section "host"
-  [ "$(id -u)" = 0 ] || fatal "host: running as root" "the suite drives xl and rkt's pod directories: run it as root"
-  command -v xl >/dev/null 2>&1 || fatal "host: xl" "'xl' not found: run the suite in a Xen dom0 with the Xen tools (Debian: xen-utils-4.17)"
-  mkdir -p "$WORK" || fatal "host: work directory" "cannot create $WORK"
-  WORK=$(cd "$WORK" && pwd)
-  xl info >"$WORK/xl-info.txt" 2>&1 || fatal "host: xl info" "$(tail -n 1 "$WORK/xl-info.txt") (is this a Xen dom0 with xenstored running?)"
-  local version caps free cpus can=""
-  version=$(sed -n 's/^xen_version[[:space:]]*:[[:space:]]*//p' "$WORK/xl-info.txt")
-  caps=$(sed -n 's/^virt_caps[[:space:]]*:[[:space:]]*//p' "$WORK/xl-info.txt")
-  free=$(sed -n 's/^free_memory[[:space:]]*:[[:space:]]*//p' "$WORK/xl-info.txt")
-  cpus=$(sed -n 's/^nr_cpus[[:space:]]*:[[:space:]]*//p' "$WORK/xl-info.txt")
-  HOST_CPUS=${cpus:-1}
-  # the same reading of virt_caps as the stage1's own (docs/XEN.md): no capabilities listed means PV only
-  case " $caps " in *" pv "*) can="pv" ;; *) [ -n "$caps" ] || can="pv" ;; esac
-  case " $caps " in *" hvm "*) can="$can pvh" ;; esac
-  can=${can# }
-  if [ -z "$TYPES" ]; then
-    TYPES=$can
-  else
-    local t
-    for t in $TYPES; do
-      case $t in pv|pvh) ;; *) fatal "host: guest types" "--types: '$t' is neither pv nor pvh" ;; esac
-      case " $can " in *" $t "*) ;; *) fatal "host: guest types" "--types asks for $t, but this host runs only: ${can:-none} (virt_caps: $caps)" ;; esac
-    done
-  fi
-  [ -n "$TYPES" ] || fatal "host: guest types" "this host can run neither PV nor PVH guests (virt_caps: $caps)"
-  if [ -z "$free" ] || [ "$free" -lt 512 ]; then
-    fatal "host: free memory" "xl info free_memory is '${free:-?}' MiB; the suite needs at least 512 MiB for its pods"
-  fi
-  ok "host: Xen $version, virt_caps: $caps, $free MiB free, $HOST_CPUS CPUs; guest types tested: $TYPES"
-
-  grep -qs control_d /proc/xen/capabilities \
-    || note "no control_d in /proc/xen/capabilities: not obviously a dom0"
+find_device_model() {
   local dm
-  DM_BIN=""
   for dm in /usr/libexec/xen-qemu-system-i386 /usr/lib/xen-*/bin/qemu-system-i386 /usr/bin/xen-qemu-system-i386 \
     "$(dpkg -L qemu-system-xen 2>/dev/null | grep -m 1 'qemu-system-i386$')" ""; do
     [ -z "$dm" ] || [ ! -x "$dm" ] || break
   done
   DM_BIN=$dm
   if [ -n "$dm" ]; then ok "host: 9pfs backend (QEMU for Xen) at $dm"; else note "no QEMU for Xen found in the usual places (Debian: qemu-system-xen); the pods' 9p shares need it"; fi
-
-  [ -f "$ACI" ] || fatal "host: stage1 image" "$ACI does not exist (build it with ./build.sh, or pass --aci)"
-  ACI=$(cd "$(dirname "$ACI")" && pwd)/$(basename "$ACI")
-  local listing
-  listing=$(tar -tzf "$ACI" 2>/dev/null) || fatal "host: stage1 image" "$ACI is not a gzip'd tar"
-  local f
-  for f in manifest rootfs/run rootfs/enter rootfs/stop rootfs/gc rootfs/stage1-xen/guest/kernel rootfs/stage1-xen/guest/initrd; do
-    grep -qx "$f" <<<"$listing" || fatal "host: stage1 image" "$ACI has no $f"
-  done
-  ok "host: stage1 image $ACI has the entrypoints, kernel and initrd"
-
-  BUSYBOX=${BUSYBOX:-/bin/busybox}
-  [ -x "$BUSYBOX" ] || fatal "host: busybox" "no static busybox at $BUSYBOX for the test images (Debian: busybox-static, or set BUSYBOX)"
-
   SCRIPT=""
   command -v script >/dev/null 2>&1 && SCRIPT=$(command -v script)
-}
-
-# ---------------------------------------------------------------------------------------------------------------
-# Test images, pod manifests, host.conf
-
-# json_str S: S as a JSON string literal
-json_str() {
-  local s=$1 i c hex u
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\t'/\\t}
-  s=${s//$'\r'/\\r}
-  if [[ $s == *[$'\x01'-$'\x1f']* ]]; then
-    for i in 1 2 3 4 5 6 7 8 11 12 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31; do
-      printf -v hex '%x' "$i"
-      printf -v c "\\x$hex"
-      printf -v u '\\u%04x' "$i"
-      s=${s//"$c"/$u}
-    done
-  fi
-  printf '"%s"' "$s"
-}
-
-# json_list S...: a JSON array of strings
-json_list() {
-  local out="" s
-  for s in "$@"; do out+="${out:+,}$(json_str "$s")"; done
-  printf '[%s]' "$out"
-}
-
-IMAGE_ID=sha512-36dc1531c150db562d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804
-
-# app_json NAME EXEC_JSON [FIELDS]: one runtime app of a pod manifest; FIELDS default to user and group 0
-app_json() {
-  local fields=${3:-'"user":"0","group":"0"'}
-  printf '{"name":"%s","image":{"name":"example.com/smoke-busybox","id":"%s"},"app":{"exec":%s,%s}}' \
-    "$1" "$IMAGE_ID" "$2" "$fields"
-}
-
-# pod_json APP_JSON...: a pod manifest as rkt 1.30.0 writes it
-pod_json() {
-  local apps
-  apps=$(IFS=,; echo "$*")
-  printf '{"acVersion":"1.30.0","acKind":"PodManifest","apps":[%s],"volumes":null,"isolators":null,"annotations":[{"name":"coreos.com/rkt/stage1/mutable","value":"false"}],"ports":[]}\n' "$apps"
 }
 
 # Strings no layer may reinterpret: shell syntax, quoting, option look-alikes, xl and kernel command line syntax.
 HOSTILE=("two  spaces" " lead" "trail " "'single'" '"double"' '$HOME' '${PATH}' '$(id)' '`id`' 'a;b|c&d' '*'
   $'line1\nline2' $'tab\there' 'back\slash' '' '-n' '--' '--uuid=x' 'ünïcödé €😀' '%s%n' $'\x01ctl'
   '"; pci = [ "01:00.0" ] #' 'console=ttyS0 init=/bin/sh' ']' '\x41\101')
+# What of them survives rkt run's own command line (image arguments after `--`): rkt drops the empty string and
+# keeps the other 24 byte for byte (measured with rkt 1.30.0, and checked by the apps scenario in the pod manifest
+# rkt writes). The empty one reaches an app only through the image manifest's exec, which rkt copies.
+HOSTILE_CLI=()
+for h in "${HOSTILE[@]}"; do [ -z "$h" ] || HOSTILE_CLI+=("$h"); done
 
-prepare_work() {
-  section "images and manifests"
-  DATA=$WORK/rkt
-  CONF=$WORK/conf
-  [ -n "$LOGS" ] || LOGS=$WORK/logs
-  mkdir -p "$LOGS" && LOGS=$(cd "$LOGS" && pwd)
-  rm -rf "$DATA" "$WORK/img" "$WORK/pods" "$WORK/bare"
-  mkdir -p "$DATA" "$CONF/stage1-xen" "$WORK/img/busybox" "$WORK/pods" "$WORK/bare"
-  cat >"$CONF/stage1-xen/host.conf" <<EOF
-# the smoke suite's host settings: software-emulated hosts are slow; short grace so that stops are quick
-readiness-timeout-seconds = $READY_TIMEOUT
-xl-timeout-seconds = 120
-stop-grace-seconds = $STOP_GRACE
-EOF
-  IMG=$WORK/img/busybox
-  if ! BUSYBOX=$BUSYBOX bash "$MKROOTFS" "$IMG/rootfs" >"$WORK/img/make-rootfs.log" 2>&1; then
-    fatal "images: busybox app image" "$(tail -n 1 "$WORK/img/make-rootfs.log")"
-  fi
-  printf '%s\n' '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/smoke-busybox","labels":[{"name":"os","value":"linux"},{"name":"arch","value":"amd64"}]}' >"$IMG/manifest"
-  printf '%s\0' "${HOSTILE[@]}" >"$WORK/pods/hostile.expected"
-
-  # apps: two apps; main waits until the suite releases it, then fails with 7 (ending the pod)
-  local main second
-  main=$(app_json main "$(json_list /bin/sh -c 'echo "main: uid=$(id -u) gid=$(id -g) groups=$(id -G) cwd=$(pwd) FOO=$FOO app=$AC_APP_NAME home=$HOME"
+# app main of the apps pod: prints what it runs as, keeps its arguments, waits until the suite releases it
+MAIN_SH='printf "%s\0" "$@" >/tmp/argv
+echo "main: uid=$(id -u) gid=$(id -g) groups=$(id -G) cwd=$(pwd) FOO=$FOO app=$AC_APP_NAME home=$HOME"
 echo "main: hostname=$(hostname)"
 echo "main: on stderr" >&2
 while [ ! -e /tmp/release ]; do sleep 0.2; done
 echo "main: released"
-exit 7')" '"user":"alice","group":"staff","supplementaryGIDs":[10],"workingDirectory":"/srv/work","environment":[{"name":"FOO","value":"bar  baz"}],"isolators":[{"name":"resource/memory","value":{"default":false,"request":"100M","limit":"100M"}},{"name":"resource/cpu","value":{"default":false,"request":"1500m","limit":"1500m"}}]')
-  second=$(app_json second "$(json_list /bin/sh -c 'printf "%s\0" "$@" >/tmp/argv; echo "second: $# arguments"' second-sh "${HOSTILE[@]}")")
-  pod_json "$main" "$second" >"$WORK/pods/apps.json"
-  sed 's/"1500m"/"900m"/g' "$WORK/pods/apps.json" >"$WORK/pods/apps-1vcpu.json"
+exit 7'
+# app second: the whole hostile argv from its image manifest's exec
+SECOND_EXEC=(/bin/sh -c 'printf "%s\0" "$@" >/tmp/argv; echo "second: $# arguments"' second-sh "${HOSTILE[@]}")
 
-  # stop: two apps that never exit; one ends on SIGTERM, one ignores it and is killed after the grace period
-  pod_json "$(app_json trapper "$(json_list /bin/sh -c 'trap "echo trapper: got TERM; exit 0" TERM; echo trapper: up; while :; do sleep 1; done')")" \
-    "$(app_json stubborn "$(json_list /bin/sh -c 'trap "" TERM; echo stubborn: up; while :; do sleep 1; done')")" >"$WORK/pods/stop.json"
-
-  # force, gc: one app that never exits and ignores SIGTERM
-  pod_json "$(app_json forever "$(json_list /bin/sh -c 'trap "" TERM; echo forever: up; while :; do sleep 1; done')")" >"$WORK/pods/forever.json"
-
-  # bench: one app that prints one line and exits
-  pod_json "$(app_json bench "$(json_list /bin/echo smoke-bench)")" >"$WORK/pods/bench.json"
-  ok "images: busybox app image and pod manifests in $WORK"
+prepare_images() {
+  section "app images"
+  BUSY=$IMAGES/busybox.aci
+  HOSTILE_ACI=$IMAGES/hostile.aci
+  make_aci "$BUSY" example.com/smoke-busybox "$(app_json '["/bin/echo","smoke-busybox"]')" \
+    || fatal "images: busybox app image" "$IMAGE_ERROR"
+  make_aci "$HOSTILE_ACI" example.com/smoke-hostile "$(app_json "$(json_list "${SECOND_EXEC[@]}")")" \
+    || fatal "images: hostile app image" "$IMAGE_ERROR"
+  printf '%s\0' "${HOSTILE[@]}" >"$WORK/hostile.expected"
+  printf '%s\0' "${HOSTILE_CLI[@]}" >"$WORK/hostile-cli.expected"
+  ok "images: $BUSY and $HOSTILE_ACI"
 
   if [ -z "$CTL_CLIENT" ] && want bench && command -v gcc >/dev/null 2>&1; then
     if gcc -static -O2 -o "$WORK/ctl-client" "$CTL_SOURCE" >"$WORK/ctl-client.log" 2>&1; then
@@ -327,295 +122,58 @@ exit 7')" '"user":"alice","group":"staff","supplementaryGIDs":[10],"workingDirec
   [ -z "$CTL_CLIENT" ] || [ -x "$CTL_CLIENT" ] || fatal "images: ctl-client" "--ctl-client $CTL_CLIENT is not executable"
 }
 
-want() { # want SCENARIO: selected by --only (or no --only)
-  [ ${#ONLY[@]} = 0 ] && return 0
-  case " ${ONLY[*]} " in *" $1 "*) return 0 ;; esac
-  return 1
-}
-
-# ---------------------------------------------------------------------------------------------------------------
-# Pods: prepare, run, wait, collect. The current pod is U (uuid), L (its log folder), POD (its directory).
-
-declare -A RUNPID=() T0=()
-UUIDS=()
-
-pod_dir() { echo "$DATA/pods/run/$U"; }
-
-# new_pod LOGNAME MANIFEST APP=IMAGE...: prepares a pod the way `rkt prepare` does
-new_pod() {
-  U=$(cat /proc/sys/kernel/random/uuid)
-  L=$LOGS/$1
-  rm -rf "$L"
-  mkdir -p "$L"
-  local manifest=$2 args=() a
-  shift 2
-  for a in "$@"; do args+=(--app "$a"); done
-  UUIDS+=("$U")
-  echo "$U" >"$L/uuid"
-  cp "$manifest" "$L/pod.json"
-  "$STAGE0" prepare --data-dir "$DATA" --uuid "$U" --stage1 "$ACI" --pod-manifest "$manifest" "${args[@]}" >"$L/prepare.log" 2>&1
-}
-
-# stamp_output DIR: copies the run's stdout to DIR/run.out; notes when the first byte and the end arrived
-stamp_output() {
-  local dir=$1 c
-  if IFS= read -r -d '' -N 1 c; then
-    now_ns >"$dir/first-output.ns"
-    { printf '%s' "$c"; cat; } >"$dir/run.out"
-  else
-    : >"$dir/run.out"
-  fi
-  now_ns >"$dir/run-eof.ns"
-}
-
-# start_run TYPE [RUN-FLAG]...: `rkt run` of the prepared pod U in the background, with the guest type forced
-start_run() {
-  local type=$1
-  shift
-  T0[$U]=$(now_ns)
-  STAGE1_XEN_GUEST_TYPE=$type "$STAGE0" run --data-dir "$DATA" --uuid "$U" --net=none --local-config="$CONF" "$@" \
-    </dev/null > >(stamp_output "$L") 2>"$L/run.err" &
-  RUNPID[$U]=$!
-}
-
-# wait_ready: 0 once the supervisor says ready, 1 when the run ended before, 2 after READY_TIMEOUT
-wait_ready() {
-  local deadline=$((SECONDS + READY_TIMEOUT)) link
-  while :; do
-    link=$(readlink "$(pod_dir)/stage1/rootfs/rkt/supervisor-status" 2>/dev/null)
-    [ "$link" = ready ] && return 0
-    alive "${RUNPID[$U]}" || return 1
-    [ $SECONDS -lt $deadline ] || return 2
-    sleep 0.2
-  done
-}
-
-# wait_end SECONDS: waits for the run of pod U to end; RC is its exit code (124 when it did not end in time)
-wait_end() {
-  local deadline=$((SECONDS + $1)) pid=${RUNPID[$U]}
-  while alive "$pid"; do
-    if [ $SECONDS -ge $deadline ]; then
-      RC=124
-      return 1
-    fi
-    sleep 0.2
-  done
-  wait "$pid" 2>/dev/null
-  RC=$?
-  await_eof
-  return 0
-}
-
-# await_eof: until the stamper of run's stdout has seen its end (at most 10 s after run exited)
-await_eof() {
-  local n=0
-  while [ ! -f "$L/run-eof.ns" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-}
-
-# wait_exit SECONDS: wait_end without polling: the harness sleeps in wait(2), so that it takes no CPU from dom0 (and
-# from the guest beside it) while a timed pod boots; after SECONDS the run gets SIGKILL and RC is 124
-wait_exit() {
-  local pid=${RUNPID[$U]} wd
-  rm -f "$WORK/timed-out"
-  (sleep "$1" && : >"$WORK/timed-out" && kill -KILL "$pid") 2>/dev/null &
-  wd=$!
-  wait "$pid" 2>/dev/null
-  RC=$?
-  kill "$wd" 2>/dev/null
-  wait "$wd" 2>/dev/null
-  [ ! -e "$WORK/timed-out" ] || RC=124
-  await_eof
-  [ "$RC" != 124 ]
-}
-
-# dom0_busy_ms: CPU time dom0 has spent so far (user, nice, system, irq, softirq; all its vCPUs), in ms
-dom0_busy_ms() {
-  awk '/^cpu / { print ($2 + $3 + $4 + $7 + $8) * 10 }' /proc/stat
-}
-
-# wait_output TEXT SECONDS: until the run's stdout holds TEXT
-wait_output() {
-  local deadline=$((SECONDS + $2))
-  until grep -qF -- "$1" "$L/run.out" 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || return 1
-    alive "${RUNPID[$U]}" || { grep -qF -- "$1" "$L/run.out" 2>/dev/null; return; }
-    sleep 0.2
-  done
-}
-
-last_error() { # the run's last message
-  local line
-  line=$(grep -v '^[[:space:]]*$' "$L/run.err" 2>/dev/null | tail -n 1)
-  show "${line:-no message on stderr}"
-}
-
-# The early-boot flake of PVH guests under software emulation: Xen logs "d<N>v<M> Triple fault - invoking HVM
-# shutdown action" (seen both before and just after the guest's HELLO).
-triple_faults() { xl dmesg 2>/dev/null | grep 'Triple fault'; }
-new_triple_fault() { # new_triple_fault BEFORE: the first Triple fault line that BEFORE (an earlier triple_faults) lacks
-  triple_faults | grep -vxF -f <(printf '%s\n' "$1") | head -n 1
-}
-
-# run_scenario NAME TYPE FUNCTION ARG...: runs a scenario; when a PVH scenario failed and Xen logged a new triple
-# fault meanwhile, the failure is that flake: the scenario runs once more, its first results do not count, and the
-# retry is reported
-ATTEMPT=""
-run_scenario() {
-  local name=$1 type=$2 p=$PASSED f=$FAILED s=$SKIPPED before tf
-  shift 2
-  before=$(triple_faults)
-  ATTEMPT=""
-  "$@"
-  [ "$type" = pvh ] && [ "$FAILED" != "$f" ] || return 0
-  tf=$(new_triple_fault "$before")
-  [ -n "$tf" ] || return 0
-  RETRIES+=("$type $name: a PVH guest triple-faulted ($tf)")
-  note "retrying $type $name once: a PVH guest triple-faulted ($tf); the results of the first attempt above do not count"
-  PASSED=$p FAILED=$f SKIPPED=$s
-  ATTEMPT=-retry
-  before=$(triple_faults)
-  "$@"
-  ATTEMPT=""
-  [ "$EMULATED" = 1 ] && [ "$FAILED" != "$f" ] || return 0
-  tf=$(new_triple_fault "$before")
-  [ -n "$tf" ] || return 0
-  # Only under software emulation, and only when Xen itself logged the guest's triple fault in both attempts: a
-  # fault of the emulated CPU, which nothing in the guest's user space can cause, is not a verdict on the stage1.
-  PASSED=$p FAILED=$f SKIPPED=$s
-  skip "$type $name" "the PVH guest triple-faulted in both attempts under software emulation ($tf); the checks above do not count"
-}
-
-domain_exists() { xl domid "$1" >/dev/null 2>&1; }
-
-save_pod_files() {
-  local p
-  p=$(pod_dir)
-  cp "$p/xen/domain.cfg" "$p/xen/xl-create.log" "$L/" 2>/dev/null
-  cp "/var/log/xen/console/guest-rkt-$U.log" "$L/console.log" 2>/dev/null
-  cp "/var/log/xen/qemu-dm-rkt-$U.log" "$L/qemu-dm.log" 2>/dev/null
-  return 0
-}
-
-# collect: `rkt gc` of pod U, first stopping a run that is still alive; destroys a domain left behind (and says so)
-collect() {
-  local pid=${RUNPID[$U]:-} n=0
-  if [ -n "$pid" ] && alive "$pid"; then
-    "$STAGE0" stop --data-dir "$DATA" --uuid "$U" --force >>"$L/cleanup.log" 2>&1
-    while alive "$pid" && [ $n -lt 300 ]; do sleep 0.2; n=$((n + 1)); done
-    alive "$pid" && kill -9 "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  fi
-  save_pod_files
-  "$STAGE0" gc --data-dir "$DATA" --uuid "$U" --local-config "$CONF" >>"$L/gc.log" 2>&1
-  GC_RC=$?
-  if domain_exists "rkt-$U"; then
-    xl destroy "rkt-$U" >/dev/null 2>&1
-    return 1
-  fi
-  return 0
-}
-
-# start_pod_ready NAME TYPE MANIFEST APP=IMAGE...: prepares and runs a pod until its apps started
-start_pod_ready() {
-  local name=$1 type=$2 r
-  shift 2
-  if ! new_pod "$name-$type$ATTEMPT" "$@"; then
-    fail "$type $name: prepare" "$(show "$(tail -n 2 "$L/prepare.log")")"
-    return 1
-  fi
-  start_run "$type" ${RUN_FLAGS[@]+"${RUN_FLAGS[@]}"}
-  wait_ready
-  r=$?
-  if [ $r = 0 ]; then
-    READY_MS=$(ms_between "${T0[$U]}" "$(now_ns)")
-    return 0
-  fi
-  if [ $r = 2 ]; then
-    fail "$type $name: pod ready" "its apps did not start within $READY_TIMEOUT s ($(last_error))"
-  else
-    wait_end 30
-    fail "$type $name: pod ready" "run exited with $RC before the apps started: $(last_error)"
-  fi
-  collect
-  return 1
-}
-
-# check_collected CHECK-PREFIX: gc of the current pod leaves no domain and no pod directory
-check_collected() {
-  if collect; then
-    if [ "$GC_RC" = 0 ] && ! ls -d "$DATA"/pods/*/"$U" >/dev/null 2>&1; then
-      ok "$1: gc leaves no domain and removes the pod"
-    else
-      fail "$1: gc" "stage0 gc exited $GC_RC or left the pod directory: $(show "$(tail -n 2 "$L/gc.log")")"
-    fi
-  else
-    fail "$1: gc" "domain rkt-$U was still there after gc (destroyed now): $(show "$(tail -n 2 "$L/gc.log")")"
-  fi
-}
-
 # ---------------------------------------------------------------------------------------------------------------
 # Scenarios
 
-# nobackend: QEMU for Xen (the 9pfs and channel backend) cannot start, as on a dom0 without qemu-system-xen: run
-# fails with one line and 254 before any app ran, and leaves no domain behind
-scenario_nobackend() {
-  local type=$1 c="$1 nobackend" last
-  section "$c"
-  if [ -z "$DM_BIN" ]; then
-    skip "$c" "no QEMU for Xen found to take away"
-    return
-  fi
-  if ! new_pod "nobackend-$type$ATTEMPT" "$WORK/pods/bench.json" bench="$IMG"; then
-    fail "$c: prepare" "$(show "$(tail -n 2 "$L/prepare.log")")"
-    return
-  fi
-  # /bin/false in place of the device model for this pod only; undone before any check
-  if ! mount --bind /bin/false "$DM_BIN"; then
-    skip "$c" "cannot bind /bin/false over $DM_BIN"
-    return
-  fi
-  start_run "$type"
-  wait_end 300
-  umount "$DM_BIN"
-  expect_eq "$c: run exits with 254" 254 "$RC"
-  last=$(grep -v '^[[:space:]]*$' "$L/run.err" | tail -n 1)
-  note "$c: $last"
-  if [[ $last == "stage1-xen run: "* ]] && ! grep -qE 'Exception|^[[:space:]]+at ' "$L/run.err"; then
-    ok "$c: the error is one line of run's, without a stack trace"
-  else
-    fail "$c: one-line error" "$(show "$(tail -n 3 "$L/run.err")")"
-  fi
-  # the cause, not libxl's clean-up errors that follow it
-  if [[ $last == *"device model did not start"* && $last == *"/var/log/xen/qemu-dm-rkt-$U.log"* &&
-    $last != *"Destruction of domain failed"* ]]; then
-    ok "$c: the error names the device model and its log"
-  else
-    fail "$c: the error names the device model and its log" "$(show "$last")"
-  fi
-  if grep -qx smoke-bench "$L/run.out"; then fail "$c: no app ran" "the app printed its line"; else ok "$c: no app ran"; fi
-  if domain_exists "rkt-$U"; then fail "$c: no domain is left" "xl still lists rkt-$U"; else ok "$c: no domain is left"; fi
-  check_collected "$c"
+# rkt's status of a pod that ran and ended with these app codes (rkt prints app-* lines only once it is not running)
+exited_status() { # exited_status PID APP=CODE...
+  local s="state=exited created started networks= pid=$1 exited=true" a
+  shift
+  for a in "$@"; do s+=" app-$a"; done
+  echo "$s"
 }
 
-# apps (and enter): two apps with user, group, working directory, environment, isolators and a hostile argv; the
+# note_starting_status CHECK-PREFIX: what rkt status says of pod U once rkt has moved it to pods/run, before it is
+# ready (an observation, not a check: when the stage1 writes `pid` is its own business)
+note_starting_status() {
+  local n=0
+  while [ ! -d "$DATA/pods/run/$U" ] && alive "${RUNPID[$U]}" && [ $n -lt 600 ]; do sleep 0.5; n=$((n + 1)); done
+  note "$1: rkt status as the pod starts: $(rkt_status "$U")"
+}
+
+# apps (and enter): two apps from rkt run's flags (user, group, supplementary gids, working directory, environment,
+# memory and cpu, image arguments) and from an image manifest (a hostile argv); what rkt writes and shows; the
 # domain's type and size; output and exit codes; while main waits, the enter scenarios.
 scenario_apps() {
-  local type=$1 with_apps=$2 with_enter=$3 name=apps c
+  local type=$1 with_apps=$2 with_enter=$3 name=apps c cpu=1500m
   [ "$with_apps" = 1 ] || name=enter
   c="$type $name"
   section "$c"
-  local manifest=$WORK/pods/apps.json cpu=1500m
-  if [ "$EMULATED" = 1 ] && [ "$type" = pvh ]; then
-    manifest=$WORK/pods/apps-1vcpu.json # see --emulated
-    cpu=900m
+  # see --emulated
+  [ "$EMULATED" != 1 ] || [ "$type" != pvh ] || cpu=900m
+  if ! start_pod "$name" "$type" --net=none \
+    "$BUSY" --name=main --exec=/bin/sh --user=alice --group=staff --supplementary-gids=10 --working-dir=/srv/work \
+    "--environment=FOO=bar  baz" --memory=100M --cpu=$cpu -- -c "$MAIN_SH" main-sh "${HOSTILE[@]}" --- \
+    "$HOSTILE_ACI" --name=second; then
+    fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
+    return
   fi
-  start_pod_ready "$name" "$type" "$manifest" main="$IMG" second="$IMG" || return
-  local pod dom
+  note_starting_status "$c"
+  await_ready "$c" || return
+  local pod dom pid
   pod=$(pod_dir)
   dom=rkt-$U
-  ok "$c: pod ready $(secs "$READY_MS") s after run started"
+  pid=${RUNPID[$U]}
+  ok "$c: pod ready $(secs "$READY_MS") s after rkt run started (rkt status --wait-ready)"
 
   if [ "$with_apps" = 1 ]; then
+    expect_manifest "$c: rkt's pod manifest has app main as its flags say (exec with 24 of the 25 hostile strings: rkt's command line drops the empty one)" "$U" \
+      '{"name":"main","image":{"name":"example.com/smoke-busybox",' \
+      "\"app\":{\"exec\":$(json_list /bin/sh -c "$MAIN_SH" main-sh "${HOSTILE_CLI[@]}"),\"user\":\"alice\",\"group\":\"staff\",\"supplementaryGIDs\":[10],\"workingDirectory\":\"/srv/work\",\"environment\":[{\"name\":\"FOO\",\"value\":\"bar  baz\"}],\"isolators\":[{\"name\":\"resource/memory\",\"value\":{\"default\":false,\"request\":\"100M\",\"limit\":\"100M\"}},{\"name\":\"resource/cpu\",\"value\":{\"default\":false,\"request\":\"$cpu\",\"limit\":\"$cpu\"}}]}"
+    expect_manifest "$c: rkt's pod manifest has app second with its image's exec (all 25 hostile strings)" "$U" \
+      '{"name":"second","image":{"name":"example.com/smoke-hostile",' \
+      "\"app\":{\"exec\":$(json_list "${SECOND_EXEC[@]}"),\"user\":\"0\",\"group\":\"0\"}}"
+
     local json got_type list mem vcpus want_vcpus
     json=$(xl list -l "$dom" 2>&1 | tr -d ' \t\n')
     got_type=$(sed -n 's/.*"c_info":{[^}]*"type":"\([a-z]*\)".*/\1/p' <<<"$json")
@@ -629,20 +187,30 @@ scenario_apps() {
     [ "$cpu" = 1500m ] || want_vcpus=1
     expect_eq "$c: the domain has the memory the isolators ask for (xl list)" 260 "$mem"
     expect_eq "$c: the domain has the vCPUs the isolators ask for ($cpu; xl list)" "$want_vcpus" "$vcpus"
-    expect_eq "$c: rkt's pid file holds the run process" "${RUNPID[$U]}" "$(cat "$pod/pid" 2>/dev/null)"
-    expect_in "$c: stage0 status says running" <("$STAGE0" status --data-dir "$DATA" --uuid "$U" 2>&1) "state=running"
+    expect_eq "$c: rkt's pid file holds the run process" "$pid" "$(cat "$pod/pid" 2>/dev/null)"
+    expect_eq "$c: rkt status while it runs: running, with its pid, no app-* lines" \
+      "state=running created started networks= pid=$pid exited=false" "$(rkt_status "$U")"
+    expect_eq "$c: rkt list --full: app main, running, with a STARTED time" "main|running|yes" \
+      "$(rkt_list_fields "$U" APP STATE STARTED | sed 's/|[^|][^|]*$/|yes/; s/|$/|no/')"
 
     wait_output "second: " 60
     wait_output "main: hostname=" 60
     expect_in "$c: app main runs as alice:staff with its supplementary group, in its working directory, with its environment" \
       "$L/run.out" "main: uid=1000 gid=2000 groups=2000 10 cwd=/srv/work FOO=bar  baz app=main home=/home/alice"
     expect_in "$c: the apps' hostname is rkt-<uuid>" "$L/run.out" "main: hostname=rkt-$U"
-    expect_in "$c: an app's stderr arrives on run's stderr" "$L/run.err" "main: on stderr"
+    expect_in "$c: an app's stderr arrives on rkt run's stderr" "$L/run.err" "main: on stderr"
     expect_in "$c: app second runs beside main" "$L/run.out" "second: ${#HOSTILE[@]} arguments"
-    if cmp -s "$WORK/pods/hostile.expected" "$pod/stage1/rootfs/opt/stage2/second/rootfs/tmp/argv"; then
-      ok "$c: a hostile argv (${#HOSTILE[@]} strings: quotes, \$(), newlines, NUL-free control bytes, xl and cmdline syntax) arrives byte for byte"
+    local argv=$pod/stage1/rootfs/opt/stage2/second/rootfs/tmp/argv
+    if cmp -s "$WORK/hostile.expected" "$argv"; then
+      ok "$c: a hostile argv (${#HOSTILE[@]} strings: quotes, \$(), newlines, NUL-free control bytes, xl and cmdline syntax, '', '--') from the image manifest arrives byte for byte"
     else
-      fail "$c: hostile argv" "the argv app second wrote differs from the manifest's: $(show "$(tr '\0' '|' <"$pod/stage1/rootfs/opt/stage2/second/rootfs/tmp/argv" 2>/dev/null)")"
+      fail "$c: hostile argv from the image manifest" "the argv app second wrote differs: $(show "$(tr '\0' '|' <"$argv" 2>/dev/null)")"
+    fi
+    argv=$(app_root main)/tmp/argv
+    if cmp -s "$WORK/hostile-cli.expected" "$argv"; then
+      ok "$c: the ${#HOSTILE_CLI[@]} hostile strings rkt run's command line keeps arrive byte for byte"
+    else
+      fail "$c: hostile argv through rkt run's command line" "the argv app main wrote differs: $(show "$(tr '\0' '|' <"$argv" 2>/dev/null)")"
     fi
     expect_eq "$c: app second's exit code lands in rkt/status while main runs" 0 "$(cat "$pod/stage1/rootfs/rkt/status/second" 2>/dev/null)"
   fi
@@ -650,35 +218,38 @@ scenario_apps() {
   [ "$with_enter" = 1 ] && enter_checks "$type" "$c"
 
   # release main: it exits 7, which ends the pod
-  touch "$pod/stage1/rootfs/opt/stage2/main/rootfs/tmp/release"
+  touch "$(app_root main)/tmp/release"
   if ! wait_end "$END_TIMEOUT"; then
-    fail "$c: the pod ends after main exits" "run still running $END_TIMEOUT s after main was released"
+    fail "$c: the pod ends after main exits" "rkt run still running $END_TIMEOUT s after main was released"
     check_collected "$c"
     return
   fi
   if [ "$with_apps" = 1 ]; then
-    expect_eq "$c: run's exit code is main's (7)" 7 "$RC"
+    expect_eq "$c: rkt run's exit code is main's (7)" 7 "$RC"
     expect_in "$c: main's last output arrives" "$L/run.out" "main: released"
     expect_eq "$c: rkt/status/main holds 7" 7 "$(cat "$pod/stage1/rootfs/rkt/status/main" 2>/dev/null)"
     expect_eq "$c: rkt/status/second holds 0" 0 "$(cat "$pod/stage1/rootfs/rkt/status/second" 2>/dev/null)"
-    local st
-    st=$("$STAGE0" status --data-dir "$DATA" --uuid "$U" 2>&1 | tr '\n' ' ')
-    expect_eq "$c: stage0 status of the exited pod" "state=exited pid=${RUNPID[$U]} exited=true app-main=7 app-second=0 " "$st"
-    if domain_exists "$dom"; then fail "$c: the domain is gone when run returns" "xl still lists $dom"; else ok "$c: the domain is gone when run returns"; fi
+    expect_eq "$c: rkt status of the exited pod: each app's code" "$(exited_status "$pid" main=7 second=0)" "$(rkt_status "$U")"
+    expect_eq "$c: rkt list --full: exited" exited "$(rkt_list_fields "$U" STATE)"
+    if domain_exists "$dom"; then fail "$c: the domain is gone when rkt run returns" "xl still lists $dom"; else ok "$c: the domain is gone when rkt run returns"; fi
   else
-    expect_eq "$c: run's exit code once main is released" 7 "$RC"
+    expect_eq "$c: rkt run's exit code once main is released" 7 "$RC"
   fi
   check_collected "$c"
+  if [ "$with_apps" = 1 ]; then
+    expect_eq "$c: rkt rm printed the pod's uuid" "\"$U\"" "$(cat "$L/gc.out")"
+    expect_eq "$c: rkt status after rkt rm: no such pod" "status: problem retrieving pod: no matches found for \"$U\"" "$(rk status "$U" 2>&1)"
+  fi
 }
 
-# enter_checks TYPE CHECK-PREFIX: enter into the running pod U (app main), through stage0 as rkt enter does
+# enter_checks TYPE CHECK-PREFIX: `rkt enter` into the running pod U (app main)
 enter_checks() {
-  local type=$1 c="$2: enter" pod rc E
-  pod=$(pod_dir)
-  E=("$STAGE0" enter --data-dir "$DATA" --uuid "$U" --app main --)
+  local type=$1 c="$2: enter" rc E root
+  root=$(app_root main)
+  E=(rk enter --app=main "$U")
 
   "${E[@]}" /bin/sh -c 'exit 42' </dev/null >"$L/enter-exit.out" 2>"$L/enter-exit.err"
-  expect_eq "$c: the command's exit code is enter's (42)" 42 "$?"
+  expect_eq "$c: the command's exit code is rkt enter's (42)" 42 "$?"
 
   "${E[@]}" /bin/sh -c 'echo "out uid=$(id -u) cwd=$(pwd) app=$AC_APP_NAME FOO=$FOO"; echo "to stderr" >&2' \
     </dev/null >"$L/enter-streams.out" 2>"$L/enter-streams.err"
@@ -696,36 +267,47 @@ enter_checks() {
   fi
 
   # a file of random bytes put into the app's root from dom0, read back through enter's stdout
-  head -c 262144 /dev/urandom >"$pod/stage1/rootfs/opt/stage2/main/rootfs/tmp/blob"
+  head -c 262144 /dev/urandom >"$root/tmp/blob"
   "${E[@]}" /bin/cat /tmp/blob </dev/null >"$L/enter-binary.out" 2>"$L/enter-binary.err"
   rc=$?
-  if [ $rc = 0 ] && cmp -s "$pod/stage1/rootfs/opt/stage2/main/rootfs/tmp/blob" "$L/enter-binary.out"; then
+  if [ $rc = 0 ] && cmp -s "$root/tmp/blob" "$L/enter-binary.out"; then
     ok "$c: binary output (256 KiB of random bytes) arrives byte for byte"
   else
-    fail "$c: binary output" "exit $rc, $(stat -c %s "$L/enter-binary.out") of 262144 bytes, $(cmp "$pod/stage1/rootfs/opt/stage2/main/rootfs/tmp/blob" "$L/enter-binary.out" 2>&1 | head -n 1)"
+    fail "$c: binary output" "exit $rc, $(stat -c %s "$L/enter-binary.out") of 262144 bytes, $(cmp "$root/tmp/blob" "$L/enter-binary.out" 2>&1 | head -n 1)"
   fi
 
+  # rkt enter passes its whole command line on, the empty string too
   "${E[@]}" /bin/sh -c 'printf "%s\0" "$@"' enter-sh "${HOSTILE[@]}" </dev/null >"$L/enter-argv.out" 2>"$L/enter-argv.err"
-  if cmp -s "$WORK/pods/hostile.expected" "$L/enter-argv.out"; then
-    ok "$c: the hostile argv reaches the command byte for byte"
+  if cmp -s "$WORK/hostile.expected" "$L/enter-argv.out"; then
+    ok "$c: the hostile argv (all ${#HOSTILE[@]}) reaches the command byte for byte"
   else
     fail "$c: hostile argv" "got $(show "$(tr '\0' '|' <"$L/enter-argv.out")")"
   fi
 
   "${E[@]}" /no/such/command </dev/null >/dev/null 2>"$L/enter-127.err"
-  rc=$?
-  expect_eq "$c: a missing command exits 127" 127 "$rc"
+  expect_eq "$c: a missing command exits 127" 127 "$?"
 
-  local tree
-  tree=$(cat "$pod/stage1TreeStoreID")
-  (cd "$pod" && exec "$DATA/cas/tree/$tree/rootfs/enter" --pid="$(cat pid)" --appname=nosuch -- /bin/true) \
-    </dev/null >/dev/null 2>"$L/enter-125.err"
+  # without a command rkt runs /bin/bash, which the busybox image does not have
+  rk enter --app=main "$U" </dev/null >/dev/null 2>"$L/enter-nocmd.err"
   rc=$?
-  if [ $rc = 125 ] && [ -s "$L/enter-125.err" ]; then
-    ok "$c: an unknown app gets 125 and a message ($(show "$(head -n 1 "$L/enter-125.err")"))"
+  expect_eq "$c: no command: rkt says it assumes /bin/bash, which the app lacks (127)" \
+    "127 enter: no command specified, assuming \"/bin/bash\"" "$rc $(head -n 1 "$L/enter-nocmd.err")"
+
+  # rkt passes an unknown app name on to the stage1, which refuses it
+  rk enter --app=nosuch "$U" /bin/true </dev/null >/dev/null 2>"$L/enter-125.err"
+  rc=$?
+  if [ $rc = 125 ] && [ "$(grep -c . "$L/enter-125.err")" = 1 ] && grep -q nosuch "$L/enter-125.err"; then
+    ok "$c: an unknown app gets 125 and one line naming it ($(show "$(cat "$L/enter-125.err")"))"
   else
     fail "$c: unknown app" "exit $rc, stderr '$(show "$(cat "$L/enter-125.err")")'"
   fi
+
+  # two apps and no --app: rkt itself refuses, naming them
+  rk enter "$U" /bin/true </dev/null >/dev/null 2>"$L/enter-noapp.err"
+  rc=$?
+  expect_eq "$c: two apps and no --app: rkt lists them and exits 254" \
+    "254|enter: pod contains multiple apps:|enter: "$'\t'"main|enter: "$'\t'"second|enter: unable to determine app name: specify app using \"rkt enter --app= ...\"" \
+    "$rc|$(paste -sd '|' "$L/enter-noapp.err")"
 
   # three sessions at once: each waits (in the guest) until all three are there
   local i pids=() barrier='touch /tmp/conc-$1; n=0
@@ -748,7 +330,8 @@ echo "session $1 saw $(ls /tmp | grep -c "^conc-") sessions"; exit $((20 + $1))'
 
   if [ -n "$SCRIPT" ]; then
     local cmd
-    cmd=$(printf '%q ' "${E[@]}" /bin/sh)
+    rk_command
+    cmd=$(printf '%q ' "${RK_CMD[@]}" enter --app=main "$U" /bin/sh)
     { sleep 2; printf 'echo pty-$((6*7)); tty\n'; sleep 1; printf 'exit 5\n'; } \
       | SHELL=/bin/bash timeout 120 "$SCRIPT" -qefc "$cmd" /dev/null >"$L/enter-pty.out" 2>&1
     rc=$?
@@ -764,19 +347,17 @@ echo "session $1 saw $(ls /tmp | grep -c "^conc-") sessions"; exit $((20 + $1))'
   enter_latency "$type" "$c"
 }
 
-# enter_latency TYPE CHECK-PREFIX: `enter … true` round trips next to xl round trips, in the same pod. The enter
-# entrypoint is timed alone (what rkt enter adds to it is rkt's); through the bash stage0 emulator only 3 times.
+# enter_latency TYPE CHECK-PREFIX: `rkt enter … true` round trips next to the enter entrypoint alone (exec'd the way
+# rkt execs it: from rkt's tree store, in the pod directory) and to xl round trips, in the same pod
 enter_latency() {
   local type=$1 c=$2 pod i t a=() b=() x=() y=() bad=0 tree pid
   pod=$(pod_dir)
   tree=$(cat "$pod/stage1TreeStoreID")
   pid=$(cat "$pod/pid")
-  for ((i = 0; i < 3; i++)); do
-    t=$(now_ns)
-    "$STAGE0" enter --data-dir "$DATA" --uuid "$U" --app main -- true </dev/null >/dev/null 2>&1 || bad=$((bad + 1))
-    a+=("$(ms_between "$t" "$(now_ns)")")
-  done
   for ((i = 0; i < ENTER_RUNS; i++)); do
+    t=$(now_ns)
+    rk enter --app=main "$U" true </dev/null >/dev/null 2>&1 || bad=$((bad + 1))
+    a+=("$(ms_between "$t" "$(now_ns)")")
     t=$(now_ns)
     (cd "$pod" && exec "$DATA/cas/tree/$tree/rootfs/enter" --pid="$pid" --appname=main -- true) </dev/null >/dev/null 2>&1 || bad=$((bad + 1))
     b+=("$(ms_between "$t" "$(now_ns)")")
@@ -788,86 +369,115 @@ enter_latency() {
     y+=("$(ms_between "$t" "$(now_ns)")")
   done
   if [ $bad = 0 ]; then
-    ok "$c: $ENTER_RUNS x 'enter … true' and xl round trips all succeeded"
+    ok "$c: $ENTER_RUNS x 'rkt enter … true', the entrypoint alone and xl round trips all succeeded"
   else
-    fail "$c: latency runs" "$bad of $((3 * ENTER_RUNS + 3)) commands failed"
+    fail "$c: latency runs" "$bad of $((4 * ENTER_RUNS)) commands failed"
   fi
-  bench "$type enter latency, median of $ENTER_RUNS (ms): stage0 enter … true $(median "${a[@]}") (median of 3), enter entrypoint alone $(median "${b[@]}") (min $(printf '%s\n' "${b[@]}" | sort -n | head -n 1), max $(printf '%s\n' "${b[@]}" | sort -n | tail -n 1)), xl domid $(median "${x[@]}"), xl list $(median "${y[@]}")"
+  bench "$type enter latency, median of $ENTER_RUNS (ms): rkt enter … true $(median "${a[@]}"), enter entrypoint alone $(median "${b[@]}") (min $(printf '%s\n' "${b[@]}" | sort -n | head -n 1), max $(printf '%s\n' "${b[@]}" | sort -n | tail -n 1)), xl domid $(median "${x[@]}"), xl list $(median "${y[@]}")"
 }
 
-# stop: apps that never exit; rkt stop ends them in order (SIGTERM, grace, SIGKILL)
+# stop: apps that never exit; rkt stop ends them in order (SIGTERM, grace, SIGKILL); rkt gc collects the pod
 scenario_stop() {
-  local type=$1 c="$1 stop" pod t
+  local type=$1 c="$1 stop" pod t out rc pid
   section "$c"
-  start_pod_ready stop "$type" "$WORK/pods/stop.json" trapper="$IMG" stubborn="$IMG" || return
+  start_ready stop "$type" --net=none \
+    "$BUSY" --name=trapper --exec=/bin/sh -- -c 'trap "echo trapper: got TERM; exit 0" TERM; echo trapper: up; while :; do sleep 1; done' --- \
+    "$BUSY" --name=stubborn --exec=/bin/sh -- -c 'trap "" TERM; echo stubborn: up; while :; do sleep 1; done' || return
   pod=$(pod_dir)
+  pid=${RUNPID[$U]}
   if ! wait_output "trapper: up" 60 || ! wait_output "stubborn: up" 60; then
     fail "$c: both apps started" "$(show "$(cat "$L/run.out")")"
-    check_collected "$c"
+    check_collected "$c" gc
     return
   fi
   t=$(now_ns)
-  local out rc
-  out=$("$STAGE0" stop --data-dir "$DATA" --uuid "$U" 2>"$L/stop.err")
+  out=$(rk stop "$U" 2>"$L/stop.err")
   rc=$?
-  expect_eq "$c: rkt stop succeeds and names the pod" "0 \"$U\"" "$rc $out"
+  expect_eq "$c: rkt stop succeeds and prints the pod's uuid" "0 \"$U\"" "$rc $out"
   if ! wait_end "$END_TIMEOUT"; then
-    fail "$c: the pod stops" "run still running $END_TIMEOUT s after rkt stop"
-    check_collected "$c"
+    fail "$c: the pod stops" "rkt run still running $END_TIMEOUT s after rkt stop"
+    check_collected "$c" gc
     return
   fi
   ok "$c: the pod stopped $(secs "$(ms_between "$t" "$(now_ns)")") s after rkt stop (grace $STOP_GRACE s)"
   expect_in "$c: the app that handles SIGTERM got it" "$L/run.out" "trapper: got TERM"
   expect_eq "$c: rkt/status/trapper holds 0 (ended on SIGTERM)" 0 "$(cat "$pod/stage1/rootfs/rkt/status/trapper" 2>/dev/null)"
   expect_eq "$c: rkt/status/stubborn holds 137 (SIGKILL after the grace period)" 137 "$(cat "$pod/stage1/rootfs/rkt/status/stubborn" 2>/dev/null)"
-  expect_eq "$c: run's exit code is the first failure (137)" 137 "$RC"
-  if domain_exists "rkt-$U"; then fail "$c: the domain is gone when run returns" "xl still lists rkt-$U"; else ok "$c: the domain is gone when run returns"; fi
-  check_collected "$c"
+  expect_eq "$c: rkt run's exit code is the first failure (137)" 137 "$RC"
+  if domain_exists "rkt-$U"; then fail "$c: the domain is gone when rkt run returns" "xl still lists rkt-$U"; else ok "$c: the domain is gone when rkt run returns"; fi
+  expect_eq "$c: rkt status of the stopped pod" "$(exited_status "$pid" trapper=0 stubborn=137)" "$(rkt_status "$U")"
+  out=$(rk stop "$U" 2>&1)
+  expect_eq "$c: a second rkt stop: already stopped, exit 0" "0 pod \"$U\" is already stopped" "$? $out"
+  check_collected "$c" gc
+  expect_line "$c: rkt gc --grace-period=0s collected it" "$L/gc.out" "Garbage collecting pod \"$U\""
 }
 
 # force: rkt stop --force destroys the domain at once, whatever the apps do
 scenario_force() {
   local type=$1 c="$1 force" out rc
   section "$c"
-  start_pod_ready force "$type" "$WORK/pods/forever.json" forever="$IMG" || return
+  start_ready force "$type" --net=none \
+    "$BUSY" --name=forever --exec=/bin/sh -- -c 'trap "" TERM; echo forever: up; while :; do sleep 1; done' || return
   wait_output "forever: up" 60 || fail "$c: the app started" "$(show "$(cat "$L/run.out")")"
-  out=$("$STAGE0" stop --data-dir "$DATA" --uuid "$U" --force 2>"$L/stop.err")
+  out=$(rk stop --force "$U" 2>"$L/stop.err")
   rc=$?
-  expect_eq "$c: rkt stop --force succeeds and names the pod" "0 \"$U\"" "$rc $out"
-  if domain_exists "rkt-$U"; then fail "$c: the domain is gone when stop --force returns" "xl still lists rkt-$U"; else ok "$c: the domain is gone when stop --force returns"; fi
+  expect_eq "$c: rkt stop --force succeeds and prints the pod's uuid" "0 \"$U\"" "$rc $out"
+  if domain_exists "rkt-$U"; then fail "$c: the domain is gone when rkt stop --force returns" "xl still lists rkt-$U"; else ok "$c: the domain is gone when rkt stop --force returns"; fi
   if wait_end 60; then
-    expect_eq "$c: run exits with 137 (killed)" 137 "$RC"
+    expect_eq "$c: rkt run exits with 137 (killed)" 137 "$RC"
+    out=$(rkt_status "$U")
+    if [[ $out == "state=exited "*" exited=true"* ]]; then ok "$c: rkt status: exited ($out)"; else fail "$c: rkt status" "'$(show "$out")'"; fi
   else
-    fail "$c: run ends after stop --force" "still running after 60 s"
+    fail "$c: rkt run ends after rkt stop --force" "still running after 60 s"
   fi
   check_collected "$c"
 }
 
-# gc: the supervisor is killed (SIGKILL); the domain outlives it; rkt gc must remove it and its backend
+# gc: the supervisor is killed (SIGKILL) and the domain outlives it. rkt gc with a long grace period only marks the
+# pod as garbage (the stage1's gc does not run: the domain stays); rkt rm of that pod runs it, which removes the
+# domain and its backend
 scenario_gc() {
-  local type=$1 c="$1 gc" domid pid st n
+  local type=$1 c="$1 gc" domid pid st n out
   section "$c"
-  start_pod_ready gc "$type" "$WORK/pods/forever.json" forever="$IMG" || return
+  start_ready gc "$type" --net=none \
+    "$BUSY" --name=forever --exec=/bin/sh -- -c 'trap "" TERM; echo forever: up; while :; do sleep 1; done' || return
   wait_output "forever: up" 60 || fail "$c: the app started" "$(show "$(cat "$L/run.out")")"
   domid=$(xl domid "rkt-$U" 2>/dev/null)
   pid=${RUNPID[$U]}
   kill -9 "$pid"
   wait "$pid" 2>/dev/null
-  st=$("$STAGE0" status --data-dir "$DATA" --uuid "$U" 2>&1 | head -n 1)
-  expect_eq "$c: the pod's lock dies with its supervisor (stage0 status)" "state=exited" "$st"
+  st=$(rkt_status "$U")
+  if [[ $st == "state=exited "*" exited=true"* ]]; then
+    ok "$c: the pod's lock dies with its supervisor: rkt status says exited"
+  else
+    fail "$c: rkt status after SIGKILL of the supervisor" "'$(show "$st")'"
+  fi
   if ! domain_exists "rkt-$U"; then
     fail "$c: precondition" "the domain disappeared with the supervisor; nothing left for gc to do"
     check_collected "$c"
     return
   fi
   save_pod_files
-  "$STAGE0" gc --data-dir "$DATA" --uuid "$U" --local-config "$CONF" >"$L/gc.log" 2>&1
-  expect_eq "$c: rkt gc of the killed pod succeeds" 0 "$?"
+
+  rk gc --grace-period=1h >"$L/gc-grace.out" 2>"$L/gc-grace.err"
+  expect_eq "$c: rkt gc --grace-period=1h: marks the pod as garbage and keeps it (rkt's words, exit 0)" \
+    "0|gc: moving pod \"$U\" to garbage|gc: pod \"$U\" not removed: still within grace period (1h0m0s)" \
+    "$?|$(grep -F "$U" "$L/gc-grace.err" | paste -sd '|')"
+  expect_eq "$c: the pod is in exited-garbage; rkt status and rkt list say exited garbage" "yes|exited garbage|exited garbage" \
+    "$([ -d "$DATA/pods/exited-garbage/$U" ] && echo yes || echo no)|$(rk status "$U" 2>&1 | sed -n 's/^state=//p')|$(rkt_list_fields "$U" STATE)"
   if domain_exists "rkt-$U"; then
-    fail "$c: gc destroys the domain" "xl still lists rkt-$U (destroying it now)"
+    ok "$c: the stage1's gc has not run within the grace period: the domain is still there"
+  else
+    fail "$c: gc within the grace period" "the domain is gone: something collected the pod early"
+  fi
+
+  out=$(rk rm "$U" 2>"$L/gc.err")
+  expect_eq "$c: rkt rm of the pod in exited-garbage succeeds and prints its uuid" "0 \"$U\"" "$? $out"
+  if domain_exists "rkt-$U"; then
+    fail "$c: rkt rm destroys the domain" "xl still lists rkt-$U (destroying it now)"
     xl destroy "rkt-$U" >/dev/null 2>&1
   else
-    ok "$c: gc destroys the domain the killed supervisor left"
+    ok "$c: rkt rm (the stage1's gc) destroys the domain the killed supervisor left"
   fi
   n=0
   while pgrep -f -- "-xen-domid $domid " >/dev/null 2>&1 && [ $n -lt 50 ]; do sleep 0.2; n=$((n + 1)); done
@@ -876,14 +486,16 @@ scenario_gc() {
   else
     ok "$c: no QEMU backend of domain $domid is left"
   fi
-  if ls -d "$DATA"/pods/*/"$U" >/dev/null 2>&1; then fail "$c: gc removes the pod" "$(ls -d "$DATA"/pods/*/"$U")"; else ok "$c: gc removes the pod"; fi
+  GC_RC=0
+  if leftovers; then ok "$c: rkt rm removes the pod: no mount, no directory"; else fail "$c: rkt rm removes the pod" "left: $LEFT"; fi
 }
 
-# bench: from the exec of the run entrypoint to the first app output and to the pod's end, next to a bare `xl create`
-# of the same domain config (same kernel, initrd, memory, shares, channels) driven by the minimal protocol client
+# bench: from `rkt run-prepared` (and from rkt's exec of the run entrypoint) to the first app output and to the pod's
+# end, next to a bare `xl create` of the same domain config (same kernel, initrd, memory, shares, channels) driven
+# by the minimal protocol client
 scenario_bench() {
-  local type=$1 c="$1 bench" i attempt first end x out zero busy bbusy label line
-  local s_first=() s_end=() z_first=() b_first=() b_gone=()
+  local type=$1 c="$1 bench" i attempt first end x out uuid busy bbusy label line
+  local s_first=() s_end=() x_first=() b_first=() b_gone=()
   section "$c ($BENCH_RUNS runs after one warm-up)"
   # run 0 warms up both sides (dom0's page cache, its first xl and QEMU starts) and is not counted: otherwise the
   # stage1, which goes first, would pay for the cold start that its bare baseline then finds done
@@ -892,13 +504,15 @@ scenario_bench() {
     [ $i -gt 0 ] || label="warm-up"
     attempt=1
     while :; do
-      new_pod "bench-$type-$i$([ $attempt = 1 ] || echo -retry)" "$WORK/pods/bench.json" bench="$IMG" \
-        || { fail "$c $label: prepare" "$(show "$(tail -n 2 "$L/prepare.log")")"; return; }
+      # rkt prepare fetches the images and lays the pod out before the timing starts
+      uuid=$(rk prepare --quiet "$(stage1_option)" "$BUSY" --name=bench --exec=/bin/echo -- smoke-bench 2>"$WORK/prepare.err" | tail -n 1)
+      [[ $uuid =~ ^[0-9a-f-]{36}$ ]] || { fail "$c $label: rkt prepare" "$(show "$(tail -n 2 "$WORK/prepare.err")")"; return; }
+      STAGE1_IMPORTED=1
       local before tf
       before=$(triple_faults)
       settle
       busy=$(dom0_busy_ms)
-      STAGE0_EXEC_STAMP=$L/exec.ns start_run "$type" ${RUN_FLAGS[@]+"${RUN_FLAGS[@]}"}
+      start_prepared "bench-$type-$i$([ $attempt = 1 ] || echo -retry)" "$type" "$uuid" --net=none
       wait_exit "$END_TIMEOUT"
       busy=$(($(dom0_busy_ms) - busy))
       if [ "$RC" = 0 ] && grep -qx smoke-bench "$L/run.out"; then break; fi
@@ -914,23 +528,24 @@ scenario_bench() {
         # as in run_scenario: a fault of the emulated CPU that Xen logged twice is no verdict on the stage1
         skip "$c" "the PVH guest of $label triple-faulted in both attempts under software emulation ($tf)"
       else
-        fail "$c $label: the pod runs its app" "run exit $RC, output '$(show "$(cat "$L/run.out")")': $(last_error)"
+        fail "$c $label: the pod runs its app" "rkt run-prepared exit $RC, output '$(show "$(cat "$L/run.out")")': $(last_error)"
       fi
       collect
       return
     done
-    # from the exec of the run entrypoint (what the stage1 costs), and from stage0's start (plus the emulator's bash)
-    x=$(cat "$L/exec.ns")
     out=$(cat "$L/first-output.ns")
-    first=$(ms_between "$x" "$out")
-    end=$(ms_between "$x" "$(cat "$L/run-eof.ns")")
-    zero=$(ms_between "${T0[$U]}" "$out")
-    line="$type $label (ms): stage1 run -> first output $first, -> end $end (stage0 start -> first output"
-    line="$line $zero), dom0 busy $busy"
+    first=$(ms_between "${T0[$U]}" "$out")
+    end=$(ms_between "${T0[$U]}" "$(cat "$L/run-eof.ns")")
+    # rkt sets the times of stage1/rootfs/rkt/status just before it execs the run entrypoint; the stage1 adds files
+    # there later, which moves the directory's mtime but not its atime
+    x=$(stat -c %.9X "$(pod_dir)/stage1/rootfs/rkt/status" 2>/dev/null | tr -d .)
+    x=$(ms_between "$x" "$out")
+    line="$type $label (ms): rkt run-prepared -> first output $first, -> end $end (stage1 exec -> first output $x)"
+    line="$line, dom0 busy $busy"
     if [ $i -gt 0 ]; then
       s_first+=("$first")
       s_end+=("$end")
-      z_first+=("$zero")
+      x_first+=("$x")
     fi
     local ok_bare=0
     if [ -n "$CTL_CLIENT" ]; then
@@ -958,26 +573,31 @@ scenario_bench() {
       fi
     fi
     if [ $i -gt 0 ]; then bench "$line"; else note "$line"; fi
-    collect || fail "$c $label: gc" "domain rkt-$U was left behind"
+    collect || fail "$c $label: rkt rm" "left: $LEFT"
   done
   ok "$c: $((BENCH_RUNS + 1)) pods ran their app and exited 0"
-  local mf ms mz
+  local mf ms mx
   mf=$(median "${s_first[@]}")
   ms=$(median "${s_end[@]}")
-  mz=$(median "${z_first[@]}")
-  line="$type pod start, median of $BENCH_RUNS (ms): run -> first output $mf, run -> end $ms, stage0 start -> first"
-  line="$line output $mz"
+  mx=$(median "${x_first[@]}")
+  line="$type pod start, median of $BENCH_RUNS (ms): rkt run-prepared -> first output $mf, -> end $ms, stage1 exec ->"
+  line="$line first output $mx"
   if [ ${#b_first[@]} = "$BENCH_RUNS" ]; then
     local bf bg
     bf=$(median "${b_first[@]}")
     bg=$(median "${b_gone[@]}")
     line="$line; bare xl create -> first output $bf, -> gone $bg; ratio $(ratio "$mf" "$bf") / $(ratio "$ms" "$bg")"
-    line="$line (from stage0's start $(ratio "$mz" "$bf"))"
+    line="$line (from the stage1's exec $(ratio "$mx" "$bf"))"
     ok "$c: the bare xl create baseline ran $BENCH_RUNS times"
   elif [ -z "$CTL_CLIENT" ]; then
     skip "$c: bare xl create baseline" "no ctl-client (pass --ctl-client, or install gcc and libc6-dev)"
   fi
   bench "$line"
+}
+
+# dom0_busy_ms: CPU time dom0 has spent so far (user, nice, system, irq, softirq; all its vCPUs), in ms
+dom0_busy_ms() {
+  awk '/^cpu / { print ($2 + $3 + $4 + $7 + $8) * 10 }' /proc/stat
 }
 
 # settle: dom0 writes back what preparing the pod wrote (an unpacked image is tens of MB) before a timing starts,
@@ -1010,7 +630,7 @@ bare_create() {
       >"$bw/events" 2>&1
     while domain_exists "$name" && [ $n -lt 600 ]; do sleep 0.05; n=$((n + 1)); done
     BARE_GONE=$(ms_between "$t0" "$(now_ns)")
-    cp "$bw/events" "$L/bare-events$ATTEMPT.txt"
+    cp "$bw/events" "$L/bare-events.txt"
     cp "/var/log/xen/console/guest-$name.log" "$L/bare-console.log" 2>/dev/null
     first=$(sed -n 's/^\([0-9]*\) STDOUT-FIRST 1 smoke-bench$/\1/p' "$bw/events" | head -n 1)
     if domain_exists "$name"; then
@@ -1030,25 +650,24 @@ bare_create() {
   return 0
 }
 
-# concurrent: three pods started at the same moment, each waiting until released: three domains at once, each
-# pod's output, exit code and status its own, and gc leaves none of them
+# concurrent: three pods started at the same moment, each with its own --hostname and waiting until released:
+# three domains at once, each pod's output, exit code and status its own, and one rkt gc collects all three
 scenario_concurrent() {
-  local type=$1 c="$1 concurrent" i id ids=() us=() ls=() pod
+  local type=$1 c="$1 concurrent" i id ids=() us=() ls=() ps=() pod running=0
   section "$c"
   for i in 1 2 3; do
-    pod_json "$(app_json "conc$i" "$(json_list /bin/sh -c "echo concurrent: up $i
+    if ! start_pod "concurrent-$i-$type" "$type" --net=none --hostname="conc-$i" \
+      "$BUSY" --name="conc$i" --exec=/bin/sh -- -c "echo \"concurrent: up $i on \$(hostname)\"
 while [ ! -e /tmp/release ]; do sleep 0.2; done
 echo concurrent: released $i
-exit $((10 + i))")")" >"$WORK/pods/concurrent-$i.json"
-    if ! new_pod "concurrent-$i-$type$ATTEMPT" "$WORK/pods/concurrent-$i.json" "conc$i=$IMG"; then
-      fail "$c: prepare pod $i" "$(show "$(tail -n 2 "$L/prepare.log")")"
-      return
+exit $((10 + i))"; then
+      fail "$c: rkt run of pod $i" "ended with $RC before it saved the pod's uuid: $(last_error)"
+      continue
     fi
-    start_run "$type" ${RUN_FLAGS[@]+"${RUN_FLAGS[@]}"}
     us+=("$U")
     ls+=("$L")
   done
-  for i in 0 1 2; do
+  for i in "${!us[@]}"; do
     U=${us[$i]} L=${ls[$i]}
     if wait_ready && wait_output "concurrent: up $((i + 1))" 60; then
       id=$(xl domid "rkt-$U" 2>/dev/null)
@@ -1058,49 +677,142 @@ exit $((10 + i))")")" >"$WORK/pods/concurrent-$i.json"
     fi
   done
   expect_eq "$c: three domains alive at once" 3 "${#ids[@]}"
-  expect_eq "$c: the three domains have distinct ids" 3 "$(printf '%s\n' "${ids[@]}" | sort -u | grep -c .)"
-  for i in 0 1 2; do
-    U=${us[$i]} L=${ls[$i]}
-    pod=$(pod_dir)
-    touch "$pod/stage1/rootfs/opt/stage2/conc$((i + 1))/rootfs/tmp/release"
+  expect_eq "$c: the three domains have distinct ids" 3 "$(printf '%s\n' ${ids[@]+"${ids[@]}"} | sort -u | grep -c .)"
+  for i in "${!us[@]}"; do
+    U=${us[$i]}
+    [[ $(rkt_status "$U") != state=running* ]] || running=$((running + 1))
   done
-  for i in 0 1 2; do
+  expect_eq "$c: rkt status says running for all three" 3 "$running"
+  for i in "${!us[@]}"; do
+    U=${us[$i]} L=${ls[$i]}
+    touch "$(app_root "conc$((i + 1))")/tmp/release"
+  done
+  for i in "${!us[@]}"; do
     U=${us[$i]} L=${ls[$i]}
     pod=$(pod_dir)
     if wait_end "$END_TIMEOUT"; then
       expect_eq "$c: pod $((i + 1)) exits with its own app's code" $((11 + i)) "$RC"
     else
-      fail "$c: pod $((i + 1)) ends" "run still running $END_TIMEOUT s after its release"
+      fail "$c: pod $((i + 1)) ends" "rkt run still running $END_TIMEOUT s after its release"
     fi
-    expect_eq "$c: pod $((i + 1)) printed only its own lines" "concurrent: up $((i + 1))|concurrent: released $((i + 1))" \
-      "$(paste -sd '|' "$L/run.out" 2>/dev/null)"
-    expect_eq "$c: rkt/status/conc$((i + 1)) holds its code" $((11 + i)) "$(cat "$pod/stage1/rootfs/rkt/status/conc$((i + 1))" 2>/dev/null)"
-    check_collected "$c: pod $((i + 1))"
+    expect_eq "$c: pod $((i + 1)) printed only its own lines, with its own --hostname" \
+      "concurrent: up $((i + 1)) on conc-$((i + 1))|concurrent: released $((i + 1))" "$(paste -sd '|' "$L/run.out" 2>/dev/null)"
+    expect_eq "$c: rkt status of pod $((i + 1)) has its code" "$(exited_status "${RUNPID[$U]}" "conc$((i + 1))=$((11 + i))")" "$(rkt_status "$U")"
+    stop_if_alive
+    save_pod_files
+  done
+  # one rkt gc for the three
+  rk gc --grace-period=0s >"$WORK/concurrent-gc.out" 2>"$WORK/concurrent-gc.err"
+  local rc=$? left=""
+  for i in "${!us[@]}"; do
+    U=${us[$i]}
+    grep -qxF "Garbage collecting pod \"$U\"" "$WORK/concurrent-gc.out" || left+="pod $((i + 1)) not collected by rkt gc; "
+    leftovers || left+="pod $((i + 1)): $LEFT"
+  done
+  if [ $rc = 0 ] && [ -z "$left" ]; then
+    ok "$c: one rkt gc --grace-period=0s collects the three pods: no domain, no mount, no pod directory left"
+  else
+    fail "$c: rkt gc of the three pods" "exit $rc; $left $(show "$(tail -n 2 "$WORK/concurrent-gc.err")")"
+  fi
+}
+
+# nobackend: QEMU for Xen (the 9pfs and channel backend) cannot start, as on a dom0 without qemu-system-xen: run
+# fails with one line and 254 before any app ran, and leaves no domain behind
+scenario_nobackend() {
+  local type=$1 c="$1 nobackend" last st
+  section "$c"
+  if [ -z "$DM_BIN" ]; then
+    skip "$c" "no QEMU for Xen found to take away"
+    return
+  fi
+  # /bin/false in place of the device model for this pod only; undone before any check
+  if ! mount --bind /bin/false "$DM_BIN"; then
+    skip "$c" "cannot bind /bin/false over $DM_BIN"
+    return
+  fi
+  if ! start_pod nobackend "$type" --net=none "$BUSY" --name=bench --exec=/bin/echo -- smoke-bench; then
+    umount "$DM_BIN"
+    fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
+    return
+  fi
+  wait_end 300
+  umount "$DM_BIN"
+  expect_eq "$c: rkt run exits with 254" 254 "$RC"
+  last=$(grep -v '^[[:space:]]*$' "$L/run.err" | grep -v DEBUG | tail -n 1)
+  note "$c: $last"
+  if [[ $last == "stage1-xen run: "* ]] && ! grep -qE 'Exception|^[[:space:]]+at ' "$L/run.err"; then
+    ok "$c: the error is one line of run's, without a stack trace"
+  else
+    fail "$c: one-line error" "$(show "$(tail -n 3 "$L/run.err")")"
+  fi
+  # the cause, not libxl's clean-up errors that follow it
+  if [[ $last == *"device model did not start"* && $last == *"/var/log/xen/qemu-dm-rkt-$U.log"* &&
+    $last != *"Destruction of domain failed"* ]]; then
+    ok "$c: the error names the device model and its log"
+  else
+    fail "$c: the error names the device model and its log" "$(show "$last")"
+  fi
+  if grep -qx smoke-bench "$L/run.out"; then fail "$c: no app ran" "the app printed its line"; else ok "$c: no app ran"; fi
+  if domain_exists "rkt-$U"; then fail "$c: no domain is left" "xl still lists rkt-$U"; else ok "$c: no domain is left"; fi
+  st=$(rkt_status "$U")
+  if [[ $st == "state=exited "*" exited=true" ]]; then ok "$c: rkt status: exited, no app-* line"; else fail "$c: rkt status" "'$(show "$st")'"; fi
+  check_collected "$c"
+}
+
+# refused: a pod whose run fails before it starts anything (before `pid`): --net=host, which a VM cannot share,
+# and a pod manifest whose host volume does not exist. One line on stderr, 254, rkt shows an exited pod that never
+# started, and rkt gc leaves nothing.
+scenario_refused() {
+  local type=$1 c what rc st
+  for what in net-host volume; do
+    c="$type refused ($what)"
+    section "$c"
+    new_log "refused-$what"
+    local args=(--net=host "$BUSY")
+    local want="stage1-xen run: --net=host: "
+    if [ "$what" = volume ]; then
+      args=(--net=none --volume=data,kind=host,source="$WORK/no-such-dir" "$BUSY" --mount=volume=data,target=/data)
+      want="stage1-xen run: $DATA/pods/run/"
+    fi
+    # without --debug: the check is that stderr holds one line
+    local RKT_DEBUG=0
+    rk_command
+    STAGE1_XEN_GUEST_TYPE=$type "${RK_CMD[@]}" run --uuid-file-save="$L/uuid" "$(stage1_option)" "${args[@]}" \
+      </dev/null >"$L/run.out" 2>"$L/run.err"
+    rc=$?
+    U=$(cat "$L/uuid" 2>/dev/null)
+    if ! [[ $U =~ ^[0-9a-f-]{36}$ ]]; then
+      fail "$c: rkt run" "exit $rc without saving the pod's uuid: $(last_error)"
+      continue
+    fi
+    UUIDS+=("$U")
+    STAGE1_IMPORTED=1
+    expect_eq "$c: rkt run exits 254" 254 "$rc"
+    if [ "$(grep -c . "$L/run.err")" = 1 ] && [[ $(cat "$L/run.err") == "$want"* ]]; then
+      ok "$c: one line on stderr: $(show "$(cat "$L/run.err")")"
+    else
+      fail "$c: one line on stderr, starting '$want'" "'$(show "$(cat "$L/run.err")")'"
+    fi
+    if [ "$what" = volume ]; then
+      expect_in "$c: the line names the manifest's field and the missing path" "$L/run.err" \
+        "/pod: volumes[0].source: the host path of volume \"data\" does not exist: \"$WORK/no-such-dir\""
+    fi
+    expect_eq "$c: rkt status: exited, never started (no started=, pid= or app-* line)" \
+      "state=exited created networks= exited=true" "$(rkt_status "$U")"
+    expect_eq "$c: rkt list --full: exited, STARTED empty" "exited|" "$(rkt_list_fields "$U" STATE STARTED)"
+    if domain_exists "rkt-$U"; then fail "$c: no domain" "xl lists rkt-$U"; else ok "$c: no domain was created"; fi
+    check_collected "$c" gc
+    expect_line "$c: rkt gc --grace-period=0s collected it" "$L/gc.out" "Garbage collecting pod \"$U\""
   done
 }
 
 # ---------------------------------------------------------------------------------------------------------------
 
-cleanup() {
-  local u
-  for u in ${UUIDS[@]+"${UUIDS[@]}"}; do
-    local pid=${RUNPID[$u]:-}
-    if [ -n "$pid" ] && alive "$pid"; then kill -9 "$pid" 2>/dev/null; fi
-    domain_exists "rkt-$u" && xl destroy "rkt-$u" >/dev/null 2>&1
-    domain_exists "bare-$u" && xl destroy "bare-$u" >/dev/null 2>&1
-  done
-  if [ "$KEEP" = 1 ]; then
-    echo "# work directory kept: $WORK" >&2
-  else
-    rm -rf "$DATA" "$WORK/img" "$WORK/bare"
-  fi
-}
-
 main() {
-  preflight
-  trap cleanup EXIT
-  trap 'echo "# interrupted" >&2; exit 130' INT TERM
-  prepare_work
+  suite_setup all
+  find_device_model
+  prepare_images
+  rm -rf "$WORK/bare"
   local type types s n
   read -r -a types <<<"$TYPES"
   n=$((${#types[@]} - 1))
@@ -1129,6 +841,7 @@ main() {
   [ "$EMULATED" != 1 ] || type=${types[0]}
   want concurrent && run_scenario concurrent "$type" scenario_concurrent "$type"
   want nobackend && scenario_nobackend "${types[0]}"
+  want refused && scenario_refused "${types[0]}"
   summary
   [ "$FAILED" = 0 ]
 }

@@ -1,21 +1,16 @@
 #!/usr/bin/env bash
 # Volume scenarios of the Xen smoke suite: real pods with host, single-file, read-only and empty volumes on a real
-# Xen host, driven through the stage0 emulator (tests/stage0) as rkt 1.30.0 drives a stage1, and checked from dom0
-# (the host's files, the mount table, xl). Runs in a Xen dom0 as root; needs bash, coreutils, util-linux, tar, gzip,
-# xl, busybox-static. Not in a dom0? Boot one with the xen-host tool, sharing a folder that holds the image and this
-# repository's tests/ directory:
+# Xen host, run by the real rkt 1.30.0 from its --volume and --mount flags, and checked from dom0 (the host's
+# files, the mount table, xl, rkt cat-manifest). Runs in a Xen dom0 as root; needs bash, coreutils, util-linux,
+# tar, gzip, xl, rkt, busybox-static. Not in a dom0? tests/smoke/run-on-xen-host.sh boots one.
 #
-#   xen-host run --share DIR --timeout 1800 -- 'bash tests/smoke/volumes.sh --aci stage1-xen.aci'
+#   volumes.sh [COMMON-OPTION]... [--bench N]
 #
-#   volumes.sh [--aci PATH] [--types "pv pvh"] [--work DIR] [--keep] [--bench N]
-#
-#   --aci PATH    the stage1 image (default: out/stage1-xen.aci of this repository)
-#   --types LIST  guest types to run (default: pv, and pvh too when the host runs HVM guests)
-#   --work DIR    work directory on a local disk (default /var/tmp/s1x-volumes; its path must be short: the pods'
-#                 UNIX sockets live below it)
-#   --keep        keep the work directory at the end (pods are collected anyway)
 #   --bench N     also time N pods without volumes and N with four volume shares, alternating, per guest type
 #                 (`bench - …` lines: what the shares add to `rkt run` of a one-line app)
+#
+# Common options (lib/suite.sh): --aci PATH, --rkt PATH, --types "pv pvh" (default: pv, and pvh too when the host
+# runs HVM guests), --debug, --keep, --work DIR (default /var/tmp/s1x-volumes), --logs DIR, --emulated.
 #
 # Scenarios per guest type: (1) a host directory written through by an app running as alice, with the owner the
 # files get in dom0; (2) a read-only host volume that root in the guest cannot write, even after
@@ -23,223 +18,96 @@
 # (5) gc, after a normal end and after the run entrypoint was killed with SIGKILL, leaves no mount, no directory
 # and no domain. Every check prints `ok - …` or `FAIL - …: why`; `# …` lines are observations; the last line is
 # `N passed, N failed`, and the exit status is 1 when a check failed.
-set -uo pipefail
-export LC_ALL=C
-
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-STAGE0=$REPO/tests/stage0/stage0
-MKROOTFS=$REPO/tests/images/make-rootfs.sh
-ACI=$REPO/out/stage1-xen.aci
+SUITE=volumes
 WORK=/var/tmp/s1x-volumes
-TYPES=""
-KEEP=0
+. "$(dirname "${BASH_SOURCE[0]}")/lib/suite.sh"
 BENCH=0
-READY_TIMEOUT=300
-END_TIMEOUT=300
 
-while [ $# -gt 0 ]; do
-  case $1 in
-    --aci) ACI=$2; shift 2 ;;
-    --types) TYPES=$2; shift 2 ;;
-    --work) WORK=$2; shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    --bench) BENCH=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
-    *) echo "volumes.sh: unknown argument '$1'" >&2; exit 2 ;;
-  esac
-done
+suite_own_option() {
+  case $1 in --bench) BENCH=${2:?--bench needs a number}; SHIFT=2 ;; esac
+}
+suite_options "$@"
 
-PASSED=0 FAILED=0
-T_START=$SECONDS
-ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL - $1: $2"; }
-note() { echo "# $*"; }
-section() { printf '# [%02d:%02d] %s\n' $(((SECONDS - T_START) / 60)) $(((SECONDS - T_START) % 60)) "$*"; }
-summary() {
-  section "done"
-  echo "$PASSED passed, $FAILED failed"
-}
-fatal() {
-  fail "$1" "$2"
-  summary
-  exit 1
-}
-oneline() { # oneline TEXT: control characters visible, cut at 300 characters
-  local s=${1//$'\n'/\\n}
-  s=${s//$'\t'/\\t}
-  ((${#s} <= 300)) || s="${s:0:300}..."
-  printf '%s' "$s"
-}
-expect_eq() { # expect_eq CHECK EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected '$(oneline "$2")', got '$(oneline "$3")'"; fi
-}
-expect_line() { # expect_line CHECK FILE LINE: FILE has exactly this line
-  if grep -qxF -- "$3" "$2" 2>/dev/null; then
-    ok "$1"
-  else
-    fail "$1" "no line '$(oneline "$3")' in $(basename "$2"): '$(oneline "$(tail -c 600 "$2" 2>/dev/null)")'"
-  fi
-}
-alive() { kill -0 "$1" 2>/dev/null && ! grep -qs '^State:[[:space:]]*Z' "/proc/$1/status"; }
+suite_setup all
+ok "host: util-linux $(mount --version | sed -n 's/.*util-linux \([0-9.]*\).*/\1/p')"
+BUSY=$IMAGES/busybox.aci
+make_aci "$BUSY" example.com/volumes-busybox "$(app_json '["/bin/echo","bench"]')" \
+  || fatal "host: busybox image" "$IMAGE_ERROR"
 
-# mounts_under DIR: how many mounts of dom0's mount table are at or below DIR
-mounts_under() {
-  awk -v d="$1" '{ p = $5; gsub(/\\040/, " ", p); if (p == d || index(p, d "/") == 1) n++ } END { print n + 0 }' \
-    /proc/self/mountinfo
+# run_volume_pod NAME TYPE RUN-ARG...: rkt run in the background, never before an earlier pod's end
+run_volume_pod() {
+  start_pod "$@" || { fail "$2 $1: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"; return 1; }
 }
-
-# json_str S: S as a JSON string (quotes, backslashes and newlines escaped; the scripts below need no more)
-json_str() {
-  local s=${1//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  printf '"%s"' "$s"
-}
-
-# app NAME USER GROUP MOUNTS SCRIPT: a runtime app of the busybox image running /bin/sh -c SCRIPT
-app() {
-  printf '{"name":"%s","image":{"name":"example.com/volumes-busybox","id":"%s"},"app":{"exec":["/bin/sh","-c",%s],"user":"%s","group":"%s"},"mounts":[%s]}' \
-    "$1" sha512-36dc1531c150db562d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804 "$(json_str "$5")" "$2" "$3" "$4"
-}
-mnt() { printf '{"volume":"%s","path":"%s"}' "$1" "$2"; }
-pod() { # pod VOLUMES APP...
-  local volumes=$1 apps
-  shift
-  apps=$(IFS=,; echo "$*")
-  printf '{"acVersion":"1.30.0","acKind":"PodManifest","apps":[%s],"volumes":[%s],"isolators":null,"annotations":[{"name":"coreos.com/rkt/stage1/mutable","value":"false"}],"ports":[]}\n' "$apps" "$volumes"
-}
-
-# ---------------------------------------------------------------------------------------------------------------
-section "host"
-[ "$(id -u)" = 0 ] || fatal "host: root" "volumes are bind mounts in dom0: run as root"
-command -v xl >/dev/null 2>&1 || fatal "host: xl" "'xl' not found: run in a Xen dom0 with the Xen tools"
-xl info >/dev/null 2>&1 || fatal "host: xl info" "xl info failed: is this a Xen dom0 with xenstored running?"
-[ -f "$ACI" ] || fatal "host: stage1 image" "$ACI does not exist (build it with ./build.sh, or pass --aci)"
-ACI=$(cd "$(dirname "$ACI")" && pwd)/$(basename "$ACI")
-caps=$(xl info | sed -n 's/^virt_caps[[:space:]]*:[[:space:]]*//p')
-if [ -z "$TYPES" ]; then
-  TYPES=pv
-  case " $caps " in *" hvm "*) TYPES="pv pvh" ;; esac
-fi
-ok "host: $(xl info | sed -n 's/^xen_version[[:space:]]*:[[:space:]]*/Xen /p'), util-linux $(mount --version | sed -n 's/.*util-linux \([0-9.]*\).*/\1/p'), guest types: $TYPES"
-
-mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd) || fatal "host: work directory" "cannot create $WORK"
-DATA=$WORK/rkt
-CONF=$WORK/conf
-rm -rf "$DATA" "$WORK/img" "$WORK/logs"
-mkdir -p "$DATA" "$CONF/stage1-xen" "$WORK/img/busybox" "$WORK/logs"
-cat >"$CONF/stage1-xen/host.conf" <<EOF
-readiness-timeout-seconds = $READY_TIMEOUT
-xl-timeout-seconds = 120
-stop-grace-seconds = 3
-EOF
-IMG=$WORK/img/busybox
-BUSYBOX=${BUSYBOX:-/bin/busybox} bash "$MKROOTFS" "$IMG/rootfs" >"$WORK/img/make-rootfs.log" 2>&1 \
-  || fatal "host: busybox image" "$(tail -n 1 "$WORK/img/make-rootfs.log")"
-printf '%s\n' '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/volumes-busybox","labels":[{"name":"os","value":"linux"},{"name":"arch","value":"amd64"}]}' >"$IMG/manifest"
-
-# new_pod LOGNAME MANIFEST APP...: prepares pod U (log folder L) the way `rkt prepare` does
-new_pod() {
-  U=$(cat /proc/sys/kernel/random/uuid)
-  L=$WORK/logs/$1
-  mkdir -p "$L"
-  cp "$2" "$L/pod.json"
-  local manifest=$2 args=() a
-  shift 2
-  for a in "$@"; do args+=(--app "$a=$IMG"); done
-  "$STAGE0" prepare --data-dir "$DATA" --uuid "$U" --stage1 "$ACI" --pod-manifest "$manifest" "${args[@]}" \
-    >"$L/prepare.log" 2>&1
-}
-run_pod() { # run_pod TYPE: `rkt run` of pod U in the background (RUNPID)
-  STAGE1_XEN_GUEST_TYPE=$1 "$STAGE0" run --data-dir "$DATA" --uuid "$U" --net=none --local-config="$CONF" --debug \
-    </dev/null >"$L/run.out" 2>"$L/run.err" &
-  RUNPID=$!
-}
-wait_end() { # wait_end SECONDS: RC is the run's exit code (124 when it did not end in time)
-  local deadline=$((SECONDS + $1))
-  while alive "$RUNPID"; do
-    [ $SECONDS -lt $deadline ] || { RC=124; return 1; }
-    sleep 0.5
-  done
-  wait "$RUNPID" 2>/dev/null
-  RC=$?
-}
-gc_pod() {
-  "$STAGE0" gc --data-dir "$DATA" --uuid "$U" --local-config "$CONF" >"$L/gc.log" 2>&1
-  GC_RC=$?
-}
-save_logs() {
-  cp "$DATA/pods/run/$U/xen/domain.cfg" "$L/" 2>/dev/null
-  cp "/var/log/xen/console/guest-rkt-$U.log" "$L/console.log" 2>/dev/null
-  cp "/var/log/xen/qemu-dm-rkt-$U.log" "$L/qemu-dm.log" 2>/dev/null
-  return 0
-}
-last_error() { oneline "$(grep -v '^[[:space:]]*$' "$L/run.err" 2>/dev/null | grep -v DEBUG | tail -n 2)"; }
 
 # ---------------------------------------------------------------------------------------------------------------
 # (1)-(4) and (5) after a normal end: one pod of three apps
 scenario_volumes() {
-  local type=$1 c="$1 volumes"
+  local type=$1 c="$1 volumes" h=$WORK/host-$1
   section "$c"
-  local h=$WORK/host-$type
   rm -rf "$h"
   mkdir -p "$h/data" "$h/ro"
   chmod 0777 "$h/data"
   echo orig >"$h/ro/orig"
   printf 'setting=1\n' >"$h/app.conf"
   chmod 0666 "$h/app.conf"
-  local volumes
-  volumes="{\"name\":\"data\",\"kind\":\"host\",\"source\":\"$h/data\"},"
-  volumes+="{\"name\":\"conf\",\"kind\":\"host\",\"source\":\"$h/app.conf\"},"
-  volumes+="{\"name\":\"ro\",\"kind\":\"host\",\"source\":\"$h/ro\",\"readOnly\":true},"
-  volumes+="{\"name\":\"scratch\",\"kind\":\"empty\",\"mode\":\"0770\",\"uid\":1000,\"gid\":2000}"
   local writer reader rogue
-  writer=$(app writer alice staff "$(mnt data /srv/data),$(mnt scratch /scratch),$(mnt conf /etc/app.conf)" \
-    'echo "written by $(id -u):$(id -g)" > /srv/data/by-alice && echo shared > /scratch/shared && echo appended >> /etc/app.conf && echo "writer: done"')
-  reader=$(app reader 0 0 "$(mnt scratch /in),$(mnt conf /etc/app.conf),$(mnt data /data)" \
-    'i=0; while [ ! -s /in/shared ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done
+  writer='echo "written by $(id -u):$(id -g)" > /srv/data/by-alice && echo shared > /scratch/shared && echo appended >> /etc/app.conf && echo "writer: done"'
+  reader='i=0; while [ ! -s /in/shared ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done
 echo "reader: scratch says $(cat /in/shared)"
 echo "reader: conf says $(tr "\n" " " </etc/app.conf)"
 echo root > /data/by-root && echo "reader: wrote as root"
 touch /data/chowned && chown 1234:5678 /data/chowned && chmod 0600 /data/chowned
 mkfifo /data/fifo; mknod /data/null-dev c 1 3; cp /bin/busybox /data/suid && chmod 4755 /data/suid
-ls -ldn /in | awk "{print \"reader: scratch is \" \$1 \" \" \$3 \":\" \$4}"')
-  rogue=$(app rogue 0 0 "$(mnt ro /ro)" \
-    'if echo x > /ro/new 2>/dev/null; then echo "rogue: wrote"; else echo "rogue: refused"; fi
+ls -ldn /in | awk "{print \"reader: scratch is \" \$1 \" \" \$3 \":\" \$4}"'
+  rogue='if echo x > /ro/new 2>/dev/null; then echo "rogue: wrote"; else echo "rogue: refused"; fi
 if mount -o remount,rw /ro; then echo "rogue: remounted rw"; else echo "rogue: remount failed"; fi
 grep " /ro " /proc/self/mounts | sed "s/^/rogue: mount /"
-if echo x > /ro/new 2>/dev/null || echo x >> /ro/orig 2>/dev/null || rm /ro/orig 2>/dev/null; then echo "rogue: wrote after remount"; else echo "rogue: refused after remount"; fi')
-  pod "$volumes" "$writer" "$reader" "$rogue" >"$WORK/volumes-$type.json"
-  new_pod "volumes-$type" "$WORK/volumes-$type.json" writer reader rogue \
-    || { fail "$c: prepare" "$(oneline "$(tail -n 2 "$L/prepare.log")")"; return; }
+if echo x > /ro/new 2>/dev/null || echo x >> /ro/orig 2>/dev/null || rm /ro/orig 2>/dev/null; then echo "rogue: wrote after remount"; else echo "rogue: refused after remount"; fi'
   local t0=$SECONDS
-  run_pod "$type"
+  run_volume_pod "volumes" "$type" --net=none \
+    --volume=data,kind=host,source="$h/data" --volume=conf,kind=host,source="$h/app.conf" \
+    --volume=ro,kind=host,source="$h/ro",readOnly=true --volume=scratch,kind=empty,mode=0770,uid=1000,gid=2000 \
+    "$BUSY" --name=writer --user=alice --group=staff --mount=volume=data,target=/srv/data \
+    --mount=volume=scratch,target=/scratch --mount=volume=conf,target=/etc/app.conf --exec=/bin/sh -- -c "$writer" --- \
+    "$BUSY" --name=reader --mount=volume=scratch,target=/in --mount=volume=conf,target=/etc/app.conf \
+    --mount=volume=data,target=/data --exec=/bin/sh -- -c "$reader" --- \
+    "$BUSY" --name=rogue --mount=volume=ro,target=/ro --exec=/bin/sh -- -c "$rogue" || return
+  expect_manifest "$c: rkt's pod manifest has the four volumes and each app's mounts, as the flags say" "$U" \
+    "\"volumes\":[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"$h/data\"},{\"name\":\"conf\",\"kind\":\"host\",\"source\":\"$h/app.conf\"},{\"name\":\"ro\",\"kind\":\"host\",\"source\":\"$h/ro\",\"readOnly\":true},{\"name\":\"scratch\",\"kind\":\"empty\",\"mode\":\"0770\",\"uid\":1000,\"gid\":2000}]" \
+    '"user":"alice","group":"staff"},"mounts":[{"volume":"data","path":"/srv/data"},{"volume":"scratch","path":"/scratch"},{"volume":"conf","path":"/etc/app.conf"}]}' \
+    '"mounts":[{"volume":"scratch","path":"/in"},{"volume":"conf","path":"/etc/app.conf"},{"volume":"data","path":"/data"}]}' \
+    '"mounts":[{"volume":"ro","path":"/ro"}]}'
   if ! wait_end "$END_TIMEOUT"; then
     fail "$c: the pod ends" "still running after $END_TIMEOUT s"
-    "$STAGE0" stop --data-dir "$DATA" --uuid "$U" --force >/dev/null 2>&1
-    wait_end 60
+    stop_if_alive
   fi
-  save_logs
-  local pod=$DATA/pods/run/$U
+  save_pod_files
+  local pod
+  pod=$(pod_dir)
   expect_eq "$c: every app exits 0 ($((SECONDS - t0)) s; $(last_error))" 0 "$RC"
-  if grep -q "tag=vol0,security_model=none,path=$pod/xen/volumes/vol0" "$L/domain.cfg" 2>/dev/null \
+  # a read-write host volume gets a mapped model (mapped-file when its directory is on tmpfs, which keeps no user
+  # xattrs); app roots stay none (mapped models cannot read the image's symlinks), exported from the pod's own tree
+  local model=mapped-xattr
+  [ "$(stat -f -c %T "$h/data" 2>/dev/null)" = tmpfs ] && model=mapped-file
+  if grep -q "tag=vol0,security_model=$model,path=$pod/xen/volumes/vol0" "$L/domain.cfg" 2>/dev/null \
+    && grep -q "tag=app0,security_model=none,path=$pod/xen/volumes/app0" "$L/domain.cfg" \
     && ! grep -qF "$h/" "$L/domain.cfg"; then
     ok "$c: xl.cfg exports the pod's own directories, never the host paths ($(grep -c 'tag=vol' "$L/domain.cfg") volume shares)"
   else
-    fail "$c: xl.cfg shares" "$(oneline "$(grep tag= "$L/domain.cfg" 2>/dev/null)")"
+    fail "$c: xl.cfg shares" "$(show "$(grep tag= "$L/domain.cfg" 2>/dev/null)")"
   fi
 
   # (1) write-through and ownership
   expect_eq "$c: (1) a host volume written by alice in the guest reaches dom0" "written by 1000:2000" \
     "$(cat "$h/data/by-alice" 2>/dev/null)"
-  expect_eq "$c: (1) dom0 owner of alice's file (security_model=none, QEMU as root)" "1000:2000" \
-    "$(stat -c %u:%g "$h/data/by-alice" 2>/dev/null)"
+  expect_eq "$c: (1) dom0 owner and mode of alice's file (mapped model: the guest's owner is metadata only)" "0:0 600" \
+    "$(stat -c '%u:%g %a' "$h/data/by-alice" 2>/dev/null)"
   expect_eq "$c: (1) dom0 owner of a file root wrote in the guest" "0:0" "$(stat -c %u:%g "$h/data/by-root" 2>/dev/null)"
-  expect_eq "$c: (1) chown and chmod by root in the guest apply in dom0" "1234:5678 600" \
+  expect_eq "$c: (1) chown by root in the guest does not reach dom0 (root's file, mode 600)" "0:0 600" \
     "$(stat -c '%u:%g %a' "$h/data/chowned" 2>/dev/null)"
-  note "$c: special files made by root in the guest, as dom0 sees them: $(stat -c '%n: %F %t:%T %u:%g %a' \
-    "$h/data/fifo" "$h/data/null-dev" "$h/data/suid" 2>&1 | sed "s|$h/data/||g" | tr '\n' ';')"
+  expect_eq "$c: (1) a FIFO, a device node and a setuid file made by root in the guest are plain files of root in dom0" \
+    "fifo: regular empty file 0:0 600;null-dev: regular empty file 0:0 600;suid: regular file 0:0 600;" \
+    "$(stat -c '%n: %F %u:%g %a' "$h/data/fifo" "$h/data/null-dev" "$h/data/suid" 2>&1 | sed "s|$h/data/||g" | tr '\n' ';')"
 
   # (2) read-only
   expect_line "$c: (2) the guest's read-only mount refuses a plain write" "$L/run.out" "rogue: refused"
@@ -261,102 +129,95 @@ if echo x > /ro/new 2>/dev/null || echo x >> /ro/orig 2>/dev/null || rm /ro/orig
   expect_line "$c: (4) a single-file volume is seen by an app" "$L/run.out" "reader: conf says setting=1 appended "
   expect_eq "$c: (4) and written through to the host file" "setting=1|appended|" "$(tr '\n' '|' <"$h/app.conf")"
 
-  # (5) the end of the run unmounts, gc removes
-  expect_eq "$c: (5) nothing of the pod is mounted once run returned" 0 "$(mounts_under "$pod")"
-  gc_pod
-  expect_eq "$c: (5) gc exits 0, removes the pod and leaves no mount" "0 gone 0" \
-    "$GC_RC $([ -e "$DATA/pods/exited-garbage/$U" ] || [ -e "$pod" ] && echo left || echo gone) $(mounts_under "$DATA")"
+  # (5) the end of the run unmounts the stage1's mounts (rkt's own overlays, the stage1's and each app's root,
+  # stay until gc); gc removes everything
+  expect_eq "$c: (5) nothing of the stage1's is mounted once rkt run returned (only rkt's 4 overlays remain)" "0 4" \
+    "$(mounts_under "$pod/xen") $(mounts_under "$pod")"
+  collect gc
+  expect_eq "$c: (5) rkt gc exits 0, removes the pod and leaves no mount" "0||0" "$GC_RC|$LEFT|$(mounts_under "$DATA")"
   expect_eq "$c: (5) the host's files survive gc" "written by 1000:2000|setting=1|appended|" \
     "$(cat "$h/data/by-alice" 2>/dev/null)|$(tr '\n' '|' <"$h/app.conf")"
 }
 
 # (5) after a crash: the run entrypoint is killed with SIGKILL while the pod runs
 scenario_crash() {
-  local type=$1 c="$1 gc after a crash"
+  local type=$1 c="$1 gc after a crash" h=$WORK/host-crash-$1
   section "$c"
-  local h=$WORK/host-crash-$type
   rm -rf "$h"
   mkdir -p "$h/data" "$h/ro"
-  local volumes server
-  volumes="{\"name\":\"data\",\"kind\":\"host\",\"source\":\"$h/data\"},"
-  volumes+="{\"name\":\"ro\",\"kind\":\"host\",\"source\":\"$h/ro\",\"readOnly\":true},"
-  volumes+="{\"name\":\"scratch\",\"kind\":\"empty\"}"
-  server=$(app server 0 0 "$(mnt data /data),$(mnt ro /ro),$(mnt scratch /scratch)" \
-    'echo up > /data/up; echo x > /scratch/x; while :; do sleep 1; done')
-  pod "$volumes" "$server" >"$WORK/crash-$type.json"
-  new_pod "crash-$type" "$WORK/crash-$type.json" server \
-    || { fail "$c: prepare" "$(oneline "$(tail -n 2 "$L/prepare.log")")"; return; }
-  run_pod "$type"
+  run_volume_pod crash "$type" --net=none --volume=data,kind=host,source="$h/data" \
+    --volume=ro,kind=host,source="$h/ro",readOnly=true --volume=scratch,kind=empty \
+    "$BUSY" --name=server --mount=volume=data,target=/data --mount=volume=ro,target=/ro \
+    --mount=volume=scratch,target=/scratch --exec=/bin/sh -- -c 'echo up > /data/up; echo x > /scratch/x; while :; do sleep 1; done' \
+    || return
   local deadline=$((SECONDS + READY_TIMEOUT))
-  while [ ! -e "$h/data/up" ] && alive "$RUNPID" && [ $SECONDS -lt $deadline ]; do sleep 0.5; done
-  local pod=$DATA/pods/run/$U
+  while [ ! -e "$h/data/up" ] && alive "${RUNPID[$U]}" && [ $SECONDS -lt $deadline ]; do sleep 0.5; done
+  local pod
+  pod=$(pod_dir)
   if [ ! -e "$h/data/up" ]; then
     fail "$c: the pod starts" "no write from the app ($(last_error))"
-    save_logs
-    "$STAGE0" stop --data-dir "$DATA" --uuid "$U" --force >/dev/null 2>&1
-    wait_end 60
-    gc_pod
+    collect
     return
   fi
   local qemu
   qemu=$(ps -eo user=,args= | grep "[q]emu-system" | grep -F "rkt-$U" | awk '{print $1}' | head -n 1)
   note "$c: the domain's QEMU (the 9p backend) runs as ${qemu:-?}"
-  expect_eq "$c: the running pod has its three volumes mounted in dom0" 3 "$(mounts_under "$pod/xen/volumes")"
-  save_logs
+  expect_eq "$c: the running pod has its three volumes and its app's root mounted in dom0" 4 "$(mounts_under "$pod/xen/volumes")"
+  save_pod_files
   kill -9 "$(cat "$pod/pid")" 2>/dev/null
-  wait_end 60
-  expect_eq "$c: SIGKILL leaves the mounts and the domain behind" "3 yes" \
-    "$(mounts_under "$pod/xen/volumes") $(xl domid "rkt-$U" >/dev/null 2>&1 && echo yes || echo no)"
-  gc_pod
-  expect_eq "$c: gc destroys the domain, unmounts everything and removes the pod" "0 no 0 gone" \
-    "$GC_RC $(xl domid "rkt-$U" >/dev/null 2>&1 && echo yes || echo no) $(mounts_under "$DATA") $([ -e "$DATA/pods/exited-garbage/$U" ] && echo left || echo gone)"
+  wait "${RUNPID[$U]}" 2>/dev/null
+  expect_eq "$c: SIGKILL leaves the mounts and the domain behind" "4 yes" \
+    "$(mounts_under "$pod/xen/volumes") $(domain_exists "rkt-$U" && echo yes || echo no)"
+  collect gc
+  expect_eq "$c: rkt gc destroys the domain, unmounts everything and removes the pod" "0||0" \
+    "$GC_RC|$LEFT|$(mounts_under "$DATA")"
   expect_eq "$c: the host's files survive" "up|" "$(cat "$h/data/up" 2>/dev/null)|$(ls "$h/ro")"
 }
 
 # bench: `rkt run` of an app that prints one line, without volumes and with four volume shares
 scenario_bench() {
-  local type=$1 c="$1 bench" i kind t0 plain=() shared=()
+  local type=$1 c="$1 bench" i kind t0 plain=() shared=() h=$WORK/host-bench-$1 args
   section "$c"
-  local h=$WORK/host-bench-$type
   rm -rf "$h"
   mkdir -p "$h/a" "$h/b"
   echo x >"$h/f"
-  local volumes mounts
-  volumes="{\"name\":\"a\",\"kind\":\"host\",\"source\":\"$h/a\"},{\"name\":\"b\",\"kind\":\"host\",\"source\":\"$h/b\",\"readOnly\":true},"
-  volumes+="{\"name\":\"f\",\"kind\":\"host\",\"source\":\"$h/f\"},{\"name\":\"e\",\"kind\":\"empty\"}"
-  mounts="$(mnt a /a),$(mnt b /b),$(mnt f /f),$(mnt e /e)"
-  pod "" "$(app bench 0 0 "" 'echo bench')" >"$WORK/bench-plain.json"
-  pod "$volumes" "$(app bench 0 0 "$mounts" 'echo bench')" >"$WORK/bench-volumes.json"
   for i in $(seq 1 "$BENCH"); do
     for kind in plain volumes; do
-      new_pod "bench-$type-$kind-$i" "$WORK/bench-$kind.json" bench || { fail "$c: prepare" "$kind $i"; return; }
+      args=()
+      [ "$kind" = plain ] || args=(--volume=a,kind=host,source="$h/a" --volume=b,kind=host,source="$h/b",readOnly=true
+        --volume=f,kind=host,source="$h/f" --volume=e,kind=empty)
       t0=$(date +%s%N)
-      run_pod "$type"
+      if [ "$kind" = plain ]; then
+        run_volume_pod "bench-$type-$kind-$i" "$type" --net=none "$BUSY" --name=bench || return
+      else
+        run_volume_pod "bench-$type-$kind-$i" "$type" --net=none "${args[@]}" "$BUSY" --name=bench --mount=volume=a,target=/a \
+          --mount=volume=b,target=/b --mount=volume=f,target=/f --mount=volume=e,target=/e || return
+      fi
       wait_end "$END_TIMEOUT"
       local ms=$((($(date +%s%N) - t0) / 1000000))
       if [ "$RC" != 0 ] || ! grep -qx bench "$L/run.out"; then
-        fail "$c: $kind pod $i" "run exited $RC: $(last_error)"
+        fail "$c: $kind pod $i" "rkt run exited $RC: $(last_error)"
       elif [ "$kind" = plain ]; then
         plain+=("$ms")
       else
         shared+=("$ms")
       fi
-      gc_pod
+      collect
     done
   done
   [ ${#plain[@]} -gt 0 ] && [ ${#shared[@]} -gt 0 ] || return
   local mp ms
-  mp=$(printf '%s\n' "${plain[@]}" | sort -n | sed -n "$(((${#plain[@]} + 1) / 2))p")
-  ms=$(printf '%s\n' "${shared[@]}" | sort -n | sed -n "$(((${#shared[@]} + 1) / 2))p")
-  echo "bench - $type rkt run of a one-line app, median ms: no volumes $mp (${plain[*]}), four volume shares $ms (${shared[*]}), ratio $(awk -v a="$ms" -v b="$mp" 'BEGIN { printf "%.2f", a / b }')"
+  mp=$(median "${plain[@]}")
+  ms=$(median "${shared[@]}")
+  bench "$type rkt run of a one-line app, median ms: no volumes $mp (${plain[*]}), four volume shares $ms (${shared[*]}), ratio $(awk -v a="$ms" -v b="$mp" 'BEGIN { printf "%.2f", a / b }')"
   ok "$c: $BENCH + $BENCH pods timed"
 }
 
 for t in $TYPES; do
-  scenario_volumes "$t"
-  scenario_crash "$t"
+  run_scenario volumes "$t" scenario_volumes "$t"
+  run_scenario crash "$t" scenario_crash "$t"
   [ "$BENCH" = 0 ] || scenario_bench "$t"
 done
-[ "$KEEP" = 1 ] || rm -rf "$DATA" "$WORK/img" "$WORK"/host-*
+[ "$KEEP" = 1 ] || rm -rf "$WORK"/host-*
 summary
 [ "$FAILED" = 0 ]

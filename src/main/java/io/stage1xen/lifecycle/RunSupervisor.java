@@ -13,6 +13,7 @@ import io.stage1xen.pod.PodLoader;
 import io.stage1xen.pod.RunParameters;
 import io.stage1xen.xen.DomainDeath;
 import io.stage1xen.xen.DomainExistsException;
+import io.stage1xen.xen.DomainOutcome;
 import io.stage1xen.xen.DomainPlan;
 import io.stage1xen.xen.DomainPlanner;
 import io.stage1xen.xen.HostConfig;
@@ -207,7 +208,9 @@ final class RunSupervisor implements ControlChannel.Listener {
       return 128 + 9;
     }
     try {
+      // the domain is paused: its vifs exist and get their filters before the guest can send a frame
       networking.configureHost(xl, domainName);
+      start();
       files.stagePid(env.pid());
       startChannel(plan);
       // a pod that was asked to stop while it booted is stopping, not started, even if its apps got going
@@ -255,6 +258,13 @@ final class RunSupervisor implements ControlChannel.Listener {
     }
     awaitDomainGone();
     return outcome();
+  }
+
+  private void start() throws XlException, InterruptedException {
+    if (xl.unpause(domainName) == DomainOutcome.NOT_FOUND) {
+      throw new IllegalStateException("the pod VM " + domainName + " disappeared before it was started");
+    }
+    LOG.debug("domain {} unpaused", domainName);
   }
 
   /** What rkt run returns: the first app that failed, 0 when all succeeded, 254 when the VM itself failed. */

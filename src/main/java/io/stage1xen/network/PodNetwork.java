@@ -130,13 +130,7 @@ public final class PodNetwork {
       AtomicFile.replace(copy, n.text(), StandardCharsets.UTF_8);
       confPaths.add(layout.root().relativize(copy).toString());
     }
-    boolean masq = attached.stream().anyMatch(a -> a.config().ipMasq());
-    List<List<String>> undo = new ArrayList<>();
-    if (masq) {
-      undo.addAll(HostCommands.masqJumps(uuid, attached.stream().filter(a -> a.config().ipMasq())
-          .map(Attachment::podAddress).toList()));
-    }
-    undo.addAll(HostCommands.tearDown(uuid, masq, !forwards.isEmpty()));
+    List<List<String>> undo = HostCommands.tearDown(uuid, attached, forwards);
     state = state.withUndo(undo);
     state.write(stateFile(layout));
     for (List<String> argv : HostCommands.setUp(uuid, attached, forwards)) {
@@ -146,11 +140,13 @@ public final class PodNetwork {
     return List.copyOf(attached);
   }
 
-  /** dom0's end of each vif ({@code vif<domid>.<i>}), once {@code xl create} has returned. */
+  /**
+   * dom0's end of each vif ({@code vif<domid>.<i>}) and its filter, once {@code xl create} has made the domain and
+   * before it is unpaused: the guest never runs without the filter on its interfaces.
+   */
   public void configureVifs(int domid) throws ProcessException, InterruptedException {
-    Attachment forward = forwards.isEmpty() || attached.isEmpty() ? null : HostCommands.forwardNetwork(attached);
     for (Attachment a : attached) {
-      for (List<String> argv : HostCommands.vif(vifName(domid, a.index()), a, a == forward)) {
+      for (List<String> argv : HostCommands.vif(vifName(domid, a.index()), a)) {
         run(argv);
       }
     }

@@ -15,6 +15,9 @@ import java.util.Set;
  * declare: the protocol (tcp or udp) and the port inside the pod come from the app's port of that name.
  */
 public final class PortForwards {
+  /** Forwarding from here would need route_localnet on the pod's device (docs/SECURITY.md). */
+  private static final Ipv4Net LOOPBACK = Ipv4Net.parse(HostCommands.LOOPBACK, "loopback");
+
   private PortForwards() {}
 
   public static List<PortForward> resolve(List<PodPort> ports, List<App> apps, Path manifest) {
@@ -35,6 +38,11 @@ public final class PortForwards {
               + "' is not an IPv4 address (stage1-xen forwards IPv4 only)");
         }
         hostIp = Optional.of(Ipv4.parse(p.hostIP().get(), field + ".hostIP"));
+        if (LOOPBACK.contains(hostIp.get())) {
+          throw new IllegalArgumentException(field + ".hostIP: '" + p.hostIP().get() + "' is a loopback address;"
+              + " stage1-xen does not forward from dom0's loopback, which would open it to the pod"
+              + " (use one of the host's addresses, or none for all of them)");
+        }
       }
       String protocol = target.protocol().isEmpty() ? "tcp" : target.protocol().toLowerCase(java.util.Locale.ROOT);
       if (!protocol.equals("tcp") && !protocol.equals("udp")) {

@@ -48,7 +48,7 @@ public final class CliXl implements Xl {
   public void create(Path config, String name, Path logFile) throws XlException, InterruptedException {
     requireAbsolute(config);
     // No "xl domid" first: xl itself refuses a taken name (exit 3), and every process start counts at pod start.
-    ExecResult r = run(Command.of(timeout, "xl", "create", config.toString()).withOutputFile(logFile));
+    ExecResult r = run(Command.of(timeout, "xl", "create", "-p", config.toString()).withOutputFile(logFile));
     if (!r.succeeded()) {
       OptionalInt raced = domid(name);
       if (r.exitCode() == 3 && raced.isPresent() && r.stdout().contains("already exists")) {
@@ -56,6 +56,11 @@ public final class CliXl implements Xl {
       }
       throw XlCommandException.ofCreate(r, name);
     }
+  }
+
+  @Override
+  public DomainOutcome unpause(String name) throws XlException, InterruptedException {
+    return onDomain(Command.of(timeout, "xl", "unpause", name), name);
   }
 
   @Override

@@ -13,12 +13,17 @@ import java.util.OptionalInt;
 public interface Xl {
 
   /**
-   * {@code xl create CFG}, detached: returns once the domain is started (not booted). xl's output goes to
-   * {@code logFile}, because the monitor process xl leaves behind holds its output open until the domain dies.
+   * {@code xl create -p CFG}, detached: returns once the domain and its devices exist, with the domain paused, so
+   * that dom0 can set up what must be in place before the guest runs a single instruction (the vifs' filters);
+   * {@link #unpause} starts it. xl's output goes to {@code logFile}, because the monitor process xl leaves behind
+   * holds its output open until the domain dies.
    *
    * @throws DomainExistsException when a domain already has the config's name
    */
   void create(Path config, String name, Path logFile) throws XlException, InterruptedException;
+
+  /** {@code xl unpause NAME}: the paused domain {@link #create} made starts running. */
+  DomainOutcome unpause(String name) throws XlException, InterruptedException;
 
   /** {@code xl create -c CFG}: the terminal is attached to the guest's console; returns xl's exit status. */
   int createAttached(Path config, Duration timeout) throws XlException, InterruptedException;

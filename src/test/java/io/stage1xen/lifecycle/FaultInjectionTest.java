@@ -128,6 +128,10 @@ class FaultInjectionTest {
         Arguments.of("domid", "fail", 1, 254, "injected failure of domid", false),
         Arguments.of("domid", "hang", 1, 254, "xl domid", false),
         Arguments.of("domid", "crash", 1, 254, "xl domid", false),
+        // the paused domain with its filtered vifs is destroyed, the networks released
+        Arguments.of("unpause", "fail", 1, 254, "injected failure of unpause", false),
+        Arguments.of("unpause", "hang", 1, 254, "xl unpause", false),
+        Arguments.of("unpause", "crash", 1, 254, "xl unpause", false),
         // the domain is gone by then: a failing check of that is a warning, the pod's result stands
         Arguments.of("domid", "fail", 2, 0, null, false),
         Arguments.of("domid", "crash", 2, 0, null, false));

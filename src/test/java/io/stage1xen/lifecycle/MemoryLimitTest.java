@@ -124,7 +124,7 @@ class MemoryLimitTest {
     assertTrue(m.find(), refused.stderr());
     assertEquals(383, Integer.parseInt(m.group(1)), "96 MiB for the guest and 300 MB for the app");
     assertEquals(800 - 2 * 383, Integer.parseInt(m.group(2)), "xl info's free memory, after the two live pods");
-    assertFalse(host.xlCalls().contains("create " + host.podDirectory(third, PodState.RUN).resolve(
+    assertFalse(host.xlCalls().contains("create -p " + host.podDirectory(third, PodState.RUN).resolve(
         "xen/domain.cfg")), "refused before xl create");
     assertEquals(List.of(), host.liveDomains());
   }

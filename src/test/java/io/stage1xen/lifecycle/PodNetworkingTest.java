@@ -147,6 +147,7 @@ class PodNetworkingTest {
     List<String> ipam = host.ipamCalls();
     assertTrue(ipam.get(ipam.size() - 1).startsWith("DEL " + uuid + " eth0 IP=172.16.28.77 "), ipam.toString());
     assertTrue(host.hostCalls().contains("iptables -w -t nat -X " + HostCommands.chain("MASQ", uuid.toString())));
+    assertTrue(host.hostCalls().contains("iptables -w -t filter -X " + HostCommands.chain("HOST", uuid.toString())));
     assertEquals(List.of(), host.liveDomains());
 
     // the address is free again: the next pod can have it
@@ -154,16 +155,20 @@ class PodNetworkingTest {
     assertEquals(0, run(next, "default:IP=172.16.28.77").exitCode());
   }
 
-  @Test
-  void forwardedPortsReachTheAppsDeclaredPort() throws Exception {
+  /** A pod whose app declares tcp port 80 (http) and udp port 53 (dns), forwarded from 8080 and 5353. */
+  private static String webWithPorts() {
     String web = "{\"name\":\"web\",\"image\":{\"name\":\"example.com/web\",\"id\":\"sha512-36dc1531c150db56"
         + "2d74d7d8392ea946e56ec0e81bba35d0334c28489bd9f804\"},\"app\":{\"exec\":[\"/fake\",\"exit:0\"],"
         + "\"user\":\"0\",\"group\":\"0\","
         + "\"ports\":[{\"name\":\"http\",\"protocol\":\"tcp\",\"port\":80},{\"name\":\"dns\",\"protocol\":\"udp\","
         + "\"port\":53}]}}";
-    String manifest = pod(web).replace("\"ports\":[]", "\"ports\":[{\"name\":\"http\",\"hostPort\":8080},"
+    return pod(web).replace("\"ports\":[]", "\"ports\":[{\"name\":\"http\",\"hostPort\":8080},"
         + "{\"name\":\"dns\",\"hostPort\":5353}]");
-    PodUuid uuid = host.prepare(manifest);
+  }
+
+  @Test
+  void forwardedPortsReachTheAppsDeclaredPort() throws Exception {
+    PodUuid uuid = host.prepare(webWithPorts());
     ExecResult r = run(uuid, "default");
     assertEquals(0, r.exitCode(), r.stderr());
     String dnat = HostCommands.chain("DNAT", uuid.toString());
@@ -173,6 +178,55 @@ class PodNetworkingTest {
     assertTrue(calls.contains("iptables -w -t nat -A " + dnat + " -p udp -d 0.0.0.0/0 --dport 5353 -j DNAT"
         + " --to-destination 172.16.28.2:53"), calls.toString());
     assertTrue(calls.contains("iptables -w -t nat -X " + dnat), calls.toString());
+  }
+
+  /**
+   * The domain is made paused; the vif's filter (bound to the pod's MAC and address) is in place when xl is asked
+   * to unpause it, and the guest has not run before; no command opens dom0's loopback.
+   */
+  @Test
+  void theVifIsFilteredWhileTheDomainIsPausedAndNothingOpensDom0sLoopback() throws Exception {
+    PodUuid uuid = host.prepare(webWithPorts());
+    host.pauseXl("unpause");
+    CompletableFuture<ExecResult> run = stage0.start(uuid, "--net=default", "--local-config=" + config);
+    host.awaitPausedXl("unpause", WAIT);
+
+    List<String> calls = host.hostCalls();
+    String vif = calls.stream().filter(c -> c.matches("tc qdisc add dev vif[0-9]+\\.0 ingress")).findFirst()
+        .orElseThrow(() -> new AssertionError("no filter on the vif before unpause: " + calls)).split(" ")[4];
+    String mac = PodNetwork.mac(uuid.toString(), 0);
+    String filter = "tc filter add dev " + vif + " parent ffff: ";
+    assertTrue(calls.containsAll(List.of(
+        filter + "prio 1 protocol ip flower dst_ip 127.0.0.0/8 action drop",
+        filter + "prio 2 protocol ip flower src_mac " + mac + " src_ip 172.16.28.2 action pass",
+        filter + "prio 3 protocol arp flower src_mac " + mac + " arp_sha " + mac + " arp_sip 172.16.28.2 action pass",
+        filter + "prio 4 protocol all flower action drop")), calls.toString());
+    assertFalse(ready(uuid), "the guest ran before it was unpaused");
+    List<String> xl = host.xlCalls();
+    assertTrue(xl.contains("create -p " + runDir(uuid).toRealPath().resolve("xen/domain.cfg")), xl.toString());
+
+    host.resumeXl("unpause");
+    ExecResult r = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals("unpause rkt-" + uuid, host.xlCalls().stream().filter(c -> c.startsWith("unpause")).findFirst()
+        .orElseThrow());
+    assertFalse(host.hostCalls().stream().anyMatch(c -> c.contains("route_localnet")), host.hostCalls().toString());
+  }
+
+  @Test
+  void aPortForwardedFromDom0sLoopbackIsRefusedBeforeAnythingHappens() throws Exception {
+    PodUuid uuid = host.prepare(webWithPorts().replace("\"hostPort\":8080}", "\"hostPort\":8080,"
+        + "\"hostIP\":\"127.0.0.1\"}"));
+    ExecResult r = run(uuid, "default");
+    assertEquals(254, r.exitCode());
+    List<String> lines = r.stderr().strip().lines().toList();
+    assertEquals(1, lines.size(), r.stderr());
+    assertTrue(lines.get(0).endsWith("pod: ports[0].hostIP: '127.0.0.1' is a loopback address; stage1-xen does not"
+        + " forward from dom0's loopback, which would open it to the pod (use one of the host's addresses, or none"
+        + " for all of them)"), lines.get(0));
+    assertEquals(List.of(), host.xlCalls());
+    assertEquals(List.of(), host.ipamCalls());
+    assertEquals(List.of(), host.hostCalls());
   }
 
   @Test

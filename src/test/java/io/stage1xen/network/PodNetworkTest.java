@@ -13,9 +13,11 @@ import io.stage1xen.testing.RecordingRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** A pod's networks from attach to release, with the IPAM plugin and the host tools behind a recording runner. */
 class PodNetworkTest {
   static final String UUID = HostCommandsTest.UUID;
+  static final String OTHER = "6f1c2a7e-3b0d-4e55-8a9f-0c1d2e3f4a5b";
+  static final List<PortForward> PORTS = HostCommandsTest.PORTS;
   @TempDir Path tmp;
   private PodLayout layout;
   private Path plugin;
@@ -47,7 +51,7 @@ class PodNetworkTest {
       return new ExecResult(c, 0, "", "");
     }
     String in = RecordingRunner.stdin(c);
-    String prefix = in.contains("172.16.28.0/24") ? "172.16.28." : "10.9.0.";
+    String prefix = in.contains("172.16.28.0/24") ? "172.16.28." : in.contains("172.17.0.0/16") ? "172.17.0." : "10.9.0.";
     String len = in.contains("172.16.28.0/24") ? "24" : "16";
     return new ExecResult(c, 0, "{\"cniVersion\":\"0.4.0\",\"ips\":[{\"version\":\"4\",\"address\":\"" + prefix
         + next.getAndIncrement() + "/" + len + "\",\"gateway\":\"" + prefix + "1\"}],\"routes\":[{\"dst\":"
@@ -156,8 +160,87 @@ class PodNetworkTest {
     int before = runner.commands().size();
     net.configureVifs(12);
     List<String> vif = runner.lines().subList(before, runner.commands().size());
-    assertEquals(List.of("ip link set dev vif12.0 up", "ip addr replace 172.16.28.1/32 dev vif12.0",
+    String mac = PodNetwork.mac(UUID, 0);
+    assertEquals(List.of("tc qdisc add dev vif12.0 ingress",
+        "tc filter add dev vif12.0 parent ffff: prio 1 protocol ip flower dst_ip 127.0.0.0/8 action drop",
+        "tc filter add dev vif12.0 parent ffff: prio 2 protocol ip flower src_mac " + mac + " src_ip 172.16.28.5"
+            + " action pass",
+        "tc filter add dev vif12.0 parent ffff: prio 3 protocol arp flower src_mac " + mac + " arp_sha " + mac
+            + " arp_sip 172.16.28.5 action pass",
+        "tc filter add dev vif12.0 parent ffff: prio 4 protocol all flower action drop",
+        "ip link set dev vif12.0 up", "ip addr replace 172.16.28.1/32 dev vif12.0",
         "ip route replace 172.16.28.5/32 dev vif12.0 scope link src 172.16.28.1"), vif);
+  }
+
+  /**
+   * gc after a crash (SIGKILL of run) at any point of attach: with a netfilter that keeps state, whatever the pod
+   * had added is gone after gc, the host's own rules and another pod's are untouched, and the state file is gone.
+   */
+  @Test
+  void gcAfterACrashAtAnyPointLeavesNothingOfThePodAndTouchesNothingElse() throws Exception {
+    FakeNetfilter netfilter = new FakeNetfilter();
+    Function<Command, ExecResult> host = c -> Optional.ofNullable(netfilter.apply(c)).orElseGet(() -> ipam(c));
+    RecordingRunner operator = new RecordingRunner(host);
+    operator.run(Command.of(Duration.ofSeconds(1), "iptables", "-w", "-t", "filter", "-A", "INPUT", "-p", "tcp",
+        "--dport", "22", "-j", "ACCEPT"));
+    PodLayout other = PodLayout.of(Files.createDirectories(tmp.resolve("pods/run/other")));
+    PodNetwork.prepare(OTHER, NetList.parse("default"), tmp.resolve("etc-rkt"), PORTS, plugin, other, operator)
+        .attach();
+    List<String> baseline = netfilter.save();
+
+    RecordingRunner full = new RecordingRunner(host);
+    prepare("default", PORTS, full).attach();
+    long rules = full.commands().stream().filter(c -> c.program().equals("iptables")).count();
+    assertTrue(netfilter.save().size() > baseline.size() + 8, netfilter.save().toString());
+    assertTrue(PodNetwork.collect(layout, new RecordingRunner(host)));
+    assertEquals(baseline, netfilter.save(), "a clean run's rules are all removed");
+
+    for (int crashAt = 0; crashAt <= rules; crashAt++) {
+      AtomicInteger iptables = new AtomicInteger();
+      int at = crashAt;
+      RecordingRunner dying = new RecordingRunner(c -> {
+        if (c.program().equals("iptables") && iptables.getAndIncrement() == at) {
+          throw new IllegalStateException("SIGKILL");
+        }
+        return host.apply(c);
+      });
+      try {
+        prepare("default", PORTS, dying).attach();
+      } catch (IllegalStateException e) {
+        assertEquals("SIGKILL", e.getMessage());
+      }
+      assertTrue(PodNetwork.collect(layout, new RecordingRunner(host)), "crash at iptables call " + at);
+      assertEquals(baseline, netfilter.save(), "crash at iptables call " + at);
+      assertFalse(Files.exists(PodNetwork.stateFile(layout)), "crash at iptables call " + at);
+      assertFalse(PodNetwork.collect(layout, new RecordingRunner(host)), "a second gc does nothing");
+    }
+  }
+
+  /** Two pods on one bridge: the end of one removes its own rules only, and nothing is left on the bridge. */
+  @Test
+  void podsSharingABridgeEachRemoveOnlyTheirOwnRules() throws Exception {
+    Files.createDirectories(tmp.resolve("etc-rkt/net.d"));
+    Files.writeString(tmp.resolve("etc-rkt/net.d/10-lan.conf"), "{\"name\":\"lan\",\"type\":\"bridge\","
+        + "\"bridge\":\"s1xbr0\",\"isGateway\":true,\"ipMasq\":true,\"ipam\":{\"type\":\"host-local\","
+        + "\"subnet\":\"10.9.0.0/16\"}}");
+    FakeNetfilter netfilter = new FakeNetfilter();
+    Function<Command, ExecResult> host = c -> Optional.ofNullable(netfilter.apply(c)).orElseGet(() -> ipam(c));
+    List<String> empty = netfilter.save();
+    PodLayout other = PodLayout.of(Files.createDirectories(tmp.resolve("pods/run/other")));
+    RecordingRunner second = new RecordingRunner(host);
+    PodNetwork.prepare(OTHER, NetList.parse("lan"), tmp.resolve("etc-rkt"), PORTS, plugin, other, second).attach();
+    List<String> otherOnly = netfilter.save();
+    RecordingRunner first = new RecordingRunner(host);
+    PodNetwork mine = prepare("lan", List.of(), first);
+    mine.attach();
+    mine.configureVifs(3);
+
+    mine.release();
+    assertEquals(otherOnly, netfilter.save());
+    assertEquals(List.of("sysctl -q -w net/ipv4/ip_forward=1"), first.lines().stream()
+        .filter(l -> l.startsWith("sysctl")).toList(), "no other sysctl, no route_localnet on the shared bridge");
+    assertTrue(PodNetwork.collect(other, new RecordingRunner(host)));
+    assertEquals(empty, netfilter.save());
   }
 
   @Test

@@ -93,6 +93,11 @@ public final class FakeGuest {
       server.bind(UnixDomainSocketAddress.of(socket));
       try (UnixSocketLink link = UnixSocketLink.of(server.accept())) {
         death.at("accept");
+        // a domain made with `xl create -p` runs nothing until `xl unpause`: QEMU's socket is there, the guest is not
+        Path running = state.resolve("running-" + name);
+        while (!Files.exists(running)) {
+          Thread.sleep(20);
+        }
         // a VM that is still booting: the host's frames wait in the channel until the file exists
         String hold = System.getenv("FAKE_GUEST_HOLD");
         while (hold != null && !Files.exists(Path.of(hold))) {

@@ -46,7 +46,7 @@ public final class FakeHost implements AutoCloseable {
     this.state = Files.createDirectories(root.resolve("xen-state"));
     Path bin = Files.createDirectories(root.resolve("bin"));
     copyResource("/fake-xen/xl", bin.resolve("xl"));
-    for (String tool : List.of("ip", "iptables", "sysctl")) {
+    for (String tool : List.of("ip", "tc", "iptables", "sysctl")) {
       copyResource("/fake-xen/host-tool", bin.resolve(tool));
     }
     copyResource("/host/xl-info-4.17-hvm-real.txt", state.resolve("xl-info"));
@@ -136,7 +136,7 @@ public final class FakeHost implements AutoCloseable {
     return Files.exists(log) ? Files.readAllLines(log) : List.of();
   }
 
-  /** Every dom0 network command (ip, iptables, sysctl) the pod's entrypoints ran, in order. */
+  /** Every dom0 network command (ip, tc, iptables, sysctl) the pod's entrypoints ran, in order. */
   public List<String> hostCalls() throws IOException {
     Path log = state.resolve("host.log");
     return Files.exists(log) ? Files.readAllLines(log) : List.of();

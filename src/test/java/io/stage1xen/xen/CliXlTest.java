@@ -45,11 +45,11 @@ class CliXlTest {
   }
 
   @Test
-  void createRunsXlCreateAloneDetachedWithOutputInTheLog() throws Exception {
+  void createRunsXlCreatePausedAloneDetachedWithOutputInTheLog() throws Exception {
     fake.answer("create", 0, "Parsing config from /p/xen/domain.cfg\n", "").leaveDaemon();
     Path log = tmp.resolve("xl-create.log");
     xl.create(Path.of("/p/xen/domain.cfg"), NAME, log);
-    assertEquals(List.of(List.of("xl", "create", "/p/xen/domain.cfg")), fake.calls());
+    assertEquals(List.of(List.of("xl", "create", "-p", "/p/xen/domain.cfg")), fake.calls());
     assertEquals("Parsing config from /p/xen/domain.cfg\n", Files.readString(log));
     // xl's stand-in monitor still holds the log open: create did not wait for it
     long monitor = Long.parseLong(Files.readString(fake.dir.resolve("pids")).strip());
@@ -75,7 +75,7 @@ class CliXlTest {
     XlCommandException e = assertThrows(XlCommandException.class,
         () -> xl.create(Path.of("/p/domain.cfg"), NAME, log));
     assertEquals(3, e.exitCode());
-    assertTrue(e.getMessage().startsWith("'xl create /p/domain.cfg' failed (exit 3): "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("'xl create -p /p/domain.cfg' failed (exit 3): "), e.getMessage());
     assertTrue(e.getMessage().contains("segment kernel too large"), e.getMessage());
     assertTrue(e.getMessage().endsWith("cannot make domain: -3 [xl's output: " + log + "]"), e.getMessage());
     assertFalse(e.getMessage().contains("device model"), e.getMessage());
@@ -145,6 +145,17 @@ class CliXlTest {
     assertEquals(DomainOutcome.NOT_FOUND, xl.destroy(NAME));
     assertEquals(List.of(List.of("xl", "shutdown", "-w", NAME), List.of("xl", "domid", NAME),
         List.of("xl", "destroy", NAME), List.of("xl", "domid", NAME)), fake.calls());
+  }
+
+  @Test
+  void unpauseStartsTheDomainAndAMissingOneIsNotFound() throws Exception {
+    assertEquals(DomainOutcome.DONE, xl.unpause(NAME));
+    assertEquals(List.of(List.of("xl", "unpause", NAME)), fake.calls());
+    fake.answer("unpause", 1, "", INVALID).domainMissing();
+    assertEquals(DomainOutcome.NOT_FOUND, xl.unpause(NAME));
+    fake.answer("unpause", 1, "", "libxl: error: xc_domain_unpause failed\n").answer("domid", 0, "12\n", "");
+    XlCommandException e = assertThrows(XlCommandException.class, () -> xl.unpause(NAME));
+    assertEquals("'xl unpause " + NAME + "' failed (exit 1): libxl: error: xc_domain_unpause failed", e.getMessage());
   }
 
   @Test

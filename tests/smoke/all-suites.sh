@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs the smoke suites one after the other in a Xen dom0 and adds up their results.
 #
-#   SUITES="smoke volumes network" all-suites.sh ACI [ARG...]
+#   SUITES="smoke volumes network security" all-suites.sh ACI [ARG...]
 #
-# The options every suite takes (--rkt PATH, --debug, --keep, --emulated, --logs DIR) go to all three, --logs as
-# DIR/<suite>; the other ARGs go to smoke.sh only. VOLUME_TYPES, when set, becomes volumes.sh's --types and
-# NETWORK_TYPES network.sh's. Each suite prints its own `N passed, N failed`; the last line is the total over all
-# of them, and the exit status is 1 when any check failed (or a suite ended without its summary line).
+# The options every suite takes (--rkt PATH, --debug, --keep, --emulated, --logs DIR) go to all of them, --logs as
+# DIR/<suite>; the other ARGs go to smoke.sh only. VOLUME_TYPES, when set, becomes volumes.sh's --types,
+# NETWORK_TYPES network.sh's and SECURITY_TYPES security.sh's. Each suite prints its own `N passed, N failed`; the
+# last line is the total over all of them, and the exit status is 1 when any check failed (or a suite ended without
+# its summary line).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ACI=${1:?usage: all-suites.sh ACI [ARG...]}
@@ -22,14 +23,15 @@ while [ $# -gt 0 ]; do
 done
 passed=0 failed=0
 T0=$SECONDS
-for suite in ${SUITES:-smoke volumes network}; do
+for suite in ${SUITES:-smoke volumes network security}; do
   args=(--aci "$ACI" ${common[@]+"${common[@]}"})
   [ -z "$logs" ] || args+=(--logs "$logs/$suite")
   case $suite in
     smoke) args+=(${smoke[@]+"${smoke[@]}"}) ;;
     volumes) [ -z "${VOLUME_TYPES:-}" ] || args+=(--types "$VOLUME_TYPES") ;;
     network) [ -z "${NETWORK_TYPES:-}" ] || args+=(--types "$NETWORK_TYPES") ;;
-    *) echo "all-suites.sh: unknown suite '$suite' (smoke, volumes, network)" >&2; exit 2 ;;
+    security) [ -z "${SECURITY_TYPES:-}" ] || args+=(--types "$SECURITY_TYPES") ;;
+    *) echo "all-suites.sh: unknown suite '$suite' (smoke, volumes, network, security)" >&2; exit 2 ;;
   esac
   echo "### suite $suite ($(( (SECONDS - T0) / 60 )) min $(( (SECONDS - T0) % 60 )) s)"
   out=$(mktemp)

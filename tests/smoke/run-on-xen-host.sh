@@ -2,11 +2,11 @@
 # Runs the Xen smoke suites where there is a Xen host: directly when this machine is a Xen dom0, otherwise in the
 # dom0 of a Xen host that `xen-host` boots inside QEMU, with the image, rkt and tests/ shared in.
 #
-#   run-on-xen-host.sh [--aci PATH] [--results DIR] [--suites "smoke volumes network"] [-- SMOKE-ARGS...]
+#   run-on-xen-host.sh [--aci PATH] [--results DIR] [--suites "smoke volumes network security"] [-- SMOKE-ARGS...]
 #
 #   --aci PATH     the stage1 image (default: out/stage1-xen.aci of this repository)
-#   --suites LIST  which suites run, in this order (default: all three): smoke.sh (apps, enter, stop, gc, bench),
-#                  volumes.sh, network.sh; one boot of the Xen host runs them all
+#   --suites LIST  which suites run, in this order (default: all four): smoke.sh (apps, enter, stop, gc, bench),
+#                  volumes.sh, network.sh, security.sh; one boot of the Xen host runs them all
 #   --volume-types LIST  guest types of volumes.sh (default: its own, every type the host runs)
 #   --results DIR  where the pods' logs (logs/) and the benchmark lines (bench.txt) go (default: a new folder
 #                  under /tmp, removed after a successful run unless this option is given)
@@ -18,7 +18,8 @@
 #                     Xen host it is copied into the share and installed in dom0 when dom0 has no rkt of its own
 #   XEN_HOST          the xen-host tool (its executable or its folder) to boot a Xen host when this machine is
 #                     not a dom0; without it, `xen-host` on PATH
-#   VOLUME_TYPES, NETWORK_TYPES  guest types of volumes.sh and network.sh (all-suites.sh)
+#   VOLUME_TYPES, NETWORK_TYPES, SECURITY_TYPES  guest types of volumes.sh, network.sh and security.sh
+#                     (all-suites.sh)
 #   SMOKE_TIMEOUT     seconds for the whole boot + suite + power-off under xen-host (default 2400)
 #
 # Exit status: 0 when every check of every suite passed, 1 when one failed; 125 when no Xen host could be had.
@@ -28,9 +29,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 ACI=$REPO/out/stage1-xen.aci
 RESULTS=""
-SUITES="smoke volumes network"
+SUITES="smoke volumes network security"
 VOLUME_TYPES=""
 NETWORK_TYPES=${NETWORK_TYPES:-}
+SECURITY_TYPES=${SECURITY_TYPES:-}
 while [ $# -gt 0 ]; do
   case $1 in
     --aci) ACI=$2; shift 2 ;;
@@ -51,7 +53,7 @@ if grep -qs control_d /proc/xen/capabilities && command -v xl >/dev/null 2>&1; t
     mkdir -p "$RESULTS"
     args+=(--logs "$RESULTS/logs" --bench "$RESULTS/bench.txt")
   fi
-  export SUITES VOLUME_TYPES NETWORK_TYPES
+  export SUITES VOLUME_TYPES NETWORK_TYPES SECURITY_TYPES
   exec bash "$HERE/all-suites.sh" "$ACI" ${args[@]+"${args[@]}"} "$@"
 fi
 
@@ -101,8 +103,8 @@ quote() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
   echo '# rkt from the share, installed the way a user installs it, unless dom0 has its own'
   echo 'command -v rkt >/dev/null 2>&1 || { install -m 0755 rkt /usr/local/bin/rkt && PATH=/usr/local/bin:$PATH; } || exit 1'
   echo 'echo "run-in-dom0.sh: $(command -v rkt): $(rkt version | head -n 1)"'
-  printf 'SUITES=%s VOLUME_TYPES=%s NETWORK_TYPES=%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' \
-    "$(quote "$SUITES")" "$(quote "$VOLUME_TYPES")" "$(quote "${NETWORK_TYPES:-}")"
+  printf 'SUITES=%s VOLUME_TYPES=%s NETWORK_TYPES=%s SECURITY_TYPES=%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' \
+    "$(quote "$SUITES")" "$(quote "$VOLUME_TYPES")" "$(quote "${NETWORK_TYPES:-}")" "$(quote "$SECURITY_TYPES")"
   for a in "${smoke[@]}" "$@"; do quote "$a"; done
   echo
 } >"$RESULTS/run-in-dom0.sh"

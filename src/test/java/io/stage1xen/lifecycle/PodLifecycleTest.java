@@ -161,7 +161,7 @@ class PodLifecycleTest {
     host.environment().put("FAKE_GUEST_MODE", "silent");
     PodUuid uuid = host.prepare(pod(app("hello", "/fake", "exit:0")));
     Path config = host.localConfig("readiness-timeout-seconds = 2\n");
-    ExecResult r = new Stage0(stage0.dataDir(), host.environment()).run(uuid, "--net=none",
+    ExecResult r = new Stage0(stage0.dataDir(), host.environment(), host.namespace().enter()).run(uuid, "--net=none",
         "--local-config=" + config);
 
     assertEquals(254, r.exitCode());
@@ -191,7 +191,8 @@ class PodLifecycleTest {
   void whileTheVmBootsThePodIsRunningButNotStartedAndEnterWaits() throws Exception {
     Path booted = tmp.resolve("booted");
     PodUuid uuid = host.prepare(pod(app("server", "/fake", "out:up", "hang")));
-    CompletableFuture<ExecResult> run = new Stage0(stage0.dataDir(), withEnv("FAKE_GUEST_HOLD", booted.toString()))
+    CompletableFuture<ExecResult> run = new Stage0(stage0.dataDir(), withEnv("FAKE_GUEST_HOLD", booted.toString()),
+        host.namespace().enter())
         .start(uuid, "--net=none");
     Path pod = runDir(uuid);
     assertTrue(FakeHost.eventually(WAIT, () -> host.liveDomains().contains(domain(uuid))),
@@ -241,7 +242,8 @@ class PodLifecycleTest {
   private ExecResult stopWhileTheVmBoots(boolean force) throws Exception {
     Path booted = tmp.resolve("booted");
     PodUuid uuid = host.prepare(pod(app("server", "/fake", "out:up", "hang")));
-    CompletableFuture<ExecResult> run = new Stage0(stage0.dataDir(), withEnv("FAKE_GUEST_HOLD", booted.toString()))
+    CompletableFuture<ExecResult> run = new Stage0(stage0.dataDir(), withEnv("FAKE_GUEST_HOLD", booted.toString()),
+        host.namespace().enter())
         .start(uuid, "--net=none");
     assertTrue(FakeHost.eventually(WAIT, () -> host.liveDomains().contains(domain(uuid))),
         "the domain was never created");

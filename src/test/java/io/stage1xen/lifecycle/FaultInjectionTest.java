@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +70,10 @@ class FaultInjectionTest {
     }
   }
 
+  /** A bind of an app's root onto itself, in rkt's tree of the pod. */
+  private static final Pattern KEPT_FOR_GC =
+      Pattern.compile("mount /.*/pods/run/[0-9a-f-]{36}/stage1/rootfs/opt/stage2/[a-z0-9-]+/rootfs");
+
   /** What one scenario showed, checked and logged the same way for all. */
   private void verdict(String scenario, ExecResult run, int expectedCode, String messagePart,
       List<String> leftAfterRun, boolean runMayLeave, PodUuid uuid) throws Exception {
@@ -86,8 +91,11 @@ class FaultInjectionTest {
     if (run.stderr().contains("\tat ") || run.stderr().contains("Exception")) {
       problems.add("a stack trace or exception name on stderr");
     }
-    if (!runMayLeave && !leftAfterRun.isEmpty()) {
-      problems.add("run left " + leftAfterRun);
+    // rkt's path of an app's root (here --no-overlay: bound onto itself nosuid,nodev) stays closed until gc, which
+    // must release it like everything else
+    List<String> unexpected = leftAfterRun.stream().filter(l -> !KEPT_FOR_GC.matcher(l).matches()).toList();
+    if (!runMayLeave && !unexpected.isEmpty()) {
+      problems.add("run left " + unexpected);
     }
     ExecResult gc = bench.stage0.gc(uuid, "--local-config", bench.config.toString());
     if (gc.exitCode() != 0 || gc.stderr().contains("problem performing stage1 GC")) {

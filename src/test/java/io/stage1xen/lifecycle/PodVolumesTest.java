@@ -140,6 +140,15 @@ class PodVolumesTest {
   }
 
   @Test
+  void restrictingAPathThatIsNotAMountPointIsAnErrorNotANoOp() throws Exception {
+    Path plain = Files.createDirectories(src.resolve("plain"));
+    fake.mount(src.resolve("plain/below"), "rw"); // a mount below it does not make the path itself one
+    IOException e = assertThrows(IOException.class,
+        () -> new HostMounts(fake, fake.mountinfo).restrict(plain, true, false));
+    assertEquals("nothing is mounted on " + plain + " to make nosuid,nodev", e.getMessage());
+  }
+
+  @Test
   void gcFindsWhatACrashedRunLeftInTheMountTableAndUnmountsDeepestFirst() throws Exception {
     Files.createDirectories(vols.resolve("vol0/sub"));
     Files.createDirectories(vols.resolve("vol1 odd\nname"));

@@ -42,6 +42,7 @@ if ! id "$PROBE" >/dev/null 2>&1; then
 fi
 trap 'suite_cleanup; [ "$PROBE_MADE" = 0 ] || userdel "$PROBE" 2>/dev/null' EXIT
 ok "host: unprivileged user $PROBE ($(id "$PROBE"))"
+note "host: the probe user runs with $(as_probe grep -E '^(Uid|Cap(Prm|Eff|Amb))' /proc/self/status | tr '\t\n' ' ;')"
 
 # dom0's own root disk, whose device number the hostile image uses
 DISK=$(mountpoint -d / 2>/dev/null)
@@ -76,11 +77,17 @@ closed() {
   if [[ ,$o, == *,nosuid,* ]] && [[ ,$o, == *,nodev,* ]]; then echo "nosuid,nodev"; else echo "$o"; fi
 }
 
+# as_probe CMD...: CMD run as the probe user, with its groups and no capabilities left in any set (a root shell that
+# has ambient ones would otherwise hand them on)
+as_probe() {
+  setpriv --reuid="$PROBE" --regid=rkt --init-groups --inh-caps=-all --ambient-caps=-all -- "$@"
+}
+
 # opens [--probe] PATH: whether a process (root, or the probe user) can open PATH for reading: "opened", or why not
 opens() {
   local as=() out
   if [ "$1" = --probe ]; then
-    as=(setpriv --reuid="$PROBE" --regid=rkt --init-groups --)
+    as=(as_probe)
     shift
   fi
   if out=$("${as[@]}" sh -c 'exec 3<"$1"' sh "$1" 2>&1); then
@@ -95,16 +102,17 @@ opens() {
 }
 
 # euid PATH: what the probe user gets from running PATH, a busybox (named busybox-* so that its first argument is
-# the applet), as su, which busybox runs only with euid 0: "euid 0" (su asks for root's password), "no euid 0"
+# the applet), as su, which busybox runs only with euid 0: "euid 0" (su asks for root's password, or runs the
+# command when root has none), "no euid 0"
 # (busybox's 'must be suid to work properly'), "permission denied", or what it printed
 euid() {
   local out
-  out=$(setpriv --reuid="$PROBE" --regid=rkt --init-groups -- "$1" su -c true root </dev/null 2>&1 | head -n 1)
+  out=$(as_probe "$1" su -c 'echo s1x-root-shell' root </dev/null 2>&1)
   case $out in
     *"must be suid to work properly"*) echo "no euid 0" ;;
     *"Permission denied"*) echo "permission denied" ;;
-    *Password*|*"incorrect password"*) echo "euid 0" ;;
-    *) show "$out" ;;
+    *Password*|*"incorrect password"*|*s1x-root-shell*) echo "euid 0" ;;
+    *) show "${out:-no output}" ;;
   esac
 }
 
@@ -198,6 +206,7 @@ scenario_hostile() {
     "$(opens "$root/s1x-disk")|$(opens "$root/s1x-mem")"
   expect_eq "$c: nor through the 9p export ${exp#"$pod"/}" "nosuid,nodev|permission denied|permission denied" \
     "$(closed "$exp")|$(opens "$exp/s1x-disk")|$(opens "$exp/s1x-mem")"
+  note "$c: rkt's path: $(namei -l "$root/busybox-suid" 2>&1 | tail -n +2 | awk '{print $1, $2":"$3, $4}' | paste -sd ';' -)"
   expect_eq "$c: the probe user of rkt's group gets no euid 0 and no device through rkt's path or the export" \
     "permission denied|permission denied|permission denied" \
     "$(euid "$root/busybox-suid")|$(opens --probe "$root/s1x-disk")|$(euid "$exp/busybox-suid")"
@@ -207,6 +216,7 @@ scenario_hostile() {
     upper=$pod/overlay/$tree/upper/hostile
     expect_eq "$c: the raw overlay layers of the app are root's only (upper, work)" "700 700" \
       "$(stat -c %a "$pod/overlay/$tree/upper" "$pod/overlay/$tree/work" 2>&1 | paste -sd ' ' -)"
+    note "$c: raw upper layer: $(namei -l "$upper/busybox-suid" 2>&1 | tail -n +2 | awk '{print $1, $2":"$3, $4}' | paste -sd ';' -)"
     expect_eq "$c: the probe user gets no euid 0 and no device through the raw upper layer" \
       "permission denied|permission denied" "$(euid "$upper/busybox-suid")|$(opens --probe "$upper/s1x-disk")"
     note "$c: in the raw upper layer (dom0's own filesystem, no mount flags): $(kinds "$upper")"

@@ -42,7 +42,6 @@ if ! id "$PROBE" >/dev/null 2>&1; then
 fi
 trap 'suite_cleanup; [ "$PROBE_MADE" = 0 ] || userdel "$PROBE" 2>/dev/null' EXIT
 ok "host: unprivileged user $PROBE ($(id "$PROBE"))"
-note "host: the probe user runs with $(as_probe grep -E '^(Uid|Cap(Prm|Eff|Amb))' /proc/self/status | tr '\t\n' ' ;')"
 
 # dom0's own root disk, whose device number the hostile image uses
 DISK=$(mountpoint -d / 2>/dev/null)
@@ -125,6 +124,8 @@ kinds() {
   done
   echo "$out"
 }
+
+note "host: the probe user runs with $(as_probe grep -E '^(Uid|Cap(Prm|Eff|Amb))' /proc/self/status | tr '\t\n' ' ;')"
 
 # the control: the same files made by root in a plain directory of dom0, where they do work; without it the
 # probes below could not fail

@@ -37,7 +37,7 @@ BENCH_RUNS=3
 ENTER_RUNS=10
 FULL=0
 END_TIMEOUT=180
-ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bench"
+ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bootenter deadenter killed crash bench"
 
 suite_own_option() {
   SHIFT=2
@@ -807,6 +807,257 @@ scenario_refused() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
+# A pod's life seen from outside: enter during the boot, enter on a dead pod, a domain destroyed at each step of the
+# start, a guest that crashes early
+
+# ENTER_CMD: what every enter of these scenarios runs; it prints "entered" and exits 3
+ENTER_CMD=(/bin/sh -c 'echo entered; exit 3')
+# an app that says it is up and waits until the suite releases it
+WAIT_SH='echo main: up; while [ ! -e /tmp/release ]; do sleep 0.2; done; echo main: released'
+
+# until_step SECONDS COMMAND...: polls COMMAND (every 50 ms) while the run of pod U is alive; 1 when the run ended
+# or SECONDS passed before it succeeded
+until_step() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    alive "${RUNPID[$U]}" && [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.05
+  done
+}
+ctl_sock_exists() { [ -e "$(pod_dir)/xen/ctl.sock" ]; }
+said_hello() { grep -q 'guest says hello' "$L/run.err" 2>/dev/null; }
+xl_create_state() { if pgrep -f -- "$U/xen/domain.cfg" >/dev/null 2>&1; then echo "still runs"; else echo "has returned"; fi; }
+boot_state() { if [ -e "$(pod_dir)/pid" ]; then echo "ready"; else echo "not ready yet (no pid)"; fi; }
+
+# enter_entrypoint OUT COMMAND...: pod U's enter entrypoint exec'd the way rkt execs it (from rkt's tree store, in
+# the pod directory, --pid the run process), stdout in OUT.out and stderr in OUT.err
+enter_entrypoint() {
+  local out=$1 pod tree
+  shift
+  pod=$(pod_dir)
+  tree=$(cat "$pod/stage1TreeStoreID" 2>/dev/null)
+  (cd "$pod" && exec "$DATA/cas/tree/$tree/rootfs/enter" --pid="${RUNPID[$U]}" --appname=main -- "$@") \
+    </dev/null >"$out.out" 2>"$out.err"
+}
+
+# enter_until_running OUT: `rkt enter U ENTER_CMD`, retried (every 100 ms, at most 600 times) only while rkt refuses
+# because the pod is not running yet (rkt has not moved it to run/, or does not list it); OUT.retries counts them
+enter_until_running() {
+  local out=$1 n=0 rc
+  while :; do
+    rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$out.out" 2>"$out.err"
+    rc=$?
+    [ $rc = 254 ] && [ $n -lt 600 ] && grep -qE "isn't currently running|no matches found" "$out.err" || break
+    n=$((n + 1))
+    sleep 0.1
+  done
+  echo "$n" >"$out.retries"
+  return $rc
+}
+
+# expect_entered CHECK OUT RC: the enter of OUT printed "entered" and exited 3
+expect_entered() {
+  if [ "$3" = 3 ] && [ "$(cat "$2.out" 2>/dev/null)" = entered ]; then
+    ok "$1: prints 'entered' and exits 3"
+  else
+    fail "$1" "exit $3, stdout '$(show "$(cat "$2.out" 2>/dev/null)")', stderr '$(show "$(tail -c 300 "$2.err" 2>/dev/null)")'"
+  fi
+}
+
+# bootenter: `rkt enter` at each point of the boot (right after rkt run started, once the domain exists, once the
+# control channel's socket exists, after readiness) and the enter entrypoint alone once the domain exists: each
+# waits for the apps and runs the command
+scenario_bootenter() {
+  local type=$1 c="$1 bootenter" p rc pid pa pb="" pe="" pc=""
+  section "$c"
+  if ! start_pod bootenter "$type" --net=none "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH"; then
+    fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
+    return
+  fi
+  # (a) as soon as rkt saved the uuid
+  enter_until_running "$L/enter-a" &
+  pa=$!
+  # (b) the domain exists: rkt enter, and the entrypoint alone (which, unlike rkt, does not wait for pid itself)
+  if until_step 300 domain_exists "rkt-$U"; then
+    note "$c: (b) the domain exists $(ms_between "${T0[$U]}" "$(now_ns)") ms after rkt run; the pod is $(boot_state)"
+    rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$L/enter-b.out" 2>"$L/enter-b.err" &
+    pb=$!
+    enter_entrypoint "$L/enter-b-entrypoint" "${ENTER_CMD[@]}" &
+    pe=$!
+  else
+    fail "$c: (b) the domain appears" "rkt run ended (or 300 s passed) first: $(last_error)"
+  fi
+  # (c) the control channel's socket exists
+  if until_step 300 ctl_sock_exists; then
+    note "$c: (c) xen/ctl.sock exists $(ms_between "${T0[$U]}" "$(now_ns)") ms after rkt run; the pod is $(boot_state)"
+    rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$L/enter-c.out" 2>"$L/enter-c.err" &
+    pc=$!
+  else
+    fail "$c: (c) xen/ctl.sock appears" "rkt run ended (or 300 s passed) first: $(last_error)"
+  fi
+  if await_ready "$c"; then
+    ok "$c: pod ready $(secs "$READY_MS") s after rkt run started"
+    rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$L/enter-d.out" 2>"$L/enter-d.err"
+    expect_entered "$c: (d) rkt enter after readiness" "$L/enter-d" $?
+  fi
+  # each enter started during the boot ends (bounded by the readiness timeout and rkt's own poll)
+  for p in a b b-entrypoint c; do
+    case $p in a) pid=$pa ;; b) pid=${pb:-} ;; b-entrypoint) pid=${pe:-} ;; c) pid=${pc:-} ;; esac
+    [ -n "$pid" ] || continue
+    wait "$pid"
+    rc=$?
+    case $p in
+      a) expect_entered "$c: (a) rkt enter right after rkt run started (retried $(cat "$L/enter-a.retries") times while rkt said the pod was not running yet)" "$L/enter-a" $rc ;;
+      b) expect_entered "$c: (b) rkt enter as soon as the domain exists" "$L/enter-b" $rc ;;
+      b-entrypoint) expect_entered "$c: (b) the enter entrypoint alone, as soon as the domain exists (it waits for the apps)" "$L/enter-b-entrypoint" $rc ;;
+      c) expect_entered "$c: (c) rkt enter as soon as xen/ctl.sock exists" "$L/enter-c" $rc ;;
+    esac
+  done
+  if alive "${RUNPID[$U]}"; then
+    touch "$(app_root main)/tmp/release"
+    wait_end "$END_TIMEOUT"
+    expect_eq "$c: released, the pod ends with its app's code (0)" 0 "$RC"
+  fi
+  check_collected "$c"
+}
+
+# dead_enter CHECK: rkt enter, and the enter entrypoint alone, on pod U whose run is gone: one line, 254,
+# at once (not after the readiness wait enter grants a starting pod)
+dead_enter() {
+  local c=$1 t ms rc
+  t=$(now_ns)
+  rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$L/dead-rkt.out" 2>"$L/dead-rkt.err"
+  rc=$?
+  ms=$(ms_between "$t" "$(now_ns)")
+  if [ $rc = 254 ] && [ "$(grep -c . "$L/dead-rkt.err")" = 1 ] && [ ! -s "$L/dead-rkt.out" ] && [ "$ms" -lt 10000 ]; then
+    ok "$c: rkt enter refuses in $ms ms, exit 254, one line: $(show "$(cat "$L/dead-rkt.err")")"
+  else
+    fail "$c: rkt enter" "exit $rc after $ms ms, stdout '$(show "$(cat "$L/dead-rkt.out")")', stderr '$(show "$(cat "$L/dead-rkt.err")")'"
+  fi
+  t=$(now_ns)
+  enter_entrypoint "$L/dead-entrypoint" "${ENTER_CMD[@]}"
+  rc=$?
+  ms=$(ms_between "$t" "$(now_ns)")
+  if [ $rc = 254 ] && [ "$(grep -c . "$L/dead-entrypoint.err")" = 1 ] && [ "$ms" -lt 10000 ] &&
+    grep -qF "pod $U is not running: its run has exited (or never started)" "$L/dead-entrypoint.err"; then
+    ok "$c: the enter entrypoint alone fails in $ms ms, exit 254, one line: $(show "$(cat "$L/dead-entrypoint.err")")"
+  else
+    fail "$c: the enter entrypoint alone" "exit $rc after $ms ms, stdout '$(show "$(cat "$L/dead-entrypoint.out")")', stderr '$(show "$(cat "$L/dead-entrypoint.err")")'"
+  fi
+}
+
+# deadenter: enter on a pod whose run has exited, and on one whose run was killed (SIGKILL, the domain still there)
+scenario_deadenter() {
+  local type=$1 c="$1 deadenter" pid
+  section "$c"
+  start_ready deadenter-exited "$type" --net=none "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH" || return
+  touch "$(app_root main)/tmp/release"
+  wait_end "$END_TIMEOUT"
+  expect_eq "$c: released, the pod ends (0)" 0 "$RC"
+  dead_enter "$c (run exited)"
+  check_collected "$c (run exited)"
+  start_ready deadenter-killed "$type" --net=none "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH" || return
+  pid=${RUNPID[$U]}
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null
+  if domain_exists "rkt-$U"; then ok "$c (run killed): the domain outlives its SIGKILLed run"; else fail "$c (run killed): precondition" "the domain went with the run"; fi
+  dead_enter "$c (run killed)"
+  check_collected "$c (run killed)" gc
+}
+
+# start_failure_checks CHECK WORD: pod U's run has ended: 254, one line of the stage1's that contains WORD (with
+# --debug: the one line that is not a DEBUG line of the stage1's), no stack trace, no domain once it returned
+start_failure_checks() {
+  local c=$1 word=$2 lines
+  expect_eq "$c: rkt run exits 254" 254 "$RC"
+  if [ "$RKT_DEBUG" = 1 ]; then
+    lines=$(grep '^stage1-xen run: ' "$L/run.err")
+  else
+    lines=$(grep -v '^[[:space:]]*$' "$L/run.err")
+  fi
+  note "$c: $(show "$lines")"
+  if [ "$(grep -c . <<<"$lines")" = 1 ] && [[ $lines == "stage1-xen run: "*"$word"* ]] &&
+    ! grep -qE 'Exception|^[[:space:]]+at ' "$L/run.err"; then
+    ok "$c: one line on stderr naming the cause ('$word')"
+  else
+    fail "$c: one line naming the cause ('$word')" "$(show "$(grep -v DEBUG "$L/run.err" | tail -n 5)")"
+  fi
+  if domain_exists "rkt-$U"; then fail "$c: no domain when rkt run returns" "xl still lists rkt-$U"; else ok "$c: no domain when rkt run returns"; fi
+}
+
+# killed: `xl destroy` of the pod's domain at each step of its start: as soon as it exists (xl create still runs),
+# once xen/ctl.sock exists (with --net=default: its lease and rules are given back), once the guest said hello
+# (seen in run's --debug output)
+scenario_killed() {
+  local type=$1 step c net what
+  for step in created ctl-sock hello; do
+    c="$type killed ($step)"
+    section "$c"
+    local RKT_DEBUG=0
+    net=--net=none
+    case $step in
+      created) what="the domain exists" ;;
+      ctl-sock) what="xen/ctl.sock exists" net=--net=default ;;
+      hello) what="the guest said hello" RKT_DEBUG=1 ;;
+    esac
+    if ! start_pod "killed-$step" "$type" "$net" "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH"; then
+      fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
+      continue
+    fi
+    if ! case $step in
+      created) until_step 300 domain_exists "rkt-$U" ;;
+      ctl-sock) until_step 300 ctl_sock_exists ;;
+      hello) until_step 300 said_hello ;;
+    esac; then
+      fail "$c: $what" "rkt run ended (or 300 s passed) first: $(last_error)"
+      collect >/dev/null
+      continue
+    fi
+    note "$c: $what $(ms_between "${T0[$U]}" "$(now_ns)") ms after rkt run; xl create $(xl_create_state); the pod is $(boot_state)"
+    if [ "$step" = ctl-sock ]; then
+      if [ -n "$(leases)" ]; then ok "$c: the pod holds a lease of the default network as it starts"; else fail "$c: a lease as it starts" "none in $LEASES"; fi
+    fi
+    xl destroy "rkt-$U" >"$L/destroy.log" 2>&1 || note "$c: xl destroy: $(show "$(cat "$L/destroy.log")")"
+    if ! wait_end 120; then
+      fail "$c: rkt run ends after xl destroy" "still running 120 s later"
+      collect >/dev/null
+      continue
+    fi
+    start_failure_checks "$c" destroyed
+    check_collected "$c" gc
+    if [ "$step" = ctl-sock ]; then
+      if [ -z "$(leases)" ]; then ok "$c: no lease is left"; else fail "$c: no lease is left" "$(show "$(leases)")"; fi
+      expect_eq "$c: no iptables rule naming s1x is left" 0 "$(s1x_rules)"
+    fi
+  done
+}
+
+# crash: a guest kernel that panics early (its initrd, from host.conf, is 4 MiB of random bytes): one line naming the
+# crash and the panic, nothing left
+scenario_crash() {
+  local type=$1 c="$1 crash" hc=$CONF/stage1-xen/host.conf
+  section "$c"
+  head -c 4194304 /dev/urandom >"$WORK/crash-initrd"
+  cp "$hc" "$WORK/host.conf.saved"
+  echo "initrd = $WORK/crash-initrd" >>"$hc"
+  if ! start_pod crash "$type" --net=none "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH"; then
+    cp "$WORK/host.conf.saved" "$hc"
+    fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
+    return
+  fi
+  wait_end 300
+  cp "$WORK/host.conf.saved" "$hc"
+  if [ "$RC" = 124 ]; then
+    fail "$c: rkt run ends" "still running 300 s later"
+  else
+    start_failure_checks "$c" crashed
+    expect_in "$c: the line quotes the guest kernel's panic" "$L/run.err" "Kernel panic"
+  fi
+  check_collected "$c" gc
+}
+
+# ---------------------------------------------------------------------------------------------------------------
 
 main() {
   suite_setup all
@@ -820,6 +1071,7 @@ main() {
     if want apps || want enter; then
       run_scenario apps "$type" scenario_apps "$type" "$(want apps && echo 1 || echo 0)" "$(want enter && echo 1 || echo 0)"
     fi
+    want bootenter && run_scenario bootenter "$type" scenario_bootenter "$type"
     want bench && scenario_bench "$type"
   done
   # stop, force and gc: on every type with --full, otherwise each on the next type in turn, from the last (the
@@ -842,6 +1094,11 @@ main() {
   want concurrent && run_scenario concurrent "$type" scenario_concurrent "$type"
   want nobackend && scenario_nobackend "${types[0]}"
   want refused && scenario_refused "${types[0]}"
+  # a pod's life from outside, on the first type: enter on a dead pod, a domain destroyed at each step of the start, a
+  # guest that crashes early (what they check is the supervisor's, not the guest type's)
+  want deadenter && run_scenario deadenter "${types[0]}" scenario_deadenter "${types[0]}"
+  want killed && run_scenario killed "${types[0]}" scenario_killed "${types[0]}"
+  want crash && run_scenario crash "${types[0]}" scenario_crash "${types[0]}"
   summary
   [ "$FAILED" = 0 ]
 }

@@ -962,6 +962,9 @@ scenario_deadenter() {
   expect_eq "$c: released, the pod ends (0)" 0 "$RC"
   dead_enter "$c (run exited)"
   check_collected "$c (run exited)"
+  rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$L/gone-rkt.out" 2>"$L/gone-rkt.err"
+  expect_eq "$c (collected): rkt enter fails with one line, 254" "254 1" "$? $(grep -c . "$L/gone-rkt.err")"
+  note "$c (collected): rkt enter says: $(show "$(cat "$L/gone-rkt.err")")"
   start_ready deadenter-killed "$type" --net=none "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH" || return
   pid=${RUNPID[$U]}
   kill -9 "$pid"

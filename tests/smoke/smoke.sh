@@ -972,8 +972,9 @@ scenario_deadenter() {
   check_collected "$c" gc
 }
 
-# start_failure_checks CHECK WORD: pod U's run has ended: 254, one line of the stage1's that contains WORD (with
-# --debug: the one line that is not a DEBUG line of the stage1's), no stack trace, no domain once it returned
+# start_failure_checks CHECK WORD [ready]: pod U's run has ended: 254, one line of the stage1's that contains WORD
+# (with --debug: the one `stage1-xen run:` line), no stack trace, no domain once it returned; rkt status: never
+# started, or with ready (the pod had got ready before it died) started with its pid and no app-* line
 start_failure_checks() {
   local c=$1 word=$2 lines
   expect_eq "$c: rkt run exits 254" 254 "$RC"
@@ -992,7 +993,13 @@ start_failure_checks() {
   if domain_exists "rkt-$U"; then fail "$c: no domain when rkt run returns" "xl still lists rkt-$U"; else ok "$c: no domain when rkt run returns"; fi
   # pid is written only once the apps run: a pod that died while it started never started for rkt
   lines=$(rkt_status "$U")
-  if [[ $lines =~ ^state=exited\ created\ networks=[^\ ]*\ exited=true$ ]]; then
+  if [ "${3:-}" = ready ]; then
+    if [[ $lines =~ ^state=exited\ created\ started\ networks=[^\ ]*\ pid=${RUNPID[$U]}\ exited=true$ ]]; then
+      ok "$c: rkt status: exited, started (it was ready), no app-* line"
+    else
+      fail "$c: rkt status: exited, started, no app-* line" "'$(show "$lines")'"
+    fi
+  elif [[ $lines =~ ^state=exited\ created\ networks=[^\ ]*\ exited=true$ ]]; then
     ok "$c: rkt status: exited, never started (no started=, pid= or app-* line)"
   else
     fail "$c: rkt status: exited, never started" "'$(show "$lines")'"
@@ -1046,7 +1053,7 @@ scenario_killed() {
       continue
     fi
     note "$c: rkt run ended $(ms_between "$t" "$(now_ns)") ms after xl destroy"
-    start_failure_checks "$c" destroyed
+    start_failure_checks "$c" destroyed "$([ "$state" != ready ] || echo ready)"
     check_collected "$c" gc
     if [ "$step" = ctl-sock ]; then
       if [ -z "$(leases)" ]; then ok "$c: no lease is left"; else fail "$c: no lease is left" "$(show "$(leases)")"; fi

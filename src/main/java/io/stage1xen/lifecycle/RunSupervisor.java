@@ -50,6 +50,8 @@ final class RunSupervisor implements ControlChannel.Listener {
   static final Duration DOMAIN_GONE_TIMEOUT = Duration.ofSeconds(30);
   /** Beyond the stop grace period: time for post-stop handlers, statuses and the power-off itself. */
   static final Duration STOP_MARGIN = Duration.ofSeconds(20);
+  /** How long a guest that reads its channel may take to answer a stop request (it answers within milliseconds). */
+  static final Duration STOP_ANSWER_TIMEOUT = Duration.ofSeconds(5);
   /** QEMU creates the channel socket before xl create returns; allow a little for slow hosts. */
   static final Duration SOCKET_WAIT = Duration.ofSeconds(15);
   static final Duration POLL = Duration.ofMillis(200);
@@ -379,11 +381,41 @@ final class RunSupervisor implements ControlChannel.Listener {
     startWatchdog();
     try {
       LOG.info("stopping pod {}: apps get {} s after SIGTERM", params.uuid(), stopGrace.toSeconds());
+      boolean reading = c.helloReceived();
+      long before = c.framesReceived();
       c.sendShutdown(stopGrace);
+      if (reading) {
+        watchAnswer(c, before);
+      }
     } catch (IOException e) {
       LOG.warn("could not ask the pod VM to stop ({}); destroying it", e.getMessage());
       destroyQuietly("the stop request could not be delivered");
     }
+  }
+
+  /**
+   * A guest that reads its channel answers a stop request at once (its init logs it). One that does not within
+   * {@link #STOP_ANSWER_TIMEOUT} stopped reading (paused, hung, or on purpose) and will not stop its apps in order:
+   * it is destroyed then, not at the end of the grace period and the margin.
+   */
+  private void watchAnswer(ControlChannel c, long before) {
+    Thread t = new Thread(() -> {
+      try {
+        Instant deadline = env.clock().instant().plus(STOP_ANSWER_TIMEOUT);
+        while (c.framesReceived() == before && closed.getCount() > 0 && env.clock().instant().isBefore(deadline)) {
+          closed.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (c.framesReceived() == before && closed.getCount() > 0) {
+          LOG.warn("the pod VM did not answer the stop request within {} s (its guest stopped reading its control"
+              + " channel); destroying it", STOP_ANSWER_TIMEOUT.toSeconds());
+          destroyQuietly("the guest did not answer the stop request");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "stop-answer");
+    t.setDaemon(true);
+    t.start();
   }
 
   private void startWatchdog() {

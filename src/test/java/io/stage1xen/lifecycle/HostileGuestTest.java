@@ -101,4 +101,29 @@ class HostileGuestTest {
     assertEquals(List.of(), host.liveDomains(), "the domain was destroyed");
     assertTrue(host.xlCalls().stream().anyMatch(c -> c.startsWith("destroy ")), host.xlCalls().toString());
   }
+
+  @Test
+  void aGuestThatDoesNotAnswerAStopIsDestroyedWithoutWaitingForTheGracePeriod() throws Exception {
+    PodUuid uuid = host.prepare(pod(TestPods.app("app", TestPods.fakeExec("deaf", "hang"))));
+    CompletableFuture<ExecResult> run = CompletableFuture.supplyAsync(() -> {
+      try {
+        return host.stage0().run(uuid, "--net=none", "--local-config=" + config);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Path ready = host.podDirectory(uuid, PodState.RUN).resolve("stage1/rootfs/rkt/supervisor-status");
+    assertTrue(FakeHost.eventually(WAIT, () -> Files.isSymbolicLink(ready)), "the pod never got ready");
+
+    // the request fits in the socket's buffer, so it is sent; a paused guest just never reads it
+    ExecResult stop = host.stage0().stop(uuid, false);
+    ExecResult result = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    assertEquals(0, stop.exitCode(), stop.stderr());
+    assertTrue(result.stderr().contains("the pod VM did not answer the stop request within 5 s (its guest stopped"
+        + " reading its control channel); destroying it"), result.stderr());
+    assertFalse(result.stderr().contains("did not stop within"), "the grace period's watchdog was not needed: "
+        + result.stderr());
+    assertEquals(List.of(), host.liveDomains(), "the domain was destroyed");
+  }
 }

@@ -50,8 +50,13 @@ final class RunSupervisor implements ControlChannel.Listener {
   static final Duration DOMAIN_GONE_TIMEOUT = Duration.ofSeconds(30);
   /** Beyond the stop grace period: time for post-stop handlers, statuses and the power-off itself. */
   static final Duration STOP_MARGIN = Duration.ofSeconds(20);
-  /** How long a guest that reads its channel may take to answer a stop request (it answers within milliseconds). */
-  static final Duration STOP_ANSWER_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * How long a guest that reads its channel may take to answer a stop request: at most 5 s, less with a shorter
+   * grace period so that such a stop ends within it, never under 2 s (a reading guest answers in milliseconds, a
+   * few hundred under software emulation).
+   */
+  static final Duration STOP_ANSWER_MAX = Duration.ofSeconds(5);
+  static final Duration STOP_ANSWER_MIN = Duration.ofSeconds(2);
   /** QEMU creates the channel socket before xl create returns; allow a little for slow hosts. */
   static final Duration SOCKET_WAIT = Duration.ofSeconds(15);
   static final Duration POLL = Duration.ofMillis(200);
@@ -395,19 +400,20 @@ final class RunSupervisor implements ControlChannel.Listener {
 
   /**
    * A guest that reads its channel answers a stop request at once (its init logs it). One that does not within
-   * {@link #STOP_ANSWER_TIMEOUT} stopped reading (paused, hung, or on purpose) and will not stop its apps in order:
+   * {@link #stopAnswerTimeout} stopped reading (paused, hung, or on purpose) and will not stop its apps in order:
    * it is destroyed then, not at the end of the grace period and the margin.
    */
   private void watchAnswer(ControlChannel c, long before) {
+    Duration within = stopAnswerTimeout(stopGrace);
     Thread t = new Thread(() -> {
       try {
-        Instant deadline = env.clock().instant().plus(STOP_ANSWER_TIMEOUT);
+        Instant deadline = env.clock().instant().plus(within);
         while (c.framesReceived() == before && closed.getCount() > 0 && env.clock().instant().isBefore(deadline)) {
           closed.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
         }
         if (c.framesReceived() == before && closed.getCount() > 0) {
           LOG.warn("the pod VM did not answer the stop request within {} s (its guest stopped reading its control"
-              + " channel); destroying it", STOP_ANSWER_TIMEOUT.toSeconds());
+              + " channel); destroying it", within.toSeconds());
           destroyQuietly("the guest did not answer the stop request");
         }
       } catch (InterruptedException e) {
@@ -416,6 +422,11 @@ final class RunSupervisor implements ControlChannel.Listener {
     }, "stop-answer");
     t.setDaemon(true);
     t.start();
+  }
+
+  static Duration stopAnswerTimeout(Duration grace) {
+    Duration d = grace.compareTo(STOP_ANSWER_MAX) < 0 ? grace : STOP_ANSWER_MAX;
+    return d.compareTo(STOP_ANSWER_MIN) < 0 ? STOP_ANSWER_MIN : d;
   }
 
   private void startWatchdog() {

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A pod VM that turns against dom0 through its control channel, through the stage0 emulator and the real run
@@ -120,10 +122,16 @@ class HostileGuestTest {
     ExecResult result = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
     assertEquals(0, stop.exitCode(), stop.stderr());
-    assertTrue(result.stderr().contains("the pod VM did not answer the stop request within 5 s (its guest stopped"
+    assertTrue(result.stderr().contains("the pod VM did not answer the stop request within 2 s (its guest stopped"
         + " reading its control channel); destroying it"), result.stderr());
     assertFalse(result.stderr().contains("did not stop within"), "the grace period's watchdog was not needed: "
         + result.stderr());
     assertEquals(List.of(), host.liveDomains(), "the domain was destroyed");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0, 2", "1, 2", "3, 3", "5, 5", "30, 5"})
+  void aStopIsAnsweredWithinTheGracePeriodBetweenTwoAndFiveSeconds(int graceSeconds, int answerSeconds) {
+    assertEquals(Duration.ofSeconds(answerSeconds), RunSupervisor.stopAnswerTimeout(Duration.ofSeconds(graceSeconds)));
   }
 }

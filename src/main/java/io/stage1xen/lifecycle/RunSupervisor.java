@@ -74,6 +74,8 @@ final class RunSupervisor implements ControlChannel.Listener {
   private final AtomicReference<String> protocolViolation = new AtomicReference<>();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final AtomicBoolean watchdogStarted = new AtomicBoolean();
+  /** Why this supervisor destroyed the domain to end a stop (a guest that did not stop in order), if it did. */
+  private final AtomicReference<String> stopKill = new AtomicReference<>();
   private final Object outputLock = new Object();
   private volatile List<AcName> apps = List.of();
   private volatile ControlChannel channel;
@@ -289,6 +291,10 @@ final class RunSupervisor implements ControlChannel.Listener {
       LOG.info("pod {} was killed by 'rkt stop --force'", params.uuid());
       return 128 + 9;
     }
+    if (stopKill.get() != null) {
+      LOG.warn("pod {} was stopped by destroying its VM ({}): its apps were killed", params.uuid(), stopKill.get());
+      return 128 + 9;
+    }
     if (reason == ControlChannel.Listener.PoweroffReason.GUEST_ERROR) {
       throw new IllegalStateException("the pod VM's init failed (see the guest messages above) and powered off");
     }
@@ -394,7 +400,7 @@ final class RunSupervisor implements ControlChannel.Listener {
       }
     } catch (IOException e) {
       LOG.warn("could not ask the pod VM to stop ({}); destroying it", e.getMessage());
-      destroyQuietly("the stop request could not be delivered");
+      killForStop("the stop request could not be delivered");
     }
   }
 
@@ -414,7 +420,7 @@ final class RunSupervisor implements ControlChannel.Listener {
         if (c.framesReceived() == before && closed.getCount() > 0) {
           LOG.warn("the pod VM did not answer the stop request within {} s (its guest stopped reading its control"
               + " channel); destroying it", within.toSeconds());
-          destroyQuietly("the guest did not answer the stop request");
+          killForStop("the guest did not answer the stop request");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -435,7 +441,7 @@ final class RunSupervisor implements ControlChannel.Listener {
         try {
           if (!closed.await(stopGrace.plus(STOP_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("the pod VM did not stop within {} s; destroying it", stopGrace.plus(STOP_MARGIN).toSeconds());
-            destroyQuietly("the orderly stop timed out");
+            killForStop("the orderly stop timed out");
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -487,6 +493,12 @@ final class RunSupervisor implements ControlChannel.Listener {
     } catch (Exception e) {
       LOG.warn("could not release the pod's volumes: {} (run 'rkt gc' to retry)", e.getMessage());
     }
+  }
+
+  /** Ends a stop the guest did not carry out: the pod was asked to stop, so its end is a kill, not a failure. */
+  private void killForStop(String why) {
+    stopKill.compareAndSet(null, why);
+    destroyQuietly(why);
   }
 
   private void destroyQuietly(String why) {

@@ -8,7 +8,7 @@
 #            [--enter-runs N]
 #
 #   --only NAME        run only these scenarios (repeatable): apps enter stop force gc concurrent nobackend refused
-#                      bootenter deadenter killed crash bench
+#                      bootenter deadenter killed crash unread logflood bench
 #   --full             run stop, force and gc on every guest type (default: each on one type, taking the
 #                      types in turn: they exercise xl and the supervisor, not the guest type), and bootenter
 #                      (default: on the first type)
@@ -38,7 +38,7 @@ BENCH_RUNS=3
 ENTER_RUNS=10
 FULL=0
 END_TIMEOUT=180
-ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bootenter deadenter killed crash bench"
+ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bootenter deadenter killed crash unread logflood bench"
 
 suite_own_option() {
   SHIFT=2
@@ -431,6 +431,92 @@ scenario_force() {
   else
     fail "$c: rkt run ends after rkt stop --force" "still running after 60 s"
   fi
+  check_collected "$c"
+}
+
+# unread: a guest that stopped reading its control channel (here: paused with xl pause, as a hung or hostile guest
+# would behave) cannot hold up rkt stop: it does not answer the stop request, and the domain is destroyed when the
+# grace period ends, not after the grace period and the margin
+scenario_unread() {
+  local type=$1 c="$1 unread" out rc t0 t destroyed_ms end_ms
+  section "$c"
+  start_ready unread "$type" --net=none \
+    "$BUSY" --name=loop --exec=/bin/sh -- -c 'echo loop: up; while :; do sleep 1; done' || return
+  wait_output "loop: up" 60 || fail "$c: the app started" "$(show "$(cat "$L/run.out")")"
+  if ! xl pause "rkt-$U" 2>"$L/pause.err"; then
+    fail "$c: xl pause" "$(show "$(cat "$L/pause.err")")"
+    check_collected "$c"
+    return
+  fi
+  t0=$(now_ns)
+  out=$(rk stop "$U" 2>"$L/stop.err")
+  rc=$?
+  # rkt stop returns once the stop entrypoint has signalled the supervisor: the grace period starts about then
+  t=$(now_ns)
+  expect_eq "$c: rkt stop of the paused pod succeeds and prints the pod's uuid ($(secs "$(ms_between "$t0" "$t")") s)" \
+    "0 \"$U\"" "$rc $out"
+  # the supervisor's warning appears when it gives up on the guest, before xl destroy returns
+  while alive "${RUNPID[$U]}" && ! grep -q "did not answer the stop request" "$L/run.err" \
+    && [ "$(ms_between "$t" "$(now_ns)")" -lt $(((STOP_GRACE + 30) * 1000)) ]; do sleep 0.1; done
+  destroyed_ms=$(ms_between "$t" "$(now_ns)")
+  if wait_end "$END_TIMEOUT"; then
+    end_ms=$(ms_between "$t" "$(now_ns)")
+    expect_in "$c: the supervisor says why it destroys the domain" "$L/run.err" \
+      "did not answer the stop request within $STOP_GRACE s (its guest stopped reading its control channel); destroying it"
+    if [ "$destroyed_ms" -le $(((STOP_GRACE + 1) * 1000)) ]; then
+      ok "$c: the paused guest is given up on within the grace period: $(secs "$destroyed_ms") s after rkt stop returned (grace $STOP_GRACE s)"
+    else
+      fail "$c: given up on within the grace period ($STOP_GRACE s)" "after $(secs "$destroyed_ms") s"
+    fi
+    note "$c: rkt run ended $(secs "$end_ms") s after rkt stop returned (xl destroy of a paused domain takes the rest)"
+    expect_eq "$c: rkt run exits 137, as for a pod killed by rkt stop --force ($(show "$(last_error)"))" 137 "$RC"
+    bench "$type stop of a paused pod (grace $STOP_GRACE s), from rkt stop's return: destroy decided after $(secs "$destroyed_ms") s, rkt run ended after $(secs "$end_ms") s"
+    if domain_exists "rkt-$U"; then fail "$c: the domain is gone when rkt run returns" "xl still lists rkt-$U"; else ok "$c: the domain is gone when rkt run returns"; fi
+    out=$(rkt_status "$U")
+    if [[ $out == "state=exited "* ]]; then ok "$c: rkt status: exited"; else fail "$c: rkt status" "'$(show "$out")'"; fi
+  else
+    fail "$c: the pod ends after rkt stop" "rkt run still running $END_TIMEOUT s after rkt stop"
+  fi
+  check_collected "$c"
+}
+
+# logflood: root in the guest forges control frames: it writes LOG frames full of terminal escape sequences and
+# look-alikes of stage1-xen's own lines straight to the channel's device (/dev/hvc1 from a devtmpfs it mounts).
+# Whatever it writes, the operator's stderr gets no control character and no line that is not stage1-xen's
+scenario_logflood() {
+  local type=$1 c="$1 logflood" frames=$WORK/frames text n
+  section "$c"
+  rm -rf "$frames"
+  mkdir -p "$frames"
+  # ESC ] 0 ; … BEL retitles a terminal, ESC [ 2 J clears it, CR and LF start a forged line, U+009B is CSI in UTF-8
+  text=$(printf '\033]0;pwned\007\033[2J\033[31m\rstage1-xen run: forged by the guest\nstage1-xen run: another\302\233m\177 end')
+  n=$(printf '%s' "$text" | wc -c)
+  # LOG (0x85), session 0, length (u32, big-endian), then the level (2: warning, shown without --debug) and the text
+  printf "\\205\\000\\000\\000\\000\\000\\000\\$(printf %03o $(((n + 1) >> 8)))\\$(printf %03o $(((n + 1) & 255)))\\002" >"$frames/log.bin"
+  printf '%s' "$text" >>"$frames/log.bin"
+  start_pod logflood "$type" --net=none --volume=frames,kind=host,source="$frames",readOnly=true \
+    "$BUSY" --name=forger --mount=volume=frames,target=/frames --exec=/bin/sh -- -c \
+    'mkdir -p /tmp/d && mount -t devtmpfs dev /tmp/d && i=0 && while [ $i -lt 200 ]; do cat /frames/log.bin > /tmp/d/hvc1 || exit 9; i=$((i+1)); done; sleep 2; echo forger: done' \
+    || { fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"; return; }
+  if ! wait_end "$END_TIMEOUT"; then
+    fail "$c: the pod ends" "still running after $END_TIMEOUT s"
+    check_collected "$c"
+    return
+  fi
+  local forged esc
+  forged=$(grep -c 'forged by the guest' "$L/run.err")
+  note "$c: rkt run exited $RC; $forged of 200 forged LOG frames reached stderr; first: $(grep -m1 'forged by the guest' "$L/run.err" | cut -c1-200)"
+  if [ "$forged" -ge 1 ]; then ok "$c: the forged frames were taken as LOG frames ($forged shown)"; else fail "$c: the forged frames arrive" "none on stderr: $(show "$(tail -n 3 "$L/run.err")")"; fi
+  esc=$(LC_ALL=C tr -d '\n\t' <"$L/run.err" | LC_ALL=C tr -d '\040-\176\200-\377' | wc -c)
+  expect_eq "$c: run's stderr holds no control character (ESC, BEL, CR, DEL)" 0 "$esc"
+  if LC_ALL=C grep -q $'\xc2\x9b' "$L/run.err"; then fail "$c: no C1 CSI on stderr" "U+009B came through"; else ok "$c: no C1 CSI (U+009B) on stderr"; fi
+  if grep -q '^stage1-xen run: forged\|^stage1-xen run: another' "$L/run.err"; then
+    fail "$c: no forged line of stage1-xen's own" "$(grep -m1 '^stage1-xen run: forged\|^stage1-xen run: another' "$L/run.err")"
+  else
+    ok "$c: no line on stderr starts as one of stage1-xen's own"
+  fi
+  expect_in "$c: the escape sequences are shown escaped" "$L/run.err" '\u001b]0;pwned\u0007\u001b[2J'
+  expect_eq "$c: the app itself is unharmed: its output and exit code 0" "0 forger: done" "$RC $(grep -o 'forger: done' "$L/run.out")"
   check_collected "$c"
 }
 
@@ -1131,6 +1217,9 @@ main() {
   want deadenter && run_scenario deadenter "${types[0]}" scenario_deadenter "${types[0]}"
   want killed && run_scenario killed "${types[0]}" scenario_killed "${types[0]}"
   want crash && run_scenario crash "${types[0]}" scenario_crash "${types[0]}"
+  # a hostile guest, on the first type: one that stops reading its channel, one whose root forges control frames
+  want unread && run_scenario unread "${types[0]}" scenario_unread "${types[0]}"
+  want logflood && run_scenario logflood "${types[0]}" scenario_logflood "${types[0]}"
   summary
   [ "$FAILED" = 0 ]
 }

@@ -201,6 +201,8 @@ static void begin_stop(int reason, uint32_t grace_ms) {
 }
 
 static void request_shutdown(uint32_t grace_ms, const char *why) {
+  /* Sent at once and always (info is not filtered): the host takes this frame as the answer that shows the guest
+     still reads its channel, and destroys a guest that does not answer within 2 to 5 s. */
   logmsg(LOG_INFO, 0, "shutdown requested (%s)", why);
   if (g_phase == WAIT_PLAN) power_off(OFF_REQUESTED);
   begin_stop(OFF_REQUESTED, grace_ms);

@@ -11,7 +11,6 @@
 SUITE=network
 WORK=/var/tmp/s1x-network
 . "$(dirname "${BASH_SOURCE[0]}")/lib/suite.sh"
-LEASES=/var/lib/cni/networks
 GW=172.16.28.1
 
 suite_options "$@"
@@ -38,8 +37,6 @@ stop_dom0_httpd() { [ -z "$DOM0_HTTPD" ] || kill "$DOM0_HTTPD" 2>/dev/null; DOM0
 trap 'stop_dom0_httpd; suite_cleanup' EXIT
 
 ip_of() { sed -n 's/.*"ip":"\([0-9.]*\)".*/\1/p' "$(pod_dir)/net-info.json" 2>/dev/null; }
-leases() { find "$LEASES" -type f -name '[0-9]*.[0-9]*.[0-9]*.[0-9]*' 2>/dev/null | sort; }
-rules() { iptables -w -t nat -S 2>/dev/null | grep -c 'S1X-'; }
 check() { # check DESCRIPTION COMMAND...
   local what=$1
   shift
@@ -113,7 +110,7 @@ scenario_network() {
   U=$b L=$LOGS/netB$ATTEMPT
   finish
   check "$c: rkt stop and rkt rm returned both addresses" test -z "$(leases)"
-  check "$c: no iptables rule is left" test "$(rules)" = 0
+  check "$c: no iptables rule is left" test "$(s1x_rules)" = 0
   check "$c: no domain is left" test -z "$(xl list | grep rkt-)"
 
   # ---- the address comes back: the next pod can have pod A's address ----
@@ -131,10 +128,10 @@ scenario_network() {
     kill -9 "${RUNPID[$U]}"
     wait "${RUNPID[$U]}" 2>/dev/null
     check "$c: after SIGKILL the lease and the rules are still there (only gc can release them)" \
-      test -n "$(leases)" -a "$(rules)" != 0
+      test -n "$(leases)" -a "$(s1x_rules)" != 0
     collect gc
     check "$c: rkt gc after SIGKILL returned the address" test -z "$(leases)"
-    check "$c: rkt gc after SIGKILL left no rule" test "$(rules)" = 0
+    check "$c: rkt gc after SIGKILL left no rule" test "$(s1x_rules)" = 0
     expect_eq "$c: rkt gc after SIGKILL destroyed the domain and removed the pod" "0|" "$GC_RC|$LEFT"
   fi
 

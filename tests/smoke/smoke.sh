@@ -8,9 +8,10 @@
 #            [--enter-runs N]
 #
 #   --only NAME        run only these scenarios (repeatable): apps enter stop force gc concurrent nobackend refused
-#                      bench
+#                      bootenter deadenter killed crash unread logflood bench
 #   --full             run stop, force and gc on every guest type (default: each on one type, taking the
-#                      types in turn: they exercise xl and the supervisor, not the guest type)
+#                      types in turn: they exercise xl and the supervisor, not the guest type), and bootenter
+#                      (default: on the first type)
 #   --ctl-client PATH  a static build of tests/xen/ctl-client.c, for the bare `xl create` baseline of the bench
 #                      scenario (built here when gcc is available; otherwise that baseline is skipped)
 #   --bench FILE       also append the benchmark results to FILE
@@ -37,7 +38,7 @@ BENCH_RUNS=3
 ENTER_RUNS=10
 FULL=0
 END_TIMEOUT=180
-ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bench"
+ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bootenter deadenter killed crash unread logflood bench"
 
 suite_own_option() {
   SHIFT=2
@@ -433,6 +434,92 @@ scenario_force() {
   check_collected "$c"
 }
 
+# unread: a guest that stopped reading its control channel (here: paused with xl pause, as a hung or hostile guest
+# would behave) cannot hold up rkt stop: it does not answer the stop request, and the domain is destroyed when the
+# grace period ends, not after the grace period and the margin
+scenario_unread() {
+  local type=$1 c="$1 unread" out rc t0 t destroyed_ms end_ms
+  section "$c"
+  start_ready unread "$type" --net=none \
+    "$BUSY" --name=loop --exec=/bin/sh -- -c 'echo loop: up; while :; do sleep 1; done' || return
+  wait_output "loop: up" 60 || fail "$c: the app started" "$(show "$(cat "$L/run.out")")"
+  if ! xl pause "rkt-$U" 2>"$L/pause.err"; then
+    fail "$c: xl pause" "$(show "$(cat "$L/pause.err")")"
+    check_collected "$c"
+    return
+  fi
+  t0=$(now_ns)
+  out=$(rk stop "$U" 2>"$L/stop.err")
+  rc=$?
+  # rkt stop returns once the stop entrypoint has signalled the supervisor: the grace period starts about then
+  t=$(now_ns)
+  expect_eq "$c: rkt stop of the paused pod succeeds and prints the pod's uuid ($(secs "$(ms_between "$t0" "$t")") s)" \
+    "0 \"$U\"" "$rc $out"
+  # the supervisor's warning appears when it gives up on the guest, before xl destroy returns
+  while alive "${RUNPID[$U]}" && ! grep -q "did not answer the stop request" "$L/run.err" \
+    && [ "$(ms_between "$t" "$(now_ns)")" -lt $(((STOP_GRACE + 30) * 1000)) ]; do sleep 0.1; done
+  destroyed_ms=$(ms_between "$t" "$(now_ns)")
+  if wait_end "$END_TIMEOUT"; then
+    end_ms=$(ms_between "$t" "$(now_ns)")
+    expect_in "$c: the supervisor says why it destroys the domain" "$L/run.err" \
+      "did not answer the stop request within $STOP_GRACE s (its guest stopped reading its control channel); destroying it"
+    if [ "$destroyed_ms" -le $(((STOP_GRACE + 1) * 1000)) ]; then
+      ok "$c: the paused guest is given up on within the grace period: $(secs "$destroyed_ms") s after rkt stop returned (grace $STOP_GRACE s)"
+    else
+      fail "$c: given up on within the grace period ($STOP_GRACE s)" "after $(secs "$destroyed_ms") s"
+    fi
+    note "$c: rkt run ended $(secs "$end_ms") s after rkt stop returned (xl destroy of a paused domain takes the rest)"
+    expect_eq "$c: rkt run exits 137, as for a pod killed by rkt stop --force ($(show "$(last_error)"))" 137 "$RC"
+    bench "$type stop of a paused pod (grace $STOP_GRACE s), from rkt stop's return: destroy decided after $(secs "$destroyed_ms") s, rkt run ended after $(secs "$end_ms") s"
+    if domain_exists "rkt-$U"; then fail "$c: the domain is gone when rkt run returns" "xl still lists rkt-$U"; else ok "$c: the domain is gone when rkt run returns"; fi
+    out=$(rkt_status "$U")
+    if [[ $out == "state=exited "* ]]; then ok "$c: rkt status: exited"; else fail "$c: rkt status" "'$(show "$out")'"; fi
+  else
+    fail "$c: the pod ends after rkt stop" "rkt run still running $END_TIMEOUT s after rkt stop"
+  fi
+  check_collected "$c"
+}
+
+# logflood: root in the guest forges control frames: it writes LOG frames full of terminal escape sequences and
+# look-alikes of stage1-xen's own lines straight to the channel's device (/dev/hvc1 from a devtmpfs it mounts).
+# Whatever it writes, the operator's stderr gets no control character and no line that is not stage1-xen's
+scenario_logflood() {
+  local type=$1 c="$1 logflood" frames=$WORK/frames text n
+  section "$c"
+  rm -rf "$frames"
+  mkdir -p "$frames"
+  # ESC ] 0 ; … BEL retitles a terminal, ESC [ 2 J clears it, CR and LF start a forged line, U+009B is CSI in UTF-8
+  text=$(printf '\033]0;pwned\007\033[2J\033[31m\rstage1-xen run: forged by the guest\nstage1-xen run: another\302\233m\177 end')
+  n=$(printf '%s' "$text" | wc -c)
+  # LOG (0x85), session 0, length (u32, big-endian), then the level (2: warning, shown without --debug) and the text
+  printf "\\205\\000\\000\\000\\000\\000\\000\\$(printf %03o $(((n + 1) >> 8)))\\$(printf %03o $(((n + 1) & 255)))\\002" >"$frames/log.bin"
+  printf '%s' "$text" >>"$frames/log.bin"
+  start_pod logflood "$type" --net=none --volume=frames,kind=host,source="$frames",readOnly=true \
+    "$BUSY" --name=forger --mount=volume=frames,target=/frames --exec=/bin/sh -- -c \
+    'mkdir -p /tmp/d && mount -t devtmpfs dev /tmp/d && i=0 && while [ $i -lt 200 ]; do cat /frames/log.bin > /tmp/d/hvc1 || exit 9; i=$((i+1)); done; sleep 2; echo forger: done' \
+    || { fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"; return; }
+  if ! wait_end "$END_TIMEOUT"; then
+    fail "$c: the pod ends" "still running after $END_TIMEOUT s"
+    check_collected "$c"
+    return
+  fi
+  local forged esc
+  forged=$(grep -c 'forged by the guest' "$L/run.err")
+  note "$c: rkt run exited $RC; $forged of 200 forged LOG frames reached stderr; first: $(grep -m1 'forged by the guest' "$L/run.err" | cut -c1-200)"
+  if [ "$forged" -ge 1 ]; then ok "$c: the forged frames were taken as LOG frames ($forged shown)"; else fail "$c: the forged frames arrive" "none on stderr: $(show "$(tail -n 3 "$L/run.err")")"; fi
+  esc=$(LC_ALL=C tr -d '\n\t' <"$L/run.err" | LC_ALL=C tr -d '\040-\176\200-\377' | wc -c)
+  expect_eq "$c: run's stderr holds no control character (ESC, BEL, CR, DEL)" 0 "$esc"
+  if LC_ALL=C grep -q $'\xc2\x9b' "$L/run.err"; then fail "$c: no C1 CSI on stderr" "U+009B came through"; else ok "$c: no C1 CSI (U+009B) on stderr"; fi
+  if grep -q '^stage1-xen run: forged\|^stage1-xen run: another' "$L/run.err"; then
+    fail "$c: no forged line of stage1-xen's own" "$(grep -m1 '^stage1-xen run: forged\|^stage1-xen run: another' "$L/run.err")"
+  else
+    ok "$c: no line on stderr starts as one of stage1-xen's own"
+  fi
+  expect_in "$c: the escape sequences are shown escaped" "$L/run.err" '\u001b]0;pwned\u0007\u001b[2J'
+  expect_eq "$c: the app itself is unharmed: its output and exit code 0" "0 forger: done" "$RC $(grep -o 'forger: done' "$L/run.out")"
+  check_collected "$c"
+}
+
 # gc: the supervisor is killed (SIGKILL) and the domain outlives it. rkt gc with a long grace period only marks the
 # pod as garbage (the stage1's gc does not run: the domain stays); rkt rm of that pod runs it, which removes the
 # domain and its backend
@@ -807,6 +894,285 @@ scenario_refused() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
+# A pod's life seen from outside: enter during the boot, enter on a dead pod, a domain destroyed at each step of the
+# start, a guest that crashes early
+
+# ENTER_CMD: what every enter of these scenarios runs; it prints "entered" and exits 3
+ENTER_CMD=(/bin/sh -c 'echo entered; exit 3')
+# an app that says it is up and waits until the suite releases it
+WAIT_SH='echo main: up; while [ ! -e /tmp/release ]; do sleep 0.2; done; echo main: released'
+
+# until_step SECONDS COMMAND...: polls COMMAND (every 50 ms) while the run of pod U is alive; 1 when the run ended
+# or SECONDS passed before it succeeded
+until_step() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    alive "${RUNPID[$U]}" && [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.05
+  done
+}
+ctl_sock_exists() { [ -e "$(pod_dir)/xen/ctl.sock" ]; }
+said_hello() { grep -q 'guest says hello' "$L/run.err" 2>/dev/null; }
+# xl_create_state: whether the run's own `xl create` still runs (its child: the monitor xl daemonizes keeps the same
+# command line for the domain's life)
+xl_create_state() { if pgrep -P "${RUNPID[$U]}" -f -- "$U/xen/domain.cfg" >/dev/null 2>&1; then echo "still runs"; else echo "has returned"; fi; }
+boot_state() { if [ -e "$(pod_dir)/pid" ]; then echo "ready"; else echo "not ready yet (no pid)"; fi; }
+
+# enter_entrypoint OUT COMMAND...: pod U's enter entrypoint exec'd the way rkt execs it (from rkt's tree store, in
+# the pod directory, --pid the run process), stdout in OUT.out and stderr in OUT.err
+enter_entrypoint() {
+  local out=$1 pod tree
+  shift
+  pod=$(pod_dir)
+  tree=$(cat "$pod/stage1TreeStoreID" 2>/dev/null)
+  (cd "$pod" && exec "$DATA/cas/tree/$tree/rootfs/enter" --pid="${RUNPID[$U]}" --appname=main -- "$@") \
+    </dev/null >"$out.out" 2>"$out.err"
+}
+
+# enter_until_running OUT: `rkt enter U ENTER_CMD`, retried (every 100 ms, at most 600 times) only while rkt refuses
+# because the pod is not running yet (rkt has not moved it to run/, or does not list it); OUT.retries counts them
+enter_until_running() {
+  local out=$1 n=0 rc
+  while :; do
+    rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$out.out" 2>"$out.err"
+    rc=$?
+    [ $rc = 254 ] && [ $n -lt 600 ] && grep -qE "isn't currently running|no matches found" "$out.err" || break
+    n=$((n + 1))
+    sleep 0.1
+  done
+  echo "$n" >"$out.retries"
+  return $rc
+}
+
+# expect_entered CHECK OUT RC: the enter of OUT printed "entered" and exited 3
+expect_entered() {
+  if [ "$3" = 3 ] && [ "$(cat "$2.out" 2>/dev/null)" = entered ]; then
+    ok "$1: prints 'entered' and exits 3"
+  else
+    fail "$1" "exit $3, stdout '$(show "$(cat "$2.out" 2>/dev/null)")', stderr '$(show "$(tail -c 300 "$2.err" 2>/dev/null)")'"
+  fi
+}
+
+# bootenter: `rkt enter` at each point of the boot (right after rkt run started, once the domain exists, once the
+# control channel's socket exists, after readiness) and the enter entrypoint alone once the domain exists: each
+# waits for the apps and runs the command
+scenario_bootenter() {
+  local type=$1 c="$1 bootenter" p rc pid pa pb="" pe="" pc=""
+  section "$c"
+  if ! start_pod bootenter "$type" --net=none "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH"; then
+    fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
+    return
+  fi
+  # (a) as soon as rkt saved the uuid
+  enter_until_running "$L/enter-a" &
+  pa=$!
+  # (b) the domain exists: rkt enter, and the entrypoint alone (which, unlike rkt, does not wait for pid itself)
+  if until_step 300 domain_exists "rkt-$U"; then
+    note "$c: (b) the domain exists $(ms_between "${T0[$U]}" "$(now_ns)") ms after rkt run; the pod is $(boot_state)"
+    rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$L/enter-b.out" 2>"$L/enter-b.err" &
+    pb=$!
+    enter_entrypoint "$L/enter-b-entrypoint" "${ENTER_CMD[@]}" &
+    pe=$!
+  else
+    fail "$c: (b) the domain appears" "rkt run ended (or 300 s passed) first: $(last_error)"
+  fi
+  # (c) the control channel's socket exists
+  if until_step 300 ctl_sock_exists; then
+    note "$c: (c) xen/ctl.sock exists $(ms_between "${T0[$U]}" "$(now_ns)") ms after rkt run; the pod is $(boot_state)"
+    rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$L/enter-c.out" 2>"$L/enter-c.err" &
+    pc=$!
+  else
+    fail "$c: (c) xen/ctl.sock appears" "rkt run ended (or 300 s passed) first: $(last_error)"
+  fi
+  if await_ready "$c"; then
+    ok "$c: pod ready $(secs "$READY_MS") s after rkt run started"
+    rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$L/enter-d.out" 2>"$L/enter-d.err"
+    expect_entered "$c: (d) rkt enter after readiness" "$L/enter-d" $?
+  fi
+  # each enter started during the boot ends (bounded by the readiness timeout and rkt's own poll)
+  for p in a b b-entrypoint c; do
+    case $p in a) pid=$pa ;; b) pid=${pb:-} ;; b-entrypoint) pid=${pe:-} ;; c) pid=${pc:-} ;; esac
+    [ -n "$pid" ] || continue
+    wait "$pid"
+    rc=$?
+    case $p in
+      a) expect_entered "$c: (a) rkt enter right after rkt run started (retried $(cat "$L/enter-a.retries") times while rkt said the pod was not running yet)" "$L/enter-a" $rc ;;
+      b) expect_entered "$c: (b) rkt enter as soon as the domain exists" "$L/enter-b" $rc ;;
+      b-entrypoint) expect_entered "$c: (b) the enter entrypoint alone, as soon as the domain exists (it waits for the apps)" "$L/enter-b-entrypoint" $rc ;;
+      c) expect_entered "$c: (c) rkt enter as soon as xen/ctl.sock exists" "$L/enter-c" $rc ;;
+    esac
+  done
+  if alive "${RUNPID[$U]}"; then
+    touch "$(app_root main)/tmp/release"
+    wait_end "$END_TIMEOUT"
+    expect_eq "$c: released, the pod ends with its app's code (0)" 0 "$RC"
+    # the pod whose run has exited, before it is collected (deadenter does the one whose run was killed)
+    [ "$RC" != 0 ] || dead_enter "$c (run exited)"
+  fi
+  check_collected "$c"
+  rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$L/gone-rkt.out" 2>"$L/gone-rkt.err"
+  expect_eq "$c (collected): rkt enter fails with one line, 254" "254 1" "$? $(grep -c . "$L/gone-rkt.err")"
+  note "$c (collected): rkt enter says: $(show "$(cat "$L/gone-rkt.err")")"
+}
+
+# dead_enter CHECK: rkt enter, and the enter entrypoint alone, on pod U whose run is gone: one line, 254, at once:
+# within DEAD_ENTER_S, far below the wait enter grants a starting pod (its start's deadline from host.conf's xl and
+# readiness timeouts, over 10 minutes here, + 15 s);
+# not tighter, because on a loaded 2-core machine under software emulation rkt alone took 12 s to refuse
+DEAD_ENTER_S=60
+dead_enter() {
+  local c=$1 t ms rc
+  t=$(now_ns)
+  rk enter "$U" "${ENTER_CMD[@]}" </dev/null >"$L/dead-rkt.out" 2>"$L/dead-rkt.err"
+  rc=$?
+  ms=$(ms_between "$t" "$(now_ns)")
+  if [ $rc = 254 ] && [ "$(grep -c . "$L/dead-rkt.err")" = 1 ] && [ ! -s "$L/dead-rkt.out" ] && [ "$ms" -lt $((DEAD_ENTER_S * 1000)) ]; then
+    ok "$c: rkt enter refuses in $ms ms, exit 254, one line: $(show "$(cat "$L/dead-rkt.err")")"
+  else
+    fail "$c: rkt enter" "exit $rc after $ms ms, stdout '$(show "$(cat "$L/dead-rkt.out")")', stderr '$(show "$(cat "$L/dead-rkt.err")")'"
+  fi
+  t=$(now_ns)
+  enter_entrypoint "$L/dead-entrypoint" "${ENTER_CMD[@]}"
+  rc=$?
+  ms=$(ms_between "$t" "$(now_ns)")
+  if [ $rc = 254 ] && [ "$(grep -c . "$L/dead-entrypoint.err")" = 1 ] && [ "$ms" -lt $((DEAD_ENTER_S * 1000)) ] &&
+    grep -qF "pod $U is not running: its run has exited (or never started)" "$L/dead-entrypoint.err"; then
+    ok "$c: the enter entrypoint alone fails in $ms ms, exit 254, one line: $(show "$(cat "$L/dead-entrypoint.err")")"
+  else
+    fail "$c: the enter entrypoint alone" "exit $rc after $ms ms, stdout '$(show "$(cat "$L/dead-entrypoint.out")")', stderr '$(show "$(cat "$L/dead-entrypoint.err")")'"
+  fi
+}
+
+# deadenter: enter on a pod whose run was killed (SIGKILL; its domain still there). The pod whose run has exited is
+# bootenter's, once released.
+scenario_deadenter() {
+  local type=$1 c="$1 deadenter (run killed)" pid
+  section "$c"
+  start_ready deadenter "$type" --net=none "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH" || return
+  pid=${RUNPID[$U]}
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null
+  if domain_exists "rkt-$U"; then ok "$c: the domain outlives its SIGKILLed run"; else fail "$c: precondition" "the domain went with the run"; fi
+  dead_enter "$c"
+  check_collected "$c" gc
+}
+
+# start_failure_checks CHECK WORD [ready]: pod U's run has ended: 254, one line of the stage1's that contains WORD
+# (with --debug: the one `stage1-xen run:` line), no stack trace, no domain once it returned; rkt status: never
+# started, or with ready (the pod had got ready before it died) started with its pid and no app-* line
+start_failure_checks() {
+  local c=$1 word=$2 lines
+  expect_eq "$c: rkt run exits 254" 254 "$RC"
+  if [ "$RKT_DEBUG" = 1 ]; then
+    lines=$(grep '^stage1-xen run: ' "$L/run.err")
+  else
+    lines=$(grep -v '^[[:space:]]*$' "$L/run.err")
+  fi
+  note "$c: $(show "$lines")"
+  if [ "$(grep -c . <<<"$lines")" = 1 ] && [[ $lines == "stage1-xen run: "*"$word"* ]] &&
+    ! grep -qE 'Exception|^[[:space:]]+at ' "$L/run.err"; then
+    ok "$c: one line on stderr naming the cause ('$word')"
+  else
+    fail "$c: one line naming the cause ('$word')" "$(show "$(grep -v DEBUG "$L/run.err" | tail -n 5)")"
+  fi
+  if domain_exists "rkt-$U"; then fail "$c: no domain when rkt run returns" "xl still lists rkt-$U"; else ok "$c: no domain when rkt run returns"; fi
+  # pid is written only once the apps run: a pod that died while it started never started for rkt
+  lines=$(rkt_status "$U")
+  if [ "${3:-}" = ready ]; then
+    if [[ $lines =~ ^state=exited\ created\ started\ networks=[^\ ]*\ pid=${RUNPID[$U]}\ exited=true$ ]]; then
+      ok "$c: rkt status: exited, started (it was ready), no app-* line"
+    else
+      fail "$c: rkt status: exited, started, no app-* line" "'$(show "$lines")'"
+    fi
+  elif [[ $lines =~ ^state=exited\ created\ networks=[^\ ]*\ exited=true$ ]]; then
+    ok "$c: rkt status: exited, never started (no started=, pid= or app-* line)"
+  else
+    fail "$c: rkt status: exited, never started" "'$(show "$lines")'"
+  fi
+}
+
+# killed: `xl destroy` of the pod's domain at each step of its start: as soon as it exists (xl create still runs),
+# once xen/ctl.sock exists (with --net=default: its lease and rules are given back), once the guest said hello
+# (seen in run's --debug output)
+scenario_killed() {
+  local type=$1 step c net what t
+  for step in created ctl-sock hello; do
+    c="$type killed ($step)"
+    section "$c"
+    local RKT_DEBUG=0
+    net=--net=none
+    case $step in
+      created) what="the domain exists" ;;
+      ctl-sock) what="xen/ctl.sock exists" net=--net=default ;;
+      hello) what="the guest said hello" RKT_DEBUG=1 ;;
+    esac
+    if ! start_pod "killed-$step" "$type" "$net" "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH"; then
+      fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
+      continue
+    fi
+    if ! case $step in
+      created) until_step 300 domain_exists "rkt-$U" ;;
+      ctl-sock) until_step 300 ctl_sock_exists ;;
+      hello) until_step 300 said_hello ;;
+    esac; then
+      fail "$c: $what" "rkt run ended (or 300 s passed) first: $(last_error)"
+      collect >/dev/null
+      continue
+    fi
+    # at once (the window from the guest's hello to readiness was 4 s); what the step looked like is noted after
+    t=$(now_ns)
+    local at xc state lease=""
+    at=$(ms_between "${T0[$U]}" "$t")
+    xc=$(xl_create_state)
+    state=$(boot_state)
+    [ "$step" != ctl-sock ] || lease=$(leases)
+    xl destroy "rkt-$U" >"$L/destroy.log" 2>&1 || note "$c: xl destroy: $(show "$(cat "$L/destroy.log")")"
+    note "$c: $what $at ms after rkt run; then xl create $xc and the pod was $state"
+    if [ "$step" = ctl-sock ]; then
+      if [ -n "$lease" ]; then ok "$c: the pod held a lease of the default network as it started"; else fail "$c: a lease as it starts" "none in $LEASES"; fi
+    fi
+    # bounded by the xl timeout of host.conf (120 s) plus the inquest's few seconds
+    if ! wait_end 200; then
+      fail "$c: rkt run ends after xl destroy" "still running 200 s later; xl create $(xl_create_state): $(show "$(pgrep -af xl | head -n 3)")"
+      collect >/dev/null
+      continue
+    fi
+    note "$c: rkt run ended $(ms_between "$t" "$(now_ns)") ms after xl destroy"
+    start_failure_checks "$c" destroyed "$([ "$state" != ready ] || echo ready)"
+    check_collected "$c" gc
+    if [ "$step" = ctl-sock ]; then
+      if [ -z "$(leases)" ]; then ok "$c: no lease is left"; else fail "$c: no lease is left" "$(show "$(leases)")"; fi
+      expect_eq "$c: no iptables rule naming s1x is left" 0 "$(s1x_rules)"
+    fi
+  done
+}
+
+# crash: a guest kernel that panics early (its initrd, from host.conf, is 4 MiB of random bytes): one line naming the
+# crash and the panic, nothing left
+scenario_crash() {
+  local type=$1 c="$1 crash" hc=$CONF/stage1-xen/host.conf
+  section "$c"
+  head -c 4194304 /dev/urandom >"$WORK/crash-initrd"
+  cp "$hc" "$WORK/host.conf.saved"
+  echo "initrd = $WORK/crash-initrd" >>"$hc"
+  if ! start_pod crash "$type" --net=none "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH"; then
+    cp "$WORK/host.conf.saved" "$hc"
+    fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
+    return
+  fi
+  wait_end 300
+  cp "$WORK/host.conf.saved" "$hc"
+  if [ "$RC" = 124 ]; then
+    fail "$c: rkt run ends" "still running 300 s later"
+  else
+    start_failure_checks "$c" crashed
+    expect_in "$c: the line quotes the guest kernel's panic" "$L/run.err" "Kernel panic"
+  fi
+  check_collected "$c" gc
+}
+
+# ---------------------------------------------------------------------------------------------------------------
 
 main() {
   suite_setup all
@@ -819,6 +1185,10 @@ main() {
   for type in "${types[@]}"; do
     if want apps || want enter; then
       run_scenario apps "$type" scenario_apps "$type" "$(want apps && echo 1 || echo 0)" "$(want enter && echo 1 || echo 0)"
+    fi
+    # bootenter on the first type (every type with --full): what it checks is enter's wait, not the guest type
+    if want bootenter && { [ "$FULL" = 1 ] || [ "$type" = "${types[0]}" ]; }; then
+      run_scenario bootenter "$type" scenario_bootenter "$type"
     fi
     want bench && scenario_bench "$type"
   done
@@ -842,6 +1212,14 @@ main() {
   want concurrent && run_scenario concurrent "$type" scenario_concurrent "$type"
   want nobackend && scenario_nobackend "${types[0]}"
   want refused && scenario_refused "${types[0]}"
+  # a pod's life from outside, on the first type: enter on a dead pod, a domain destroyed at each step of the start, a
+  # guest that crashes early (what they check is the supervisor's, not the guest type's)
+  want deadenter && run_scenario deadenter "${types[0]}" scenario_deadenter "${types[0]}"
+  want killed && run_scenario killed "${types[0]}" scenario_killed "${types[0]}"
+  want crash && run_scenario crash "${types[0]}" scenario_crash "${types[0]}"
+  # a hostile guest, on the first type: one that stops reading its channel, one whose root forges control frames
+  want unread && run_scenario unread "${types[0]}" scenario_unread "${types[0]}"
+  want logflood && run_scenario logflood "${types[0]}" scenario_logflood "${types[0]}"
   summary
   [ "$FAILED" = 0 ]
 }

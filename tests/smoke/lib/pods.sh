@@ -293,6 +293,12 @@ check_collected() {
   fi
 }
 
+# What pods' networks leave in dom0: the leases of the stage1's host-local plugin (LEASES) and the iptables rules of
+# stage1-xen's per-pod chains (S1X-<kind>-<hash>, in the filter and nat tables)
+LEASES=/var/lib/cni/networks
+leases() { find "$LEASES" -type f -name '[0-9]*.[0-9]*.[0-9]*.[0-9]*' 2>/dev/null | sort; }
+s1x_rules() { { iptables -w -S; iptables -w -t nat -S; } 2>/dev/null | grep -ci 's1x'; }
+
 # The early-boot flake of PVH guests under software emulation: Xen logs "d<N>v<M> Triple fault - invoking HVM
 # shutdown action" (seen both before and just after the guest's HELLO).
 triple_faults() { xl dmesg 2>/dev/null | grep 'Triple fault'; }

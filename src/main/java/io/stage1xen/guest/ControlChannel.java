@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ public final class ControlChannel implements AutoCloseable {
   private final CountDownLatch hello = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicBoolean started = new AtomicBoolean();
+  /** Frames read from the guest so far: proof that it still reads and answers (see {@link #sendShutdown}). */
+  private final AtomicLong received = new AtomicLong();
   private volatile boolean closing;
   private byte[] plan;
 
@@ -106,7 +109,8 @@ public final class ControlChannel implements AutoCloseable {
   /**
    * Asks the guest to stop the pod in order: SIGTERM, at most {@code grace}, SIGKILL, statuses, power off. Waits at
    * most {@link #SHUTDOWN_SEND_TIMEOUT} for the frame to be written, whatever else is being sent (a stdin relay
-   * blocked on a guest that stopped reading holds nothing this needs).
+   * blocked on a guest that stopped reading holds nothing this needs). A guest that reads answers at once: its
+   * init logs the request ({@code LOG}, see PROTOCOL.md), so {@link #framesReceived()} moves.
    */
   public void sendShutdown(Duration grace) throws IOException {
     long ms = grace.toMillis();
@@ -115,6 +119,16 @@ public final class ControlChannel implements AutoCloseable {
     }
     writer.write(new Frame(Frame.SHUTDOWN, 0, new byte[] {(byte) (ms >>> 24), (byte) (ms >>> 16),
         (byte) (ms >>> 8), (byte) ms}), SHUTDOWN_SEND_TIMEOUT);
+  }
+
+  /** How many frames the guest has sent so far; a caller compares two readings to see whether it still answers. */
+  public long framesReceived() {
+    return received.get();
+  }
+
+  /** Whether the guest's HELLO arrived: from then on its init reads the channel. */
+  public boolean helloReceived() {
+    return hello.getCount() == 0 && received.get() > 0;
   }
 
   /** Starts an enter command; returns its session id (its output and EXITED arrive under it). */
@@ -165,6 +179,7 @@ public final class ControlChannel implements AutoCloseable {
         LOG.debug("skipped {} bytes before the guest's HELLO (tty echo before raw mode)", reader.skippedBeforeHello());
       }
       while (f != null) {
+        received.incrementAndGet();
         dispatch(f);
         f = reader.read();
       }

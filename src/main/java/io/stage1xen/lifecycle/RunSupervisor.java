@@ -50,6 +50,13 @@ final class RunSupervisor implements ControlChannel.Listener {
   static final Duration DOMAIN_GONE_TIMEOUT = Duration.ofSeconds(30);
   /** Beyond the stop grace period: time for post-stop handlers, statuses and the power-off itself. */
   static final Duration STOP_MARGIN = Duration.ofSeconds(20);
+  /**
+   * How long a guest that reads its channel may take to answer a stop request: at most 5 s, less with a shorter
+   * grace period so that such a stop ends within it, never under 2 s (a reading guest answers in milliseconds, a
+   * few hundred under software emulation).
+   */
+  static final Duration STOP_ANSWER_MAX = Duration.ofSeconds(5);
+  static final Duration STOP_ANSWER_MIN = Duration.ofSeconds(2);
   /** QEMU creates the channel socket before xl create returns; allow a little for slow hosts. */
   static final Duration SOCKET_WAIT = Duration.ofSeconds(15);
   static final Duration POLL = Duration.ofMillis(200);
@@ -67,6 +74,8 @@ final class RunSupervisor implements ControlChannel.Listener {
   private final AtomicReference<String> protocolViolation = new AtomicReference<>();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final AtomicBoolean watchdogStarted = new AtomicBoolean();
+  /** Why this supervisor destroyed the domain to end a stop (a guest that did not stop in order), if it did. */
+  private final AtomicReference<String> stopKill = new AtomicReference<>();
   private final Object outputLock = new Object();
   private volatile List<AcName> apps = List.of();
   private volatile ControlChannel channel;
@@ -282,6 +291,10 @@ final class RunSupervisor implements ControlChannel.Listener {
       LOG.info("pod {} was killed by 'rkt stop --force'", params.uuid());
       return 128 + 9;
     }
+    if (stopKill.get() != null) {
+      LOG.warn("pod {} was stopped by destroying its VM ({}): its apps were killed", params.uuid(), stopKill.get());
+      return 128 + 9;
+    }
     if (reason == ControlChannel.Listener.PoweroffReason.GUEST_ERROR) {
       throw new IllegalStateException("the pod VM's init failed (see the guest messages above) and powered off");
     }
@@ -379,11 +392,47 @@ final class RunSupervisor implements ControlChannel.Listener {
     startWatchdog();
     try {
       LOG.info("stopping pod {}: apps get {} s after SIGTERM", params.uuid(), stopGrace.toSeconds());
+      boolean reading = c.helloReceived();
+      long before = c.framesReceived();
       c.sendShutdown(stopGrace);
+      if (reading) {
+        watchAnswer(c, before);
+      }
     } catch (IOException e) {
       LOG.warn("could not ask the pod VM to stop ({}); destroying it", e.getMessage());
-      destroyQuietly("the stop request could not be delivered");
+      killForStop("the stop request could not be delivered");
     }
+  }
+
+  /**
+   * A guest that reads its channel answers a stop request at once (its init logs it). One that does not within
+   * {@link #stopAnswerTimeout} stopped reading (paused, hung, or on purpose) and will not stop its apps in order:
+   * it is destroyed then, not at the end of the grace period and the margin.
+   */
+  private void watchAnswer(ControlChannel c, long before) {
+    Duration within = stopAnswerTimeout(stopGrace);
+    Thread t = new Thread(() -> {
+      try {
+        Instant deadline = env.clock().instant().plus(within);
+        while (c.framesReceived() == before && closed.getCount() > 0 && env.clock().instant().isBefore(deadline)) {
+          closed.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (c.framesReceived() == before && closed.getCount() > 0) {
+          LOG.warn("the pod VM did not answer the stop request within {} s (its guest stopped reading its control"
+              + " channel); destroying it", within.toSeconds());
+          killForStop("the guest did not answer the stop request");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "stop-answer");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  static Duration stopAnswerTimeout(Duration grace) {
+    Duration d = grace.compareTo(STOP_ANSWER_MAX) < 0 ? grace : STOP_ANSWER_MAX;
+    return d.compareTo(STOP_ANSWER_MIN) < 0 ? STOP_ANSWER_MIN : d;
   }
 
   private void startWatchdog() {
@@ -392,7 +441,7 @@ final class RunSupervisor implements ControlChannel.Listener {
         try {
           if (!closed.await(stopGrace.plus(STOP_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("the pod VM did not stop within {} s; destroying it", stopGrace.plus(STOP_MARGIN).toSeconds());
-            destroyQuietly("the orderly stop timed out");
+            killForStop("the orderly stop timed out");
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -444,6 +493,12 @@ final class RunSupervisor implements ControlChannel.Listener {
     } catch (Exception e) {
       LOG.warn("could not release the pod's volumes: {} (run 'rkt gc' to retry)", e.getMessage());
     }
+  }
+
+  /** Ends a stop the guest did not carry out: the pod was asked to stop, so its end is a kill, not a failure. */
+  private void killForStop(String why) {
+    stopKill.compareAndSet(null, why);
+    destroyQuietly(why);
   }
 
   private void destroyQuietly(String why) {

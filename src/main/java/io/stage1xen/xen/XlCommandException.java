@@ -45,8 +45,12 @@ public class XlCommandException extends XlException {
       sb.append(" (the domain ").append(domainName).append(" was destroyed from outside (xl destroy, or another"
           + " toolstack) while xl create was still setting it up)");
     } else if (tail.contains("device model")) {
+      // libxl prints the same lines when the device model could not run and when the domain was destroyed while
+      // it was being spawned (both measured on Xen 4.17), so both causes are named
       sb.append(" (QEMU for Xen, the device model that serves the pod's 9p shares and channels, did not start:"
-          + " is it installed? its log: /var/log/xen/qemu-dm-").append(domainName).append(".log)");
+          + " is it installed? its log: /var/log/xen/qemu-dm-").append(domainName).append(".log; or the domain was"
+          + " destroyed from outside (xl destroy, or another toolstack) while xl create was spawning it: libxl"
+          + " reports both alike)");
     }
     if (result.command().outputFile() != null) {
       sb.append(" [xl's output: ").append(result.command().outputFile()).append(']');

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A pod VM that turns against dom0 through its control channel, through the stage0 emulator and the real run
@@ -100,5 +102,39 @@ class HostileGuestTest {
         "the request gave up on its own bound: " + result.stderr());
     assertEquals(List.of(), host.liveDomains(), "the domain was destroyed");
     assertTrue(host.xlCalls().stream().anyMatch(c -> c.startsWith("destroy ")), host.xlCalls().toString());
+  }
+
+  @Test
+  void aGuestThatDoesNotAnswerAStopIsDestroyedWithoutWaitingForTheGracePeriod() throws Exception {
+    PodUuid uuid = host.prepare(pod(TestPods.app("app", TestPods.fakeExec("deaf", "hang"))));
+    CompletableFuture<ExecResult> run = CompletableFuture.supplyAsync(() -> {
+      try {
+        return host.stage0().run(uuid, "--net=none", "--local-config=" + config);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Path ready = host.podDirectory(uuid, PodState.RUN).resolve("stage1/rootfs/rkt/supervisor-status");
+    assertTrue(FakeHost.eventually(WAIT, () -> Files.isSymbolicLink(ready)), "the pod never got ready");
+
+    // the request fits in the socket's buffer, so it is sent; a paused guest just never reads it
+    ExecResult stop = host.stage0().stop(uuid, false);
+    ExecResult result = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    assertEquals(0, stop.exitCode(), stop.stderr());
+    assertTrue(result.stderr().contains("the pod VM did not answer the stop request within 2 s (its guest stopped"
+        + " reading its control channel); destroying it"), result.stderr());
+    assertFalse(result.stderr().contains("did not stop within"), "the grace period's watchdog was not needed: "
+        + result.stderr());
+    // a stop the guest did not carry out ends as a kill, like rkt stop --force, not as a VM destroyed by someone else
+    assertEquals(137, result.exitCode(), result.stderr());
+    assertFalse(result.stderr().contains("destroyed from outside"), result.stderr());
+    assertEquals(List.of(), host.liveDomains(), "the domain was destroyed");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0, 2", "1, 2", "3, 3", "5, 5", "30, 5"})
+  void aStopIsAnsweredWithinTheGracePeriodBetweenTwoAndFiveSeconds(int graceSeconds, int answerSeconds) {
+    assertEquals(Duration.ofSeconds(answerSeconds), RunSupervisor.stopAnswerTimeout(Duration.ofSeconds(graceSeconds)));
   }
 }

@@ -215,7 +215,11 @@ public final class FakeGuest {
             }
           }
           case Frame.EXEC -> exec(f.session(), TlvDecoder.decode(f.payload()));
-          case Frame.SHUTDOWN -> stop(2);
+          case Frame.SHUTDOWN -> {
+            // as the real init does: the request is logged at once, which tells the host this guest still reads
+            send(Frame.LOG, 0, "\u0003shutdown requested (SHUTDOWN frame)".getBytes(StandardCharsets.UTF_8));
+            stop(2);
+          }
           case Frame.POWEROFF_ACK -> acked.countDown();
           default -> { }
         }

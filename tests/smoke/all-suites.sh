@@ -5,7 +5,7 @@
 #
 # The options every suite takes (--rkt PATH, --debug, --keep, --emulated, --logs DIR) go to all three, --logs as
 # DIR/<suite>; the other ARGs go to smoke.sh only. VOLUME_TYPES, when set, becomes volumes.sh's --types and
-# NETWORK_TYPES network.sh's. Each suite prints its own `N passed, N failed`; the last line is the total over all
+# NETWORK_TYPES network.sh's; NETWORK_ARGS (split on spaces) are network.sh's own options. Each suite prints its own `N passed, N failed`; the last line is the total over all
 # of them, and the exit status is 1 when any check failed (or a suite ended without its summary line).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,7 +28,10 @@ for suite in ${SUITES:-smoke volumes network}; do
   case $suite in
     smoke) args+=(${smoke[@]+"${smoke[@]}"}) ;;
     volumes) [ -z "${VOLUME_TYPES:-}" ] || args+=(--types "$VOLUME_TYPES") ;;
-    network) [ -z "${NETWORK_TYPES:-}" ] || args+=(--types "$NETWORK_TYPES") ;;
+    network)
+      [ -z "${NETWORK_TYPES:-}" ] || args+=(--types "$NETWORK_TYPES")
+      # shellcheck disable=SC2206 # options without spaces, split on purpose
+      args+=(${NETWORK_ARGS:-}) ;;
     *) echo "all-suites.sh: unknown suite '$suite' (smoke, volumes, network)" >&2; exit 2 ;;
   esac
   echo "### suite $suite ($(( (SECONDS - T0) / 60 )) min $(( (SECONDS - T0) % 60 )) s)"

@@ -3,10 +3,13 @@
 # (--net, --port, --hostname), with the image's own host-local plugin, dom0's ip, tc and iptables, and busybox apps.
 # Prints one "ok - …" or "FAIL - …" line per check and "N passed, N failed" at the end; exits 1 on any failure.
 #
-#   network.sh [--only ptp|bridge]... [COMMON-OPTION]...
+#   network.sh [--only ptp|bridge]... [--undefended] [COMMON-OPTION]...
 #
 #   --only NAME    run only this scenario (repeatable): ptp (--net=default, two pods, the released address, SIGKILL,
 #                  --net=none, a refused type) or bridge (a bridge network of two pods); default: both
+#   --undefended   before the attacks, take pod A's defences away in dom0 (its vif filter, its guard jumps) and set
+#                  route_localnet on dom0's device towards it, as stage1-xen did before: every check of an attack
+#                  must then FAIL, which shows that the checks can fail (not for CI)
 #
 # Common options (lib/suite.sh): --aci PATH, --rkt PATH, --types "pv pvh" (default pv: PVH guests under TCG
 # emulation sometimes die in early boot, which is not what this checks), --debug, --keep, --work DIR (default
@@ -21,8 +24,10 @@
 SUITE=network
 WORK=/var/tmp/s1x-network
 ONLY=""
+UNDEFENDED=0
 suite_own_option() {
   case $1 in
+    --undefended) UNDEFENDED=1 SHIFT=1 ;;
     --only)
       case ${2:-} in ptp|bridge) ONLY+=" $2" SHIFT=2 ;; *) echo "network.sh: --only takes ptp or bridge" >&2; exit 2 ;; esac ;;
   esac
@@ -173,6 +178,7 @@ hostile_checks() {
   U=$a
   vif=$(vif_of)
   note "pod A's vif: $vif; dom0's device towards it: $lldev"
+  [ "$UNDEFENDED" = 0 ] || undefend "$vif" "$lldev"
   check "$c: no route_localnet is 1 in dom0 while the pods run ($(show "$(localnet_on)"))" test -z "$(localnet_on)"
 
   # dom0's 127.0.0.1, through the gateway (CVE-2020-8558)
@@ -229,6 +235,18 @@ hostile_checks() {
       skip "$c: IPv6 to dom0's link-local address" "the guest's eth0 has no IPv6 link-local address: $(show "$ATTACK")"
     fi
   fi
+}
+
+# undefend VIF DEV: --undefended: pod U's vif filter and guard jumps removed, route_localnet=1 on DEV
+undefend() {
+  local r
+  note "--undefended: removing $1's filter and pod A's guard jumps, route_localnet=1 on $2"
+  tc qdisc del dev "$1" ingress
+  iptables -w -S INPUT | grep -F -- "s1x:$U" | sed 's/^-A /-D /' | while read -r r; do
+    # shellcheck disable=SC2086 # the rule's words, as iptables -S prints them (no quoting in them)
+    iptables -w $r
+  done
+  sysctl -q -w "net/ipv4/conf/$2/route_localnet=1"
 }
 
 # arp_checks C A B IPB: on a bridge, pod A claims pod B's address (to dom0) and the gateway's (to pod B)

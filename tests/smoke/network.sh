@@ -165,76 +165,97 @@ guard_drops() { # guard_drops: packets pod U's guard chain dropped (its last rul
   iptables-save -c -t filter 2>/dev/null | sed -n "s/^\[\([0-9]*\):[0-9]*\] -A $chain -j DROP\$/\1/p" | tail -n 1
 }
 localnet_on() { sysctl -a 2>/dev/null | grep 'route_localnet = 1'; } # what has route_localnet=1
-attack() { # attack ARG...: tests/images/net-attack.sh ARG... in pod U's app web; ATTACK is its output
-  ATTACK=$(rk enter --app=web "$U" /bin/sh /srv/net-attack.sh "$@" 2>&1)
-  printf '%s\n' "$ATTACK" | sed "s/^/#   attack $1: /"
-}
 no_answer() { has "$1" 'packets transmitted' && has "$1" ' 0 packets received'; } # ping's summary: sent, none back
 
-# hostile_checks C A B IPB GW LLDEV: pod A (uuid; its app web) attacks dom0 and pod B (address IPB) over its network
-# with gateway GW; LLDEV is dom0's device facing the pod (its vif on ptp, the bridge)
+# hostile_checks C A B IPB GW LLDEV [arp]: pod A (uuid; its app web) attacks dom0 and pod B (address IPB) over its
+# network with gateway GW, all steps in one `rkt enter`; LLDEV is dom0's device facing the pod (its vif on ptp, the
+# bridge). With arp (a bridge), pod A also claims B's address to dom0 and the gateway's to B.
 hostile_checks() {
-  local c=$1 a=$2 b=$3 ipb=$4 gw=$5 lldev=$6 vif d0 d1 r0 g0 ll out gwd
+  local c=$1 a=$2 b=$3 ipb=$4 gw=$5 lldev=$6 arp=${7:-} vif ll gwd maca macb macbr n steps
+  local lo0 lo1 all0 all1 g0 g1 want=0
   U=$a
   vif=$(vif_of)
   note "pod A's vif: $vif; dom0's device towards it: $lldev"
   [ "$UNDEFENDED" = 0 ] || undefend "$vif" "$lldev"
   check "$c: no route_localnet is 1 in dom0 while the pods run ($(show "$(localnet_on)"))" test -z "$(localnet_on)"
 
-  # dom0's 127.0.0.1, through the gateway (CVE-2020-8558)
+  # controls: what the attacks aim at is there, and what the pod may do works
   check "$c: control: dom0 itself reaches its loopback-only service 127.0.0.1:8082" test "$(fetch 127.0.0.1 8082)" = secret-of-dom0
-  counter_add "lo-$a" -d 127.0.0.0/8 ! -i lo
-  d0=$(tc_drops "$vif" 1)
-  attack loopback "$gw" 8082
-  check "$c: pod A routes 127.0.0.1 through the gateway (the attack is mounted)" has "$ATTACK" "route: 127.0.0.1 via $gw dev eth0"
-  check "$c: pod A does not reach dom0's 127.0.0.1:8082 through the gateway" eval '! has "$ATTACK" secret-of-dom0'
-  d1=$(tc_drops "$vif" 1)
-  check "$c: pod A's vif filter dropped its packets to 127.0.0.0/8 ($d0 -> $d1)" test "$d1" -gt "$d0"
-  r0=$(counter "lo-$a")
-  check "$c: no packet to 127.0.0.0/8 from outside lo reached dom0's netfilter (raw PREROUTING: ${r0:-?})" test "$r0" = 0
-
-  # a new connection to dom0's gateway address
   serve "$gw:8081" "$WORK/dom0www"
   gwd=$SERVED
   check "$c: control: dom0 serves $gw:8081" test "$(fetch "$gw" 8081)" = hello-from-dom0
-  g0=$(guard_drops)
-  attack gateway "$gw" 8081
-  check "$c: pod A's new connection to dom0's $gw:8081 gets nothing" eval '! has "$ATTACK" hello-from-dom0'
-  check "$c: pod A's ping of the gateway $gw gets no answer" no_answer "$ATTACK"
-  check "$c: pod A's guard chain dropped them ($g0 -> $(guard_drops))" test "$(guard_drops)" -gt "$g0"
-  stop_daemon "$gwd"
-
-  # pod B's address, forged
-  out=$(guest_fetch web "$OUT_IP" 8090)
-  check "$c: control: pod A reaches the outside ($OUT_IP:8090) with its own address: '$out'" test "$out" = hello-from-outside
+  counter_add "lo-$a" -d 127.0.0.0/8 ! -i lo
   counter_add "forged-$a" -s "$ipb/32" -d "$OUT_IP/32"
   counter_add -n "$OUT_NS" "forged-$a" -s "$ipb/32"
-  d0=$(tc_drops "$vif" 4)
-  attack forge "$ipb" "$OUT_IP" 8090 "$gw"
-  check "$c: pod A sends from pod B's address $ipb (the attack is mounted)" has "$ATTACK" "src $ipb"
-  check "$c: pod A's ping from $ipb gets no answer" no_answer "$ATTACK"
-  check "$c: pod A's connection from $ipb to the outside gets nothing" eval '! has "$ATTACK" hello-from-outside'
-  check "$c: nothing from $ipb reached dom0's netfilter (raw PREROUTING: $(counter "forged-$a"))" test "$(counter "forged-$a")" = 0
-  check "$c: nothing from $ipb reached the outside namespace (INPUT: $(counter -n "$OUT_NS" "forged-$a"))" \
-    test "$(counter -n "$OUT_NS" "forged-$a")" = 0
-  d1=$(tc_drops "$vif" 4)
-  check "$c: pod A's vif filter dropped the forged packets ($d0 -> $d1)" test "$d1" -ge $((d0 + 4))
+  steps=(fetch "$OUT_IP" 8090 loopback "$gw" 8082 gateway "$gw" 8081 forge "$ipb" "$OUT_IP" 8090 "$gw")
+  ll=$(ip -6 -o addr show dev "$lldev" scope link 2>/dev/null | sed -n 's/.* inet6 \(fe80:[0-9a-f:]*\)\/.*/\1/p' | head -n 1)
+  [ -z "$ll" ] || steps+=(ipv6 "$ll")
+  if [ -n "$arp" ]; then
+    maca=$(sed -n 's/[^"]*"mac=\([0-9a-f:]*\),.*/\1/p' "$(pod_dir)/xen/domain.cfg" | head -n 1)
+    U=$b
+    macb=$(sed -n 's/[^"]*"mac=\([0-9a-f:]*\),.*/\1/p' "$(pod_dir)/xen/domain.cfg" | head -n 1)
+    U=$a
+    macbr=$(cat "/sys/class/net/$BR/address")
+    note "MACs: pod A $maca, pod B $macb, $BR $macbr"
+    ping -c 1 -W 5 "$ipb" >/dev/null 2>&1 # dom0 learns B's MAC, B learns the gateway's
+    n=$(ip neigh show "$ipb" dev "$BR")
+    check "$c: control: dom0's neighbour entry of pod B ($ipb) has B's MAC: '$n'" has "$n" "lladdr $macb"
+    steps+=(arp "$gw" "$ipb")
+  fi
+  lo0=$(tc_drops "$vif" 1) all0=$(tc_drops "$vif" 4) g0=$(guard_drops)
+  ATTACK=$(rk enter --app=web "$a" /bin/sh /srv/net-attack.sh "${steps[@]}" 2>&1)
+  printf '%s\n' "$ATTACK" | sed 's/^/#   attack: /'
+  lo1=$(tc_drops "$vif" 1) all1=$(tc_drops "$vif" 4) g1=$(guard_drops)
+  stop_daemon "$gwd"
+  step() { grep "^$1: " <<<"$ATTACK"; } # step NAME: the attack's lines of that step
+
+  n=$(step "fetch answer")
+  check "$c: control: pod A reaches the outside ($OUT_IP:8090) with its own address: '$n'" has "$n" hello-from-outside
+
+  # dom0's 127.0.0.1, through the gateway (CVE-2020-8558)
+  check "$c: pod A routes 127.0.0.1 through the gateway (the attack is mounted)" has "$(step "loopback route")" "127.0.0.1 via $gw dev eth0"
+  check "$c: pod A does not reach dom0's 127.0.0.1:8082 through the gateway" eval '! has "$(step "loopback answer")" secret-of-dom0'
+  check "$c: pod A's vif filter dropped its packets to 127.0.0.0/8 ($lo0 -> $lo1)" test "$lo1" -gt "$lo0"
+  n=$(counter "lo-$a")
+  check "$c: no packet to 127.0.0.0/8 from outside lo reached dom0's netfilter (raw PREROUTING: ${n:-?})" test "$n" = 0
+
+  # a new connection to dom0's gateway address
+  check "$c: pod A's new connection to dom0's $gw:8081 gets nothing" eval '! has "$(step "gateway answer")" hello-from-dom0'
+  check "$c: pod A's ping of the gateway $gw gets no answer" no_answer "$(step "gateway ping")"
+  check "$c: pod A's guard chain dropped them ($g0 -> $g1)" test "$g1" -gt "$g0"
+
+  # pod B's address, forged
+  check "$c: pod A sends from pod B's address $ipb (the attack is mounted)" has "$(step "forge route")" "src $ipb"
+  check "$c: pod A's ping from $ipb gets no answer" no_answer "$(step "forge ping")"
+  check "$c: pod A's connection from $ipb to the outside gets nothing" eval '! has "$(step "forge answer")" hello-from-outside'
+  n=$(counter "forged-$a")
+  check "$c: nothing from $ipb reached dom0's netfilter (raw PREROUTING: ${n:-?})" test "$n" = 0
+  n=$(counter -n "$OUT_NS" "forged-$a")
+  check "$c: nothing from $ipb reached the outside namespace (INPUT: ${n:-?})" test "$n" = 0
+  want=4 # 3 pings and at least one SYN from the forged address
 
   # IPv6 to dom0's link-local address
-  ll=$(ip -6 -o addr show dev "$lldev" scope link 2>/dev/null | sed -n 's/.* inet6 \(fe80:[0-9a-f:]*\)\/.*/\1/p' | head -n 1)
   if [ -z "$ll" ]; then
     skip "$c: IPv6 to dom0's link-local address" "$lldev has no IPv6 link-local address in dom0 (IPv6 off there)"
+  elif has "$(step "ipv6 own")" "fe80:"; then
+    check "$c: pod A's ping6 of dom0's $ll on $lldev gets no answer" no_answer "$(step "ipv6 ping")"
+    want=$((want + 3))
   else
-    d0=$(tc_drops "$vif" 4)
-    attack ipv6 "$ll"
-    if has "$ATTACK" "own: fe80:"; then
-      check "$c: pod A's ping6 of dom0's $ll on $lldev gets no answer" no_answer "$ATTACK"
-      d1=$(tc_drops "$vif" 4)
-      check "$c: pod A's vif filter dropped its IPv6 ($d0 -> $d1)" test "$d1" -ge $((d0 + 3))
-    else
-      skip "$c: IPv6 to dom0's link-local address" "the guest's eth0 has no IPv6 link-local address: $(show "$ATTACK")"
-    fi
+    skip "$c: IPv6 to dom0's link-local address" "the guest's eth0 has no IPv6 link-local address"
   fi
+
+  # ARP on the bridge
+  if [ -n "$arp" ]; then
+    check "$c: pod A sent ARP claiming $ipb and $gw (the attack is mounted)" test "$(step "arp as" | grep -ci 'sent [1-9]')" = 2
+    n=$(ip neigh show "$ipb" dev "$BR")
+    check "$c: dom0's neighbour entry of pod B still has B's MAC: '$n'" eval 'has "$n" "lladdr $macb" && ! has "$n" "$maca"'
+    n=$(rk enter --app=other "$b" /bin/ip neigh show "$gw" 2>&1)
+    check "$c: pod B's neighbour entry of the gateway still has $BR's MAC: '$n'" \
+      eval 'has "$n" "lladdr $macbr" && ! has "$n" "$maca"'
+    want=$((want + 4))
+  fi
+  check "$c: pod A's vif filter dropped the forged and IPv6 packets and ARP ($all0 -> $all1, at least $want)" \
+    test "$all1" -ge $((all0 + want))
 }
 
 # undefend VIF DEV: --undefended: pod U's vif filter and guard jumps removed, route_localnet=1 on DEV
@@ -247,34 +268,6 @@ undefend() {
     iptables -w $r
   done
   sysctl -q -w "net/ipv4/conf/$2/route_localnet=1"
-}
-
-# arp_checks C A B IPB: on a bridge, pod A claims pod B's address (to dom0) and the gateway's (to pod B)
-arp_checks() {
-  local c=$1 a=$2 b=$3 ipb=$4 vif maca macb macbr d0 d1 n
-  U=$a
-  vif=$(vif_of)
-  maca=$(rk enter --app=web "$a" /bin/cat /sys/class/net/eth0/address 2>/dev/null)
-  macb=$(rk enter --app=other "$b" /bin/cat /sys/class/net/eth0/address 2>/dev/null)
-  macbr=$(cat "/sys/class/net/$BR/address")
-  note "MACs: pod A $maca, pod B $macb, $BR $macbr"
-  ping -c 1 -W 5 "$ipb" >/dev/null 2>&1 # dom0 learns B's MAC, B learns the gateway's
-  n=$(ip neigh show "$ipb" dev "$BR")
-  check "$c: control: dom0's neighbour entry of pod B ($ipb) has B's MAC: '$n'" has "$n" "lladdr $macb"
-  n=$(rk enter --app=other "$b" /bin/ip neigh show "$BR_GW" 2>&1)
-  check "$c: control: pod B's neighbour entry of the gateway has $BR's MAC: '$n'" has "$n" "lladdr $macbr"
-  d0=$(tc_drops "$vif" 4)
-  sleep 1 # past the kernel's ARP locktime: from now on an ARP claim would replace the entries
-  attack arp "$BR_GW" "$ipb"
-  check "$c: pod A sent ARP claiming $ipb and $BR_GW (the attack is mounted)" \
-    test "$(grep -ci 'sent [1-9]' <<<"$ATTACK")" = 2
-  n=$(ip neigh show "$ipb" dev "$BR")
-  check "$c: dom0's neighbour entry of pod B still has B's MAC: '$n'" eval 'has "$n" "lladdr $macb" && ! has "$n" "$maca"'
-  n=$(rk enter --app=other "$b" /bin/ip neigh show "$BR_GW" 2>&1)
-  check "$c: pod B's neighbour entry of the gateway still has $BR's MAC: '$n'" \
-    eval 'has "$n" "lladdr $macbr" && ! has "$n" "$maca"'
-  d1=$(tc_drops "$vif" 4)
-  check "$c: pod A's vif filter dropped the forged ARP ($d0 -> $d1)" test "$d1" -ge $((d0 + 4))
 }
 
 # after_gc C NET: nothing of the pods is left in dom0
@@ -435,8 +428,7 @@ JSON
     check "$c: pod A's vif is a port of $BR" test "$(cat "/sys/class/net/$(vif_of)/master/ifindex" 2>/dev/null)" = "$(cat "/sys/class/net/$BR/ifindex")"
     check "$c: dom0 reaches pod B's TCP port 80 over the bridge" test "$(fetch "$ipb" 80)" = hello-from-other
     forwarded_checks "$c" "$b" other "$BR_GW" 8089
-    hostile_checks "$c" "$a" "$b" "$ipb" "$BR_GW" "$BR"
-    arp_checks "$c" "$a" "$b" "$ipb"
+    hostile_checks "$c" "$a" "$b" "$ipb" "$BR_GW" "$BR" arp
   else
     fail "$c: pods A and B ready" "$(last_error)"
   fi

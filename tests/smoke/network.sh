@@ -300,18 +300,42 @@ forwarded_checks() {
   check "$c: forwarded host port $port is not forwarded from dom0's 127.0.0.1" test "$(fetch 127.0.0.1 "$port")" != hello-from-pod
 }
 
+# two_pods C NAME TYPE NET PORT [RUN-ARG...]: pod A (image web, --port=http:PORT, the RUN-ARGs) and pod B (image
+# other), both --net=NET, started at once; A and B are their uuids. 0 once both are ready, 1 when one was not (U and
+# L are B's then), 2 when a run failed to start (reported, the other collected)
+two_pods() {
+  local c=$1 name=$2 type=$3 net=$4 port=$5
+  shift 5
+  start_pod "${name}A" "$type" --net="$net" --port="http:$port" "$@" "$IMAGES/web.aci" \
+    || { fail "$c: rkt run of pod A" "ended with $RC: $(last_error)"; return 2; }
+  A=$U
+  start_pod "${name}B" "$type" --net="$net" "$IMAGES/other.aci" \
+    || { fail "$c: rkt run of pod B" "ended with $RC: $(last_error)"; U=$A; collect; return 2; }
+  B=$U
+  U=$A L=$LOGS/${name}A$ATTEMPT
+  wait_ready && { U=$B L=$LOGS/${name}B$ATTEMPT; wait_ready; } && return 0
+  return 1
+}
+
+# finish_two C NAME NET: two_pods' pods A and B stopped and removed; nothing of theirs is left
+finish_two() {
+  U=$A L=$LOGS/${2}A$ATTEMPT
+  finish
+  U=$B L=$LOGS/${2}B$ATTEMPT
+  finish
+  check "$1: no domain is left" test -z "$(xl list | grep rkt-)"
+  after_gc "$1: after rkt stop and rkt rm" "$3"
+}
+
 scenario_ptp() {
-  local type=$1 c="$1 ptp" a b ipa ipb out
+  local type=$1 c="$1 ptp" a b ipa ipb out r
   section "$c: two pods at once"
   # ---- two pods at once: different addresses; each reachable; each reaches dom0; forwarded port ----
-  start_pod netA "$type" --net=default --port=http:8088 --hostname=web-a "$IMAGES/web.aci" \
-    || { fail "$c: rkt run of pod A" "ended with $RC: $(last_error)"; return; }
-  a=$U
-  start_pod netB "$type" --net=default "$IMAGES/other.aci" \
-    || { fail "$c: rkt run of pod B" "ended with $RC: $(last_error)"; U=$a; collect; return; }
-  b=$U
-  U=$a L=$LOGS/netA$ATTEMPT
-  if wait_ready && { U=$b L=$LOGS/netB$ATTEMPT; wait_ready; }; then
+  two_pods "$c" net "$type" default 8088 --hostname=web-a
+  r=$?
+  [ $r != 2 ] || return
+  a=$A b=$B
+  if [ $r = 0 ]; then
     U=$a
     ipa=$(ip_of)
     U=$b
@@ -339,13 +363,7 @@ scenario_ptp() {
   else
     fail "$c: pods A and B ready" "$(last_error)"
   fi
-  U=$a L=$LOGS/netA$ATTEMPT
-  finish
-  U=$b L=$LOGS/netB$ATTEMPT
-  finish
-  check "$c: rkt stop and rkt rm returned both addresses" test -z "$(leases)"
-  check "$c: no domain is left" test -z "$(xl list | grep rkt-)"
-  after_gc "$c: after rkt rm" default
+  finish_two "$c" net default
 
   # ---- the address comes back: the next pod can have pod A's address ----
   section "$c: the released address"
@@ -403,20 +421,17 @@ JSON
 }
 
 scenario_bridge() {
-  local type=$1 c="$1 bridge" a b ipa ipb
+  local type=$1 c="$1 bridge" a b ipa ipb r
   section "$c: two pods on a bridge"
   cat >"$CONF/net.d/20-br.conf" <<JSON
 {"cniVersion": "0.4.0", "name": "br", "type": "bridge", "bridge": "$BR", "isGateway": true, "ipMasq": true,
  "ipam": {"type": "host-local", "subnet": "10.77.0.0/24", "routes": [{"dst": "0.0.0.0/0"}]}}
 JSON
-  start_pod brA "$type" --net=br --port=http:8089 "$IMAGES/web.aci" \
-    || { fail "$c: rkt run of pod A" "ended with $RC: $(last_error)"; return; }
-  a=$U
-  start_pod brB "$type" --net=br "$IMAGES/other.aci" \
-    || { fail "$c: rkt run of pod B" "ended with $RC: $(last_error)"; U=$a; collect; return; }
-  b=$U
-  U=$a L=$LOGS/brA$ATTEMPT
-  if wait_ready && { U=$b L=$LOGS/brB$ATTEMPT; wait_ready; }; then
+  two_pods "$c" br "$type" br 8089
+  r=$?
+  [ $r != 2 ] || return
+  a=$A b=$B
+  if [ $r = 0 ]; then
     U=$a
     ipa=$(ip_on br)
     U=$b
@@ -432,12 +447,7 @@ JSON
   else
     fail "$c: pods A and B ready" "$(last_error)"
   fi
-  U=$a L=$LOGS/brA$ATTEMPT
-  finish
-  U=$b L=$LOGS/brB$ATTEMPT
-  finish
-  check "$c: no domain is left" test -z "$(xl list | grep rkt-)"
-  after_gc "$c: after rkt rm" br
+  finish_two "$c" br br
   rm -f "$CONF/net.d/20-br.conf"
 }
 

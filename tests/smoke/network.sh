@@ -210,7 +210,7 @@ hostile_checks() {
   step() { grep "^$1: " <<<"$ATTACK"; } # step NAME: the attack's lines of that step
 
   n=$(step "fetch answer")
-  check "$c: control: pod A reaches the outside ($OUT_IP:8090) with its own address: '$n'" has "$n" hello-from-outside
+  check "$c: control: pod A reaches the outside ($OUT_IP:8090) with its own address: '${n##*  }'" has "$n" hello-from-outside
 
   # dom0's 127.0.0.1, through the gateway (CVE-2020-8558)
   check "$c: pod A routes 127.0.0.1 through the gateway (the attack is mounted)" has "$(step "loopback route")" "127.0.0.1 via $gw dev eth0"

@@ -246,7 +246,7 @@ hostile_checks() {
 
   # ARP on the bridge
   if [ -n "$arp" ]; then
-    check "$c: pod A sent ARP claiming $ipb and $gw (the attack is mounted)" test "$(step "arp as" | grep -ci 'sent [1-9]')" = 2
+    check "$c: pod A sent ARP claiming $ipb and $gw (the attack is mounted)" test "$(grep '^arp as ' <<<"$ATTACK" | grep -ci 'sent [1-9]')" = 2
     n=$(ip neigh show "$ipb" dev "$BR")
     check "$c: dom0's neighbour entry of pod B still has B's MAC: '$n'" eval 'has "$n" "lladdr $macb" && ! has "$n" "$maca"'
     n=$(rk enter --app=other "$b" /bin/ip neigh show "$gw" 2>&1)

@@ -263,8 +263,9 @@ undefend() {
   local r
   note "--undefended: removing $1's filter and pod A's guard jumps, route_localnet=1 on $2"
   tc qdisc del dev "$1" ingress
-  iptables -w -S INPUT | grep -F -- "s1x:$U" | sed 's/^-A /-D /' | while read -r r; do
-    # shellcheck disable=SC2086 # the rule's words, as iptables -S prints them (no quoting in them)
+  # iptables-nft -S prints the comment in double quotes, which word splitting would keep: they go
+  iptables -w -S INPUT | grep -F -- "s1x:$U" | sed -e 's/^-A /-D /' -e 's/"//g' | while read -r r; do
+    # shellcheck disable=SC2086 # the rule's words, as iptables -S prints them
     iptables -w $r
   done
   sysctl -q -w "net/ipv4/conf/$2/route_localnet=1"

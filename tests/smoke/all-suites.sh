@@ -5,9 +5,9 @@
 #
 # The options every suite takes (--rkt PATH, --debug, --keep, --emulated, --logs DIR) go to all of them, --logs as
 # DIR/<suite>; the other ARGs go to smoke.sh only. VOLUME_TYPES, when set, becomes volumes.sh's --types,
-# NETWORK_TYPES network.sh's and SECURITY_TYPES security.sh's. Each suite prints its own `N passed, N failed`; the
-# last line is the total over all of them, and the exit status is 1 when any check failed (or a suite ended without
-# its summary line).
+# NETWORK_TYPES network.sh's and SECURITY_TYPES security.sh's; NETWORK_ARGS (split on spaces) are network.sh's own
+# options. Each suite prints its own `N passed, N failed`; the last line is the total over all of them, and the exit
+# status is 1 when any check failed (or a suite ended without its summary line).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ACI=${1:?usage: all-suites.sh ACI [ARG...]}
@@ -29,7 +29,10 @@ for suite in ${SUITES:-smoke volumes network security}; do
   case $suite in
     smoke) args+=(${smoke[@]+"${smoke[@]}"}) ;;
     volumes) [ -z "${VOLUME_TYPES:-}" ] || args+=(--types "$VOLUME_TYPES") ;;
-    network) [ -z "${NETWORK_TYPES:-}" ] || args+=(--types "$NETWORK_TYPES") ;;
+    network)
+      [ -z "${NETWORK_TYPES:-}" ] || args+=(--types "$NETWORK_TYPES")
+      # shellcheck disable=SC2206 # options without spaces, split on purpose
+      args+=(${NETWORK_ARGS:-}) ;;
     security) [ -z "${SECURITY_TYPES:-}" ] || args+=(--types "$SECURITY_TYPES") ;;
     *) echo "all-suites.sh: unknown suite '$suite' (smoke, volumes, network, security)" >&2; exit 2 ;;
   esac

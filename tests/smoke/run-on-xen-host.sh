@@ -8,6 +8,7 @@
 #   --suites LIST  which suites run, in this order (default: all four): smoke.sh (apps, enter, stop, gc, bench),
 #                  volumes.sh, network.sh, security.sh; one boot of the Xen host runs them all
 #   --volume-types LIST  guest types of volumes.sh (default: its own, every type the host runs)
+#   --network-args ARGS  network.sh's own options, split on spaces (e.g. "--only bridge")
 #   --results DIR  where the pods' logs (logs/) and the benchmark lines (bench.txt) go (default: a new folder
 #                  under /tmp, removed after a successful run unless this option is given)
 #   SMOKE-ARGS     passed to smoke.sh (e.g. --only stop --types pv); --rkt, --debug and --keep to every suite
@@ -20,6 +21,7 @@
 #                     not a dom0; without it, `xen-host` on PATH
 #   VOLUME_TYPES, NETWORK_TYPES, SECURITY_TYPES  guest types of volumes.sh, network.sh and security.sh
 #                     (all-suites.sh)
+#   NETWORK_ARGS      network.sh's own options (as --network-args)
 #   SMOKE_TIMEOUT     seconds for the whole boot + suite + power-off under xen-host (default 2400)
 #
 # Exit status: 0 when every check of every suite passed, 1 when one failed; 125 when no Xen host could be had.
@@ -33,12 +35,14 @@ SUITES="smoke volumes network security"
 VOLUME_TYPES=""
 NETWORK_TYPES=${NETWORK_TYPES:-}
 SECURITY_TYPES=${SECURITY_TYPES:-}
+NETWORK_ARGS=${NETWORK_ARGS:-}
 while [ $# -gt 0 ]; do
   case $1 in
     --aci) ACI=$2; shift 2 ;;
     --results) RESULTS=$2; shift 2 ;;
     --suites) SUITES=$2; shift 2 ;;
     --volume-types) VOLUME_TYPES=$2; shift 2 ;;
+    --network-args) NETWORK_ARGS=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "run-on-xen-host.sh: unknown argument '$1' (smoke.sh's own arguments go after --)" >&2; exit 2 ;;
   esac
@@ -53,7 +57,7 @@ if grep -qs control_d /proc/xen/capabilities && command -v xl >/dev/null 2>&1; t
     mkdir -p "$RESULTS"
     args+=(--logs "$RESULTS/logs" --bench "$RESULTS/bench.txt")
   fi
-  export SUITES VOLUME_TYPES NETWORK_TYPES SECURITY_TYPES
+  export SUITES VOLUME_TYPES NETWORK_TYPES SECURITY_TYPES NETWORK_ARGS
   exec bash "$HERE/all-suites.sh" "$ACI" ${args[@]+"${args[@]}"} "$@"
 fi
 
@@ -103,8 +107,8 @@ quote() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
   echo '# rkt from the share, installed the way a user installs it, unless dom0 has its own'
   echo 'command -v rkt >/dev/null 2>&1 || { install -m 0755 rkt /usr/local/bin/rkt && PATH=/usr/local/bin:$PATH; } || exit 1'
   echo 'echo "run-in-dom0.sh: $(command -v rkt): $(rkt version | head -n 1)"'
-  printf 'SUITES=%s VOLUME_TYPES=%s NETWORK_TYPES=%s SECURITY_TYPES=%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' \
-    "$(quote "$SUITES")" "$(quote "$VOLUME_TYPES")" "$(quote "${NETWORK_TYPES:-}")" "$(quote "$SECURITY_TYPES")"
+  printf 'SUITES=%s VOLUME_TYPES=%s NETWORK_TYPES=%s SECURITY_TYPES=%s NETWORK_ARGS=%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' \
+    "$(quote "$SUITES")" "$(quote "$VOLUME_TYPES")" "$(quote "${NETWORK_TYPES:-}")" "$(quote "$SECURITY_TYPES")" "$(quote "$NETWORK_ARGS")"
   for a in "${smoke[@]}" "$@"; do quote "$a"; done
   echo
 } >"$RESULTS/run-in-dom0.sh"

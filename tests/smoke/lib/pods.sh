@@ -294,10 +294,10 @@ check_collected() {
 }
 
 # What pods' networks leave in dom0: the leases of the stage1's host-local plugin (LEASES) and the iptables rules of
-# stage1-xen's per-pod chains (S1X-<kind>-<hash>, in the filter and nat tables)
+# stage1-xen's per-pod chains and jumps (S1X-<kind>-<hash> and s1x: comments, in every table)
 LEASES=/var/lib/cni/networks
 leases() { find "$LEASES" -type f -name '[0-9]*.[0-9]*.[0-9]*.[0-9]*' 2>/dev/null | sort; }
-s1x_rules() { { iptables -w -S; iptables -w -t nat -S; } 2>/dev/null | grep -ci 's1x'; }
+s1x_rules() { iptables-save 2>/dev/null | grep -ci 's1x'; }
 
 # The early-boot flake of PVH guests under software emulation: Xen logs "d<N>v<M> Triple fault - invoking HVM
 # shutdown action" (seen both before and just after the guest's HELLO).

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,8 +22,8 @@ import java.util.Set;
  *       and ARP that claims that pair enter dom0 (or the bridge); IPv6, other ether types and anything addressed to
  *       127.0.0.0/8 are dropped. The filter lives on the vif and goes with it, so nothing of it can outlive the pod.
  *   <li>iptables chains named after the pod ({@code S1X-<kind>-<h>}, h = the first 16 hex digits of sha256(uuid)):
- *       NAT, forwarded ports, and the guard of dom0's own addresses. Each is entered only through jumps tagged with
- *       the pod's uuid, and {@link #tearDown} is built from the same description as {@link #setUp}, so that it
+ *       NAT, forwarded ports (with the masquerade of a bridge's hairpin connections), and the guard of dom0's own
+ *       addresses. Each is entered only through jumps tagged with the pod's uuid, and {@link #tearDown} is built from the same description as {@link #setUp}, so that it
  *       removes exactly this pod's rules and nothing else.
  * </ul>
  *
@@ -194,9 +195,28 @@ public final class HostCommands {
       List<String> local = List.of("-m", "addrtype", "--dst-type", "LOCAL", "!", "-d", LOOPBACK);
       out.add(new PodChain("nat", chain("DNAT", uuid), rules,
           List.of(new Jump("PREROUTING", true, local), new Jump("OUTPUT", true, local))));
+      hairpin(uuid, forwardNetwork(attachments)).ifPresent(out::add);
     }
     out.add(guard(uuid, attachments));
     return out;
+  }
+
+  /**
+   * On a bridge, a forwarded port reached from another pod of the same bridge (through the gateway) is DNATed back
+   * onto the bridge: without more, the pod answers the other pod directly over the bridge, from its own address,
+   * and the other pod drops that answer (it talks to the gateway). Such connections are therefore masqueraded to the
+   * gateway, so that the answers come back through dom0 and its conntrack, as CNI's portmap plugin does. A ptp link
+   * needs nothing: everything a ptp pod sends goes through dom0 anyway.
+   */
+  private static Optional<PodChain> hairpin(String uuid, Attachment forward) {
+    if (forward.config().isPtp()) {
+      return Optional.empty();
+    }
+    String pod = Ipv4Net.host(forward.podAddress()).toString();
+    List<List<String>> rules = List.of(List.of("-s", forward.result().address().network().toString(),
+        "-j", "MASQUERADE"));
+    Jump jump = new Jump("POSTROUTING", false, List.of("-d", pod, "-m", "conntrack", "--ctstate", "DNAT"));
+    return Optional.of(new PodChain("nat", chain("HAIR", uuid), rules, List.of(jump)));
   }
 
   /**

@@ -463,7 +463,9 @@ scenario_unread() {
     end_ms=$(ms_between "$t" "$(now_ns)")
     expect_in "$c: the supervisor says why it destroys the domain" "$L/run.err" \
       "did not answer the stop request within $STOP_GRACE s (its guest stopped reading its control channel); destroying it"
-    if [ "$destroyed_ms" -le $(((STOP_GRACE + 1) * 1000)) ]; then
+    # the supervisor's own deadline is the grace period from SIGTERM; 2 s more cover rkt's exit after the signal and
+    # seeing the warning in the log under software emulation (measured 3.2 and 3.7 s for a grace period of 3 s)
+    if [ "$destroyed_ms" -le $(((STOP_GRACE + 2) * 1000)) ]; then
       ok "$c: the paused guest is given up on within the grace period: $(secs "$destroyed_ms") s after rkt stop returned (grace $STOP_GRACE s)"
     else
       fail "$c: given up on within the grace period ($STOP_GRACE s)" "after $(secs "$destroyed_ms") s"

@@ -411,23 +411,17 @@ final class RunSupervisor implements ControlChannel.Listener {
    */
   private void watchAnswer(ControlChannel c, long before) {
     Duration within = stopAnswerTimeout(stopGrace);
-    Thread t = new Thread(() -> {
-      try {
-        Instant deadline = env.clock().instant().plus(within);
-        while (c.framesReceived() == before && closed.getCount() > 0 && env.clock().instant().isBefore(deadline)) {
-          closed.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        if (c.framesReceived() == before && closed.getCount() > 0) {
-          LOG.warn("the pod VM did not answer the stop request within {} s (its guest stopped reading its control"
-              + " channel); destroying it", within.toSeconds());
-          killForStop("the guest did not answer the stop request");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    daemon("stop-answer", () -> {
+      Instant deadline = env.clock().instant().plus(within);
+      while (c.framesReceived() == before && closed.getCount() > 0 && env.clock().instant().isBefore(deadline)) {
+        closed.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
       }
-    }, "stop-answer");
-    t.setDaemon(true);
-    t.start();
+      if (c.framesReceived() == before && closed.getCount() > 0) {
+        LOG.warn("the pod VM did not answer the stop request within {} s (its guest stopped reading its control"
+            + " channel); destroying it", within.toSeconds());
+        killForStop("the guest did not answer the stop request");
+      }
+    });
   }
 
   static Duration stopAnswerTimeout(Duration grace) {
@@ -437,19 +431,31 @@ final class RunSupervisor implements ControlChannel.Listener {
 
   private void startWatchdog() {
     if (watchdogStarted.compareAndSet(false, true)) {
-      Thread watchdog = new Thread(() -> {
-        try {
-          if (!closed.await(stopGrace.plus(STOP_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("the pod VM did not stop within {} s; destroying it", stopGrace.plus(STOP_MARGIN).toSeconds());
-            killForStop("the orderly stop timed out");
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+      daemon("stop-watchdog", () -> {
+        if (!closed.await(stopGrace.plus(STOP_MARGIN).toMillis(), TimeUnit.MILLISECONDS)) {
+          LOG.warn("the pod VM did not stop within {} s; destroying it", stopGrace.plus(STOP_MARGIN).toSeconds());
+          killForStop("the orderly stop timed out");
         }
-      }, "stop-watchdog");
-      watchdog.setDaemon(true);
-      watchdog.start();
+      });
     }
+  }
+
+  /** A stop deadline's wait: it may be interrupted, which ends it. */
+  private interface StopTimer {
+    void run() throws InterruptedException;
+  }
+
+  /** Starts a stop deadline on a daemon thread of its own, so that it never keeps the run from exiting. */
+  private static void daemon(String name, StopTimer timer) {
+    Thread t = new Thread(() -> {
+      try {
+        timer.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
   }
 
   private void abortIfStopRequested(String when) {

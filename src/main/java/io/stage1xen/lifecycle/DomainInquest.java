@@ -63,16 +63,17 @@ final class DomainInquest {
       boolean gone = gone();
       boolean logged = Files.exists(xlLog());
       XlMonitorLog monitor = monitorLog();
-      if (!gone && !monitor.ended() && !vmEnded && !env.clock().instant().isBefore(deadline)) {
-        return Optional.empty(); // still there after the settle time: whatever failed, it was not the VM's death
-      }
-      // settled: gone and logged, gone without a monitor to log it, or out of patience. A domain being destroyed
-      // loses its vifs before xl stops listing it (a step of the start then fails on a missing vif while the domain
-      // still shows), so a live domain gets the settle time too before the failure is taken as not its death
-      if ((gone && (monitor.ended() || !logged)) || ((gone || monitor.ended() || vmEnded)
-          && !env.clock().instant().isBefore(deadline))) {
+      boolean settled = gone && (monitor.ended() || !logged); // gone and logged, or gone with no monitor to log it
+      // A domain being destroyed loses its vifs before xl stops listing it (a step of the start then fails on a
+      // missing vif while the domain still shows), so a live domain gets the settle time too before the failure is
+      // taken as not its death
+      boolean outOfTime = !env.clock().instant().isBefore(deadline);
+      if (settled || (outOfTime && (gone || monitor.ended() || vmEnded))) {
         LOG.debug("domain {}: gone={}, xl's monitor log {}: {}", name, gone, xlLog(), monitor);
         return Optional.of(facts(monitor, logged));
+      }
+      if (outOfTime) {
+        return Optional.empty(); // still there after the settle time: whatever failed, it was not the VM's death
       }
       Thread.sleep(POLL.toMillis());
     }

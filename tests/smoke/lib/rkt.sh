@@ -76,9 +76,21 @@ rkt_list_fields() {
 }
 
 # rkt_manifest UUID: the pod manifest rkt wrote, as `rkt cat-manifest --pretty-print=false` prints it: one line of
-# JSON without spaces, strings escaped as json_str does
+# JSON without spaces, strings escaped as json_str does. rkt saves the uuid (start_pod returns) before it has
+# rendered the images and written the manifest, so cat-manifest may fail at first: it is asked again for up to
+# MANIFEST_TIMEOUT s (seen: the first pod of a suite, which imports the stage1 image, once had none yet). Its last
+# error is in L/cat-manifest.err.
+MANIFEST_TIMEOUT=${MANIFEST_TIMEOUT:-90}
 rkt_manifest() {
-  rk cat-manifest --pretty-print=false "$1" 2>/dev/null
+  local m end=$((SECONDS + MANIFEST_TIMEOUT))
+  while :; do
+    if m=$(rk cat-manifest --pretty-print=false "$1" 2>"$L/cat-manifest.err") && [ -n "$m" ]; then
+      printf '%s\n' "$m"
+      return 0
+    fi
+    [ "$SECONDS" -lt "$end" ] || return 1
+    sleep 0.5
+  done
 }
 
 # expect_manifest CHECK UUID FRAGMENT...: rkt's pod manifest of UUID holds every FRAGMENT (kept in L/pod-manifest.json)
@@ -91,6 +103,6 @@ expect_manifest() {
   if [ -z "$missing" ]; then
     ok "$check"
   else
-    fail "$check" "not in rkt cat-manifest:$(show "$missing"); the manifest: '$(show "$m")'"
+    fail "$check" "not in rkt cat-manifest:$(show "$missing"); the manifest: '$(show "$m")' $(show "$(cat "$L/cat-manifest.err" 2>/dev/null)")"
   fi
 }

@@ -60,6 +60,12 @@ final class RunSupervisor implements ControlChannel.Listener {
   /** QEMU creates the channel socket before xl create returns; allow a little for slow hosts. */
   static final Duration SOCKET_WAIT = Duration.ofSeconds(15);
   static final Duration POLL = Duration.ofMillis(200);
+  /**
+   * How often a booting pod's domain is looked for while its guest has not said it is ready. The channel closing is
+   * the usual sign of a VM's end, but a device model that outlived its domain keeps it open (see
+   * {@link OrphanDeviceModels}); without this, such a run would wait out the readiness timeout.
+   */
+  static final Duration DOMAIN_CHECK = Duration.ofSeconds(5);
 
   private final Stage1Environment env;
   private final RunParameters params;
@@ -304,6 +310,16 @@ final class RunSupervisor implements ControlChannel.Listener {
         .orElse("the pod VM " + domainName + " ended without powering off" + failure));
   }
 
+  /** True when xl no longer knows the pod's domain; a failing xl is no proof of that. */
+  private boolean domainGone() throws InterruptedException {
+    try {
+      return xl.domid(domainName).isEmpty();
+    } catch (XlException e) {
+      LOG.debug("cannot tell whether domain {} still exists: {}", domainName, e.getMessage());
+      return false;
+    }
+  }
+
   /** The guest hung up before its apps started without saying why: its VM ended. */
   private static final class VmEnded extends IllegalStateException {
     VmEnded(String message) {
@@ -357,7 +373,14 @@ final class RunSupervisor implements ControlChannel.Listener {
   private boolean awaitReady(Duration timeout) throws InterruptedException {
     Instant deadline = env.clock().instant().plus(timeout);
     record(Optional.of(deadline));
+    Instant nextCheck = env.clock().instant().plus(DOMAIN_CHECK);
     while (ready.getCount() > 0) {
+      if (!env.clock().instant().isBefore(nextCheck)) {
+        nextCheck = env.clock().instant().plus(DOMAIN_CHECK);
+        if (domainGone()) {
+          throw new VmEnded("the pod VM " + domainName + " is gone, yet its control channel stays open");
+        }
+      }
       if (closed.getCount() == 0) {
         ControlChannel.Listener.PoweroffReason reason = poweroff.get();
         if (stopRequested.get() && reason != null && reason != ControlChannel.Listener.PoweroffReason.GUEST_ERROR) {
@@ -515,6 +538,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     try {
       LOG.debug("destroying domain {}: {}", name, why);
       xl.destroy(name);
+      new OrphanDeviceModels(env, xl, name).reap(new DomainInquest(env, xl, name).xlLog(), layout.xlCreateLog());
     } catch (XlException e) {
       LOG.warn("could not destroy domain {}: {} (run 'rkt gc' to retry)", name, e.getMessage());
     } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package io.stage1xen.process;
 
+import java.time.Duration;
+
 /**
  * The only way stage1-xen starts processes. Production code gets {@link SystemProcessRunner}; tests get a fake that
  * records argv and scripts results.
@@ -17,4 +19,10 @@ public interface ProcessRunner {
 
   /** Runs a command with this process's stdin, stdout and stderr; returns its exit code. */
   int runInteractive(Command command) throws ProcessException, InterruptedException;
+
+  /**
+   * Ends a process this one did not start (a device model that outlived its domain): SIGTERM, then SIGKILL when it
+   * is still alive after {@code grace}. True when it is gone.
+   */
+  boolean terminate(long pid, Duration grace) throws InterruptedException;
 }

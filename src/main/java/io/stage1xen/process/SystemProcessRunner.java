@@ -8,10 +8,14 @@ import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +73,31 @@ public final class SystemProcessRunner implements ProcessRunner {
       throw new ProcessTimeoutException(command, "");
     }
     return process.exitValue();
+  }
+
+  @Override
+  public boolean terminate(long pid, Duration grace) throws InterruptedException {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty()) {
+      return true;
+    }
+    LOG.debug("kill -TERM {}", pid);
+    handle.get().destroy();
+    if (exited(handle.get(), grace)) {
+      return true;
+    }
+    LOG.debug("kill -KILL {}: still alive {} ms after SIGTERM", pid, grace.toMillis());
+    handle.get().destroyForcibly();
+    return exited(handle.get(), Duration.ofSeconds(2));
+  }
+
+  private static boolean exited(ProcessHandle handle, Duration limit) throws InterruptedException {
+    try {
+      handle.onExit().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException | ExecutionException e) {
+      return !handle.isAlive();
+    }
   }
 
   private ProcessBuilder builder(Command command) throws ExecutableNotFoundException {

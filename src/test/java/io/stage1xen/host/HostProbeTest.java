@@ -52,6 +52,11 @@ class HostProbeTest {
     public int runInteractive(Command command) {
       throw new AssertionError("not interactive");
     }
+
+    @Override
+    public boolean terminate(long pid, Duration grace) {
+      throw new AssertionError("no process to terminate");
+    }
   }
 
   private HostProbe probe(ProcessRunner runner) {

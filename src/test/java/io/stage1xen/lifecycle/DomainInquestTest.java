@@ -3,12 +3,21 @@ package io.stage1xen.lifecycle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.process.ProcessRunner;
+import io.stage1xen.testing.RecordingRunner;
+import io.stage1xen.testing.ScriptedXl;
 import io.stage1xen.xen.DomainDeath;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,83 +47,33 @@ class DomainInquestTest {
    */
   @Test
   void aDomainStillListedWhileItIsDestroyedIsFoundDead(@TempDir Path root) throws Exception {
-    StubXl xl = new StubXl(3);
+    ScriptedXl xl = listedFor(3);
     Optional<DomainDeath> death = new DomainInquest(environment(root), xl, "rkt-x").inquire(false);
     assertTrue(death.isPresent(), "a domain that went within the settle time died");
-    assertTrue(xl.domidCalls > 3, "asked again after it was still listed: " + xl.domidCalls);
+    assertTrue(xl.domidCalls() > 3, "asked again after it was still listed: " + xl.domidCalls());
   }
 
   @Test
   void aDomainThatStaysIsNotDead(@TempDir Path root) throws Exception {
-    StubXl xl = new StubXl(Integer.MAX_VALUE);
+    ScriptedXl xl = listedFor(Integer.MAX_VALUE);
     assertEquals(Optional.empty(), new DomainInquest(environment(root), xl, "rkt-x").inquire(false));
   }
 
-  private static Stage1Environment environment(Path root) {
-    return new Stage1Environment(new io.stage1xen.testing.RecordingRunner(), java.util.Map.of(), (names, handler) -> { }, root, root, new java.io.ByteArrayInputStream(new byte[0]),
-        java.io.OutputStream.nullOutputStream(), java.io.OutputStream.nullOutputStream(), java.time.Clock.systemUTC(),
-        1, socket -> {
+  /** A temporary tree as the host, with no processes, signals, streams or sockets. */
+  static Stage1Environment environment(Path root, ProcessRunner processes) {
+    return new Stage1Environment(processes, Map.of(), (names, handler) -> { }, root, root,
+        new ByteArrayInputStream(new byte[0]), OutputStream.nullOutputStream(), OutputStream.nullOutputStream(),
+        Clock.systemUTC(), 1, socket -> {
           throw new IOException("no sockets here");
         });
   }
 
-  /** xl that lists the domain for its first {@code listed} lookups and then no more; nothing else is asked. */
-  private static final class StubXl implements io.stage1xen.xen.Xl {
-    private final int listed;
-    int domidCalls;
+  private static Stage1Environment environment(Path root) {
+    return environment(root, new RecordingRunner());
+  }
 
-    StubXl(int listed) {
-      this.listed = listed;
-    }
-
-    @Override
-    public java.util.OptionalInt domid(String name) {
-      return domidCalls++ < listed ? java.util.OptionalInt.of(7) : java.util.OptionalInt.empty();
-    }
-
-    @Override
-    public String dmesg() {
-      return "";
-    }
-
-    @Override
-    public void create(Path config, String name, Path logFile) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public io.stage1xen.xen.DomainOutcome unpause(String name) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int createAttached(Path config, java.time.Duration timeout) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public io.stage1xen.xen.DomainOutcome shutdown(String name, boolean wait, java.time.Duration timeout) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public io.stage1xen.xen.DomainOutcome destroy(String name) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public java.util.List<io.stage1xen.xen.DomainSummary> list() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public java.util.Map<String, String> info() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int console(String name, java.time.Duration timeout) {
-      throw new UnsupportedOperationException();
-    }
+  /** xl that lists the domain (as id 7) for its first {@code listed} lookups and then no more. */
+  private static ScriptedXl listedFor(int listed) {
+    return new ScriptedXl(call -> call < listed ? OptionalInt.of(7) : OptionalInt.empty(), List.of());
   }
 }

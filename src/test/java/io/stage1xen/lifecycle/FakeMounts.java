@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -140,6 +141,11 @@ final class FakeMounts implements ProcessRunner {
 
   @Override
   public int runInteractive(Command command) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public boolean terminate(long pid, Duration grace) {
     throw new UnsupportedOperationException();
   }
 

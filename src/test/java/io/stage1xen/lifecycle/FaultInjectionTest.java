@@ -197,6 +197,30 @@ class FaultInjectionTest {
     verdict("guest never ready", run, 254, "did not start its apps within 4 s", bench.leftovers(), false, uuid);
   }
 
+  /**
+   * The domain is destroyed while xl create spawns its QEMU, and that QEMU lives on (seen on Xen 4.17): the channel
+   * stays open and never says hello. The run must find the domain gone instead of waiting out its readiness timeout
+   * (60 s here), say so in one line, and end the orphaned QEMU; nothing is left.
+   */
+  @Test
+  void aDomainDestroyedWhileItsQemuWasSpawnedEndsTheRunAndItsQemu() throws Exception {
+    bench = new FaultBench(tmp);
+    Files.writeString(bench.config.resolve("stage1-xen/host.conf"),
+        "readiness-timeout-seconds = 60\nxl-timeout-seconds = 3\nstop-grace-seconds = 1\n");
+    PodUuid uuid = bench.prepare("out:up", "hang");
+
+    ExecResult run = bench.stage0With(Map.of("FAKE_GUEST_DIE", "accept:orphaned")).run(uuid, bench.runFlags());
+
+    Path orphan = bench.host.xenState().resolve("orphan-rkt-" + uuid);
+    assertTrue(Files.exists(orphan), "the fake QEMU never lost its domain: " + run.stderr());
+    long qemu = Long.parseLong(Files.readString(orphan).strip());
+    assertFalse(ProcessHandle.of(qemu).map(ProcessHandle::isAlive).orElse(false), "the orphaned QEMU still runs");
+    assertTrue(run.stderr().contains("ending the device model (QEMU, pid " + qemu + ")"), run.stderr());
+    assertFalse(run.stderr().contains("did not start its apps within"), run.stderr());
+    verdict("domain destroyed while its QEMU was spawned", run, 254, "ended before its apps started and is gone",
+        bench.leftovers(), false, uuid);
+  }
+
   static Stream<Arguments> vmDeaths() {
     return Stream.of(
         // step of the start, how the VM dies, what the one line must say

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +71,11 @@ final class InProcessHost {
       @Override
       public int runInteractive(Command command) throws ProcessException, InterruptedException {
         return system.runInteractive(command);
+      }
+
+      @Override
+      public boolean terminate(long pid, Duration grace) throws InterruptedException {
+        return system.terminate(pid, grace);
       }
     };
   }

@@ -5,7 +5,7 @@
 # python. See README.md next to this file.
 #
 #   smoke.sh [COMMON-OPTION]... [--only NAME]... [--full] [--ctl-client PATH] [--bench FILE] [--bench-runs N]
-#            [--enter-runs N]
+#            [--enter-runs N] [--killed-created-runs N]
 #
 #   --only NAME        run only these scenarios (repeatable): apps enter stop force gc concurrent nobackend refused
 #                      bootenter deadenter killed crash unread logflood bench
@@ -17,6 +17,9 @@
 #   --bench FILE       also append the benchmark results to FILE
 #   --bench-runs N     timed pods per guest type in the bench scenario, after one untimed warm-up (default 3)
 #   --enter-runs N     `rkt enter … true` round trips per guest type for the enter latency (default 10)
+#   --killed-created-runs N
+#                      how often `killed` destroys a domain as soon as it exists (default 1): that step races xl
+#                      create spawning the domain's QEMU, and its outcome depends on where xl is
 #
 # Common options (lib/suite.sh): --aci PATH, --rkt PATH, --types "pv pvh" (default: every type the host runs),
 # --debug, --keep, --work DIR (default /var/tmp/s1x-smoke), --logs DIR, --emulated. Under --emulated (a Xen host
@@ -36,6 +39,7 @@ ONLY=()
 CTL_CLIENT=""
 BENCH_RUNS=3
 ENTER_RUNS=10
+KILLED_CREATED_RUNS=1
 FULL=0
 END_TIMEOUT=180
 ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bootenter deadenter killed crash unread logflood bench"
@@ -49,6 +53,7 @@ suite_own_option() {
     --bench) BENCH_OUT=${2:?--bench needs a file} ;;
     --bench-runs) BENCH_RUNS=${2:?--bench-runs needs a number} ;;
     --enter-runs) ENTER_RUNS=${2:?--enter-runs needs a number} ;;
+    --killed-created-runs) KILLED_CREATED_RUNS=${2:?--killed-created-runs needs a number} ;;
     *) SHIFT=0 ;;
   esac
 }
@@ -56,7 +61,7 @@ suite_options "$@"
 for s in ${ONLY[@]+"${ONLY[@]}"}; do
   case " $ALL_SCENARIOS " in *" $s "*) ;; *) echo "smoke.sh: unknown scenario '$s' (known: $ALL_SCENARIOS)" >&2; exit 2 ;; esac
 done
-case $BENCH_RUNS$ENTER_RUNS in *[!0-9]*) echo "smoke.sh: --bench-runs and --enter-runs take a number" >&2; exit 2 ;; esac
+case $BENCH_RUNS$ENTER_RUNS$KILLED_CREATED_RUNS in *[!0-9]*) echo "smoke.sh: --bench-runs, --enter-runs and --killed-created-runs take a number" >&2; exit 2 ;; esac
 [ "$BENCH_RUNS" -ge 1 ] && [ "$ENTER_RUNS" -ge 1 ] || { echo "smoke.sh: --bench-runs and --enter-runs take 1 or more" >&2; exit 2; }
 
 want() { # want SCENARIO: selected by --only (or no --only)
@@ -1096,20 +1101,24 @@ start_failure_checks() {
 
 # killed: `xl destroy` of the pod's domain at each step of its start: as soon as it exists (xl create still runs),
 # once xen/ctl.sock exists (with --net=default: its lease and rules are given back), once the guest said hello
-# (seen in run's --debug output)
+# (seen in run's --debug output). The first step races xl create spawning the domain's QEMU, and the outcome depends
+# on where xl is: --killed-created-runs N runs that step N times.
 scenario_killed() {
-  local type=$1 step c net what t
-  for step in created ctl-sock hello; do
+  local type=$1 step c net what t i=0 steps=()
+  while [ "$i" -lt "$KILLED_CREATED_RUNS" ]; do steps+=(created); i=$((i + 1)); done
+  i=0
+  for step in "${steps[@]}" ctl-sock hello; do
+    i=$((i + 1))
     c="$type killed ($step)"
     section "$c"
-    local RKT_DEBUG=0
+    local RKT_DEBUG=0 log=killed-$step
     net=--net=none
     case $step in
-      created) what="the domain exists" ;;
+      created) what="the domain exists" RKT_DEBUG=1 log=killed-created$([ "$i" = 1 ] || echo "-$i") ;;
       ctl-sock) what="xen/ctl.sock exists" net=--net=default ;;
       hello) what="the guest said hello" RKT_DEBUG=1 ;;
     esac
-    if ! start_pod "killed-$step" "$type" "$net" "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH"; then
+    if ! start_pod "$log" "$type" "$net" "$BUSY" --name=main --exec=/bin/sh -- -c "$WAIT_SH"; then
       fail "$c: rkt run" "ended with $RC before it saved the pod's uuid: $(last_error)"
       continue
     fi
@@ -1142,6 +1151,7 @@ scenario_killed() {
     fi
     note "$c: rkt run ended $(ms_between "$t" "$(now_ns)") ms after xl destroy"
     start_failure_checks "$c" destroyed "$([ "$state" != ready ] || echo ready)"
+    no_orphan_qemu "$c: no QEMU outlives the domain once rkt run returned"
     check_collected "$c" gc
     if [ "$step" = ctl-sock ]; then
       if [ -z "$(leases)" ]; then ok "$c: no lease is left"; else fail "$c: no lease is left" "$(show "$(leases)")"; fi

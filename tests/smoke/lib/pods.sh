@@ -293,6 +293,24 @@ check_collected() {
   fi
 }
 
+# orphan_qemus: the device models (QEMU, "-xen-domid N" in its argv) whose domain xl no longer lists, as "PID(domid
+# N)"; libxl ends a domain's QEMU as it destroys the domain, so any such process is a leftover
+orphan_qemus() {
+  local live pid id
+  live=" $(xl list 2>/dev/null | awk 'NR > 1 { print $2 }' | tr '\n' ' ') "
+  for pid in $(pgrep -f -- '-xen-domid'); do
+    id=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -x -A1 -- -xen-domid | sed -n 2p)
+    [ -n "$id" ] && [[ $live != *" $id "* ]] && echo "$pid(domid $id)"
+  done
+}
+
+# no_orphan_qemu CHECK: no device model outlives its domain (libxl may take a moment to end one: 10 s)
+no_orphan_qemu() {
+  local left end=$((SECONDS + 10))
+  while left=$(orphan_qemus) && [ -n "$left" ] && [ $SECONDS -lt $end ]; do sleep 0.5; done
+  if [ -z "$left" ]; then ok "$1"; else fail "$1" "$(show "$left")"; fi
+}
+
 # What pods' networks leave in dom0: the leases of the stage1's host-local plugin (LEASES) and the iptables rules of
 # stage1-xen's per-pod chains and jumps (S1X-<kind>-<hash> and s1x: comments, in every table)
 LEASES=/var/lib/cni/networks

@@ -212,7 +212,14 @@ final class RunSupervisor implements ControlChannel.Listener {
     } catch (XlException e) {
       // xl can fail, time out or be killed after libxl made the domain (a device model that never started, a hung
       // toolstack); a domain of this pod's name must not outlive the run that failed to start it
-      destroyQuietly("xl create failed");
+      List<Long> orphans = destroyQuietly("xl create failed");
+      if (!orphans.isEmpty()) {
+        // its QEMU ran, so QEMU was not what failed: the domain went from under xl create (libxl's lines for that
+        // vary with the moment, measured on Xen 4.17, and some look like a device model that could not start)
+        throw new IllegalStateException("the pod VM " + domainName + " was destroyed from outside (xl destroy, or"
+            + " another toolstack) while xl create was making it; its QEMU (pid " + orphans.get(0) + ") outlived it"
+            + " and was ended; xl's output: " + layout.xlCreateLog(), e);
+      }
       throw e;
     }
     domainCreated = true;
@@ -530,21 +537,25 @@ final class RunSupervisor implements ControlChannel.Listener {
     destroyQuietly(why);
   }
 
-  private void destroyQuietly(String why) {
+  /** Destroys the pod's domain, logging a failure; returns the pids of device models that had outlived it. */
+  private List<Long> destroyQuietly(String why) {
     String name = domainName;
     if (name == null || xl == null) {
-      return;
+      return List.of();
     }
     try {
       LOG.debug("destroying domain {}: {}", name, why);
       xl.destroy(name);
-      new OrphanDeviceModels(env, xl, name).reap(new DomainInquest(env, xl, name).xlLog(), layout.xlCreateLog());
+      return new OrphanDeviceModels(env, xl, name).reap(new DomainInquest(env, xl, name).xlLog(),
+          layout.xlCreateLog());
     } catch (XlException e) {
       LOG.warn("could not destroy domain {}: {} (run 'rkt gc' to retry)", name, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return List.of();
   }
+
 
   private Path stage1File(String relative) {
     return layout.stage1Rootfs().resolve(relative).toAbsolutePath();

@@ -221,6 +221,25 @@ class FaultInjectionTest {
         bench.leftovers(), false, uuid);
   }
 
+  /**
+   * The domain is destroyed under xl create, which fails with libxl's lines about the console, and its QEMU lives
+   * on (seen on Xen 4.17). That QEMU ran, so the line names the destruction, not QEMU; the QEMU is ended.
+   */
+  @Test
+  void aDomainDestroyedUnderXlCreateIsNamedAndItsQemuEnded() throws Exception {
+    bench = new FaultBench(tmp);
+    PodUuid uuid = bench.prepare("out:up", "hang");
+    bench.host.faultXl("create", "orphan-after", 1, null);
+
+    ExecResult run = bench.run(uuid);
+
+    long qemu = Long.parseLong(Files.readString(bench.host.xenState().resolve("orphan-rkt-" + uuid)).strip());
+    assertFalse(ProcessHandle.of(qemu).map(ProcessHandle::isAlive).orElse(false), "the orphaned QEMU still runs");
+    verdict("domain destroyed under xl create, its QEMU alive", run, 254,
+        "was destroyed from outside (xl destroy, or another toolstack) while xl create was making it; its QEMU (pid "
+            + qemu + ") outlived it and was ended", bench.leftovers(), false, uuid);
+  }
+
   static Stream<Arguments> vmDeaths() {
     return Stream.of(
         // step of the start, how the VM dies, what the one line must say

@@ -40,7 +40,7 @@ int child_io_open(const struct child *c) { return c->out_fd >= 0 || c->err_fd >=
 
 /* Reads what one output descriptor has (bounded per call, for fairness) and relays it as frames. */
 static int pump(struct child *c, int *fdp, uint8_t type, int limit) {
-  uint8_t data[DATA_MAX];
+  uint8_t data[FRAME_MAX_DATA];
   for (int i = 0; (limit == 0 || i < limit) && *fdp >= 0; i++) {
     ssize_t n = read(*fdp, data, sizeof data);
     if (n > 0) {

@@ -23,7 +23,7 @@ void logmsg(int level, uint32_t session, const char *fmt, ...) {
   va_end(ap);
   if (n < 0) return;
   if ((size_t)n > sizeof text - 2) n = sizeof text - 2;
-  if (level <= LOG_WARN || g_debug) {
+  if (level <= LOG_WARNING || g_debug) {
     long ms = uptime_ms();
     dprintf(2, "s1x-init[%ld.%03ld]: %s\n", ms / 1000, ms % 1000, text + 1);
   }

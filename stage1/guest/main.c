@@ -58,7 +58,7 @@ static void mount_or_warn(const char *src, const char *dst, const char *type, un
                           const char *data) {
   mkdir(dst, 0755);
   if (mount(src, dst, type, flags, data) < 0 && errno != EBUSY)
-    logmsg(LOG_WARN, 0, "mount %s on %s: %s", type, dst, strerror(errno));
+    logmsg(LOG_WARNING, 0, "mount %s on %s: %s", type, dst, strerror(errno));
 }
 
 static void early_mounts(void) {
@@ -130,7 +130,7 @@ static void send_hello(void) {
                    "kernel=%s guest=%s%s%s transport=%s mem_total_kb=%ld mem_available_kb=%ld uptime_ms=%ld",
                    u.release, type[0] ? type : "none", gtype[0] ? "-" : "", gtype, g_transport,
                    meminfo_kb("MemTotal:"), meminfo_kb("MemAvailable:"), uptime_ms());
-  put32((uint8_t *)text, PROTO_VERSION);
+  put32((uint8_t *)text, PLAN_VERSION);
   send_frame(F_HELLO, 0, text, 4 + (size_t)n);
 }
 
@@ -164,9 +164,9 @@ static void __attribute__((noreturn)) power_off(int reason) {
 }
 
 static void __attribute__((noreturn)) fatal(const char *what, const char *detail) {
-  logmsg(LOG_ERR, 0, "fatal: %s: %s", what, detail);
+  logmsg(LOG_ERROR, 0, "fatal: %s: %s", what, detail);
   kill(-1, SIGKILL);
-  power_off(OFF_FATAL);
+  power_off(OFF_GUEST_ERROR);
 }
 
 /* ---- the pod ---- */
@@ -213,7 +213,7 @@ static void next_handler(struct app *a) {
   size_t n = a->state == A_PRESTART ? a->spec->nprestart : a->spec->npoststop;
   while (a->hook < n) {
     if (app_start_handler(a, &list[a->hook++]) == 0) return;
-    logmsg(LOG_ERR, a->session, "event handler of %s: %s", a->spec->name, strerror(errno));
+    logmsg(LOG_ERROR, a->session, "event handler of %s: %s", a->spec->name, strerror(errno));
     if (a->state == A_PRESTART) {
       report_exit(a, 125);
       a->state = A_DONE;
@@ -226,7 +226,7 @@ static void next_handler(struct app *a) {
 static void start_pod(void) {
   char err[512];
   if (g_plan.hostname && sethostname(g_plan.hostname, strlen(g_plan.hostname)) < 0)
-    logmsg(LOG_WARN, 0, "hostname: %s", strerror(errno));
+    logmsg(LOG_WARNING, 0, "hostname: %s", strerror(errno));
   for (size_t i = 0; i < g_plan.nshares; i++) {
     struct sharespec *s = &g_plan.shares[i];
     char opts[128];
@@ -244,7 +244,7 @@ static void start_pod(void) {
     g_apps[i].spec = &g_plan.apps[i];
     if (app_prepare(&g_apps[i], &g_plan, i, err, sizeof err) < 0) {
       g_apps[i].session = 1 + (uint32_t)i;
-      logmsg(LOG_ERR, g_apps[i].session, "app %s: %s", g_plan.apps[i].name, err);
+      logmsg(LOG_ERROR, g_apps[i].session, "app %s: %s", g_plan.apps[i].name, err);
       report_exit(&g_apps[i], 125);
       g_apps[i].state = A_DONE;
       failed = 1;
@@ -274,7 +274,7 @@ static void step(void) {
       for (size_t i = 0; i < g_napps; i++) {
         struct app *a = &g_apps[i];
         if (app_start_main(a) < 0) {
-          logmsg(LOG_ERR, a->session, "starting %s: %s", a->spec->name, strerror(errno));
+          logmsg(LOG_ERROR, a->session, "starting %s: %s", a->spec->name, strerror(errno));
           report_exit(a, 125);
           a->state = A_DONE;
           continue;
@@ -294,8 +294,8 @@ static void step(void) {
     if (a->state != A_DONE) all_done = 0;
   }
   if (g_phase != STOPPING && any_failed) begin_stop(OFF_APP_FAILED, g_plan.grace_ms);
-  if (g_phase != STOPPING && all_done && g_napps > 0) begin_stop(any_failed ? OFF_APP_FAILED : OFF_DONE, 0);
-  if (g_phase != STOPPING && g_napps == 0 && !g_plan.mutable_pod) begin_stop(OFF_DONE, 0);
+  if (g_phase != STOPPING && all_done && g_napps > 0) begin_stop(any_failed ? OFF_APP_FAILED : OFF_ALL_DONE, 0);
+  if (g_phase != STOPPING && g_napps == 0 && !g_plan.mutable_pod) begin_stop(OFF_ALL_DONE, 0);
   if (g_phase == STOPPING) {
     long now = now_ms();
     if (now >= g_kill_at && !g_killed) {
@@ -344,7 +344,7 @@ static void step(void) {
           session_at(i)->reaped = 1;
           session_reaped(session_at(i));
         }
-      power_off(g_stop_reason < 0 ? OFF_DONE : g_stop_reason);
+      power_off(g_stop_reason < 0 ? OFF_ALL_DONE : g_stop_reason);
     }
   }
 }
@@ -368,11 +368,11 @@ static void on_reaped(pid_t pid, int status) {
       child_drain(&a->handler);
       child_close_io(&a->handler);
       if (a->state == A_PRESTART && code != 0) {
-        logmsg(LOG_ERR, a->session, "pre-start handler of %s exited with %d", a->spec->name, code);
+        logmsg(LOG_ERROR, a->session, "pre-start handler of %s exited with %d", a->spec->name, code);
         report_exit(a, code);
         a->state = A_DONE;
       } else {
-        if (code != 0) logmsg(LOG_WARN, a->session, "post-stop handler of %s exited with %d", a->spec->name, code);
+        if (code != 0) logmsg(LOG_WARNING, a->session, "post-stop handler of %s exited with %d", a->spec->name, code);
         if (g_phase == STOPPING && a->state == A_PRESTART) a->state = A_DONE;
         else next_handler(a);
       }
@@ -406,7 +406,7 @@ static void on_frame(uint8_t type, uint32_t session, const uint8_t *p, uint32_t 
     break;
   case F_PLAN:
     if (g_phase != WAIT_PLAN) {
-      logmsg(LOG_WARN, 0, "second PLAN ignored");
+      logmsg(LOG_WARNING, 0, "second PLAN ignored");
       break;
     }
     if (plan_decode(p, len, &g_plan, err, sizeof err) < 0) fatal("invalid plan", err);
@@ -420,7 +420,7 @@ static void on_frame(uint8_t type, uint32_t session, const uint8_t *p, uint32_t 
     break;
   case F_EXEC:
     if (g_phase == WAIT_PLAN || g_phase == STOPPING) {
-      if (session >= EXEC_SESSION_MIN && !session_find(session)) {
+      if (session >= CHANNEL_FIRST_EXEC_SESSION && !session_find(session)) {
         const char *m = "stage1-xen: the pod is not running\n";
         send_frame(F_STDERR, session, m, strlen(m));
         send_u32(F_EXITED, session, 125);
@@ -545,7 +545,7 @@ int main(void) {
       short re = pfd[i].revents;
       if (!re) continue;
       if (pfd[i].fd == chan_fd()) {
-        if ((re & POLLOUT) && chan_flush() < 0) logmsg(LOG_WARN, 0, "control channel write failed");
+        if ((re & POLLOUT) && chan_flush() < 0) logmsg(LOG_WARNING, 0, "control channel write failed");
         if (re & (POLLIN | POLLHUP | POLLERR)) {
           if (chan_read() < 0) {
             /* a hung-up tty stays hung up on this descriptor: open the device again for the next host */

@@ -216,7 +216,7 @@ static int configure(int fd, const struct netspec *n, char *err, size_t errlen) 
   if (strcmp(current, n->name)) {
     /* a name taken by another device of the plan is left as it is: addresses and routes do not depend on it */
     if ((rc = link_set(fd, index, n->name, 0, 0)) < 0)
-      logmsg(LOG_WARN, 0, "interface %s: cannot rename %s: %s", n->name, current, strerror(-rc));
+      logmsg(LOG_WARNING, 0, "interface %s: cannot rename %s: %s", n->name, current, strerror(-rc));
     else
       memcpy(current, n->name, strlen(n->name) + 1); /* at most 15 bytes, checked with the plan */
   }

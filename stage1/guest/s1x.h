@@ -6,21 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* ---- frame types (docs/PROTOCOL.md) ---- */
-enum {
-  F_NOP = 0x01, F_PLAN = 0x02, F_SHUTDOWN = 0x03, F_POWEROFF_ACK = 0x04,
-  F_EXEC = 0x10, F_STDIN = 0x11, F_SIGNAL = 0x12, F_WINSIZE = 0x13,
-  F_HELLO = 0x81, F_STARTED = 0x82, F_READY = 0x83, F_EXITED = 0x84, F_LOG = 0x85, F_POWEROFF = 0x86,
-  F_STDOUT = 0xA0, F_STDERR = 0xA1,
-};
-#define PROTO_VERSION 1u
-#define FRAME_HEADER 9u
-#define FRAME_MAX (1u << 20)
-#define DATA_MAX (32u * 1024u)
-#define EXEC_SESSION_MIN 0x10000u
-
-enum { LOG_ERR = 1, LOG_WARN = 2, LOG_INFO = 3, LOG_DEBUG = 4 };
-enum { OFF_DONE = 0, OFF_APP_FAILED = 1, OFF_REQUESTED = 2, OFF_FATAL = 3 };
+#include "protocol.h"
 
 /* ---- growable byte buffer ---- */
 struct buf {

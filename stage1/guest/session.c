@@ -52,8 +52,8 @@ static char **merged_env(char **base, const struct strv *extra) {
 void session_exec(uint32_t id, const uint8_t *p, size_t n, struct app *apps, size_t napps) {
   struct execreq req;
   char err[256];
-  if (id < EXEC_SESSION_MIN || session_find(id)) {
-    logmsg(LOG_WARN, 0, "EXEC with session id %u ignored: not a new exec session id", id);
+  if (id < CHANNEL_FIRST_EXEC_SESSION || session_find(id)) {
+    logmsg(LOG_WARNING, 0, "EXEC with session id %u ignored: not a new exec session id", id);
     return;
   }
   if (execreq_decode(p, n, &req, err, sizeof err) < 0) {

@@ -118,20 +118,19 @@ static long meminfo_kb(const char *key) {
 
 static long g_hello_at = -1000000;
 
-static void send_hello(void) {
+static void say_hello(void) {
   g_hello_at = now_ms();
   struct utsname u;
-  char type[32], gtype[32], text[512];
+  char type[32], gtype[32], text[508]; /* with the version: 512 bytes at most */
   uname(&u);
   read_line("/sys/hypervisor/type", type, sizeof type);
   read_line("/sys/hypervisor/guest_type", gtype, sizeof gtype);
   for (char *p = gtype; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-  int n = snprintf(text + 4, sizeof text - 4,
-                   "kernel=%s guest=%s%s%s transport=%s mem_total_kb=%ld mem_available_kb=%ld uptime_ms=%ld",
-                   u.release, type[0] ? type : "none", gtype[0] ? "-" : "", gtype, g_transport,
-                   meminfo_kb("MemTotal:"), meminfo_kb("MemAvailable:"), uptime_ms());
-  put32((uint8_t *)text, PLAN_VERSION);
-  send_frame(F_HELLO, 0, text, 4 + (size_t)n);
+  snprintf(text, sizeof text,
+           "kernel=%s guest=%s%s%s transport=%s mem_total_kb=%ld mem_available_kb=%ld uptime_ms=%ld",
+           u.release, type[0] ? type : "none", gtype[0] ? "-" : "", gtype, g_transport,
+           meminfo_kb("MemTotal:"), meminfo_kb("MemAvailable:"), uptime_ms());
+  send_hello(text);
 }
 
 /* The end of every path: statuses out, disks synced, power off. Never returns. */
@@ -399,10 +398,13 @@ static struct child *child_for(uint32_t session) {
 static void on_frame(uint8_t type, uint32_t session, const uint8_t *p, uint32_t len) {
   char err[512];
   struct child *c;
+  uint32_t grace_ms;
+  int signo;
+  uint16_t rows, cols;
   switch (type) {
   case F_NOP:
     /* Until the plan arrives every NOP is answered: a HELLO written before the host connected may be lost. */
-    if (g_phase == WAIT_PLAN && now_ms() - g_hello_at >= 200) send_hello();
+    if (g_phase == WAIT_PLAN && now_ms() - g_hello_at >= 200) say_hello();
     break;
   case F_PLAN:
     if (g_phase != WAIT_PLAN) {
@@ -416,7 +418,8 @@ static void on_frame(uint8_t type, uint32_t session, const uint8_t *p, uint32_t 
     start_pod();
     break;
   case F_SHUTDOWN:
-    request_shutdown(len == 4 ? be32(p) : g_plan.grace_ms, "SHUTDOWN frame");
+    if (shutdown_decode(p, len, &grace_ms) < 0) grace_ms = g_plan.grace_ms;
+    request_shutdown(grace_ms, "SHUTDOWN frame");
     break;
   case F_EXEC:
     if (g_phase == WAIT_PLAN || g_phase == STOPPING) {
@@ -433,18 +436,18 @@ static void on_frame(uint8_t type, uint32_t session, const uint8_t *p, uint32_t 
     if ((c = child_for(session))) child_write_stdin(c, p, len);
     break;
   case F_SIGNAL:
-    if (len == 1 && (c = child_for(session)) && c->pid) {
+    if (signal_decode(p, len, &signo) == 0 && (c = child_for(session)) && c->pid) {
       pid_t target = c->pid;
       if (c->tty) {
         pid_t fg = tcgetpgrp(c->out_fd);
         target = -(fg > 0 ? fg : c->pid);
       }
-      kill(target, p[0]);
+      kill(target, signo);
     }
     break;
   case F_WINSIZE:
-    if (len == 4 && (c = child_for(session)) && c->tty && c->out_fd >= 0) {
-      struct winsize ws = {.ws_row = (unsigned short)(p[0] << 8 | p[1]), .ws_col = (unsigned short)(p[2] << 8 | p[3])};
+    if (winsize_decode(p, len, &rows, &cols) == 0 && (c = child_for(session)) && c->tty && c->out_fd >= 0) {
+      struct winsize ws = {.ws_row = rows, .ws_col = cols};
       ioctl(c->out_fd, TIOCSWINSZ, &ws);
     }
     break;
@@ -518,7 +521,7 @@ int main(void) {
   if (sfd < 0) fatal("signalfd", strerror(errno));
   if (g_debug) g_kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   DBG("control channel %s open", g_ctl);
-  send_hello();
+  say_hello();
 
   struct pollfd pfd[MAXFDS];
   struct slot slots[MAXFDS];

@@ -81,6 +81,35 @@ void send_u32(uint8_t type, uint32_t session, uint32_t v) {
   send_frame(type, session, p, 4);
 }
 
+void send_hello(const char *info) {
+  struct buf b = {0};
+  uint8_t v[4];
+  put32(v, PLAN_VERSION);
+  buf_add(&b, v, sizeof v);
+  buf_add(&b, info, strlen(info));
+  send_frame(F_HELLO, 0, b.p, b.len);
+  buf_free(&b);
+}
+
+int shutdown_decode(const uint8_t *p, uint32_t len, uint32_t *grace_ms) {
+  if (len != 4) return -1;
+  *grace_ms = be32(p);
+  return 0;
+}
+
+int signal_decode(const uint8_t *p, uint32_t len, int *signo) {
+  if (len != 1) return -1;
+  *signo = p[0];
+  return 0;
+}
+
+int winsize_decode(const uint8_t *p, uint32_t len, uint16_t *rows, uint16_t *cols) {
+  if (len != 4) return -1;
+  *rows = (uint16_t)(p[0] << 8 | p[1]);
+  *cols = (uint16_t)(p[2] << 8 | p[3]);
+  return 0;
+}
+
 int chan_want_write(void) { return g_out.len > 0; }
 int chan_backlogged(void) { return g_out.len > BACKLOG_HIGH; }
 

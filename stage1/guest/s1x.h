@@ -83,6 +83,11 @@ int chan_reopen(const char *path); /* after a hangup */
 int chan_fd(void);
 void send_frame(uint8_t type, uint32_t session, const void *payload, size_t len);
 void send_u32(uint8_t type, uint32_t session, uint32_t v);
+void send_hello(const char *info); /* HELLO: the protocol version, then the key=value words of info */
+/* The payloads of SHUTDOWN, SIGNAL and WINSIZE: 0, or -1 when the payload has not the protocol's length. */
+int shutdown_decode(const uint8_t *p, uint32_t len, uint32_t *grace_ms);
+int signal_decode(const uint8_t *p, uint32_t len, int *signo);
+int winsize_decode(const uint8_t *p, uint32_t len, uint16_t *rows, uint16_t *cols);
 int chan_want_write(void);    /* bytes are queued */
 int chan_backlogged(void);    /* too many bytes queued: stop reading app output */
 int chan_flush(void);         /* non-blocking write of the queue; -1 when the link is gone */

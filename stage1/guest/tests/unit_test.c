@@ -1,6 +1,8 @@
 /* Unit tests of the guest init's pure parts, run on the build host: plan decoding, paths inside an untrusted
- * root, user/group resolution. Build and run: see GuestInitUnitTest.java (or: gcc -D_GNU_SOURCE -I.. -o t
- * unit_test.c ../plan.c ../net.c ../safepath.c ../volumes.c ../ids.c ../util.c ../proto.c ../log.c && ./t).
+ * root, user/group resolution, and the golden frames both the guest and the host are held to. Build and run: see
+ * GuestInitUnitTest.java (or: gcc -D_GNU_SOURCE -I.. -o t unit_test.c ../plan.c ../net.c ../safepath.c
+ * ../volumes.c ../ids.c ../util.c ../proto.c ../log.c ../apps.c && ./t GOLDEN_DIR, GOLDEN_DIR being
+ * src/test/resources/protocol; S1X_GOLDEN_UPDATE=1 writes the guest's frames there instead of comparing).
  * Prints "N passed, N failed". */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -338,10 +340,219 @@ static void test_safepath(void) {
   if (system(cmd) != 0) printf("could not clean %s\n", tmpl);
 }
 
-int main(void) {
+/* ---- golden frames (src/test/resources/protocol/README.md) ---- */
+
+static const char *g_golden;
+static char g_work[] = "/tmp/s1x-golden.XXXXXX";
+static char g_chanfile[600];
+
+static uint8_t *slurp(const char *path, size_t *len) {
+  static uint8_t data[1 << 16];
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read(fd, data, sizeof data);
+  if (fd >= 0) close(fd);
+  *len = n > 0 ? (size_t)n : 0;
+  return n >= 0 ? data : NULL;
+}
+
+/* From here on the guest's frames go to a fresh file, as they would to the control channel. */
+static void capture(const char *name) {
+  snprintf(g_chanfile, sizeof g_chanfile, "%s/%s", g_work, name);
+  close(open(g_chanfile, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+  CHECK(chan_reopen(g_chanfile) == 0, "channel %s: %s", g_chanfile, strerror(errno));
+}
+
+/* What the guest wrote since capture() must be the golden file, byte for byte. */
+static void expect_golden(const char *name) {
+  char path[600];
+  size_t n, m;
+  uint8_t got[1 << 16];
+  const uint8_t *written = slurp(g_chanfile, &n);
+  if (written) memcpy(got, written, n);
+  snprintf(path, sizeof path, "%s/%s", g_golden, name);
+  const char *update = getenv("S1X_GOLDEN_UPDATE");
+  if (update && !strcmp(update, "1")) {
+    FILE *fp = fopen(path, "wb");
+    if (!fp || fwrite(got, 1, n, fp) != n || fclose(fp)) printf("cannot write %s\n", path);
+  }
+  uint8_t *want = slurp(path, &m);
+  size_t at = 0;
+  while (want && at < n && at < m && got[at] == want[at]) at++;
+  CHECK(want && n == m && at == n, "%s: the guest wrote %zu bytes, the golden file has %zu; they differ from byte %zu",
+        name, n, m, at);
+}
+
+/* The guest's encoders write the guest -> host frames. */
+static void test_golden_guest_frames(void) {
+  capture("hello");
+  send_hello("kernel=6.1.0-28-amd64 guest=xen-pvh transport=xen mem_total_kb=100000 mem_available_kb=80000"
+             " uptime_ms=412");
+  expect_golden("hello.bin");
+  capture("started");
+  send_u32(F_STARTED, 1, 4242);
+  expect_golden("started.bin");
+  capture("ready");
+  send_frame(F_READY, 0, NULL, 0);
+  expect_golden("ready.bin");
+
+  /* output as the init relays it: read from the process's pipe after it exited */
+  static const char out[] = "out: \"quoted\" $HOME \xff\n", err[] = "err\n";
+  struct child c;
+  int po[2], pe[2];
+  CHECK(pipe(po) == 0 && pipe(pe) == 0, "pipes");
+  CHECK(write(po[1], out, strlen(out)) == (ssize_t)strlen(out) && write(pe[1], err, strlen(err)) == (ssize_t)strlen(err),
+        "writing to the pipes");
+  close(po[1]);
+  close(pe[1]);
+  capture("stdout");
+  child_init(&c, 1);
+  c.out_fd = po[0];
+  child_drain(&c);
+  expect_golden("stdout.bin");
+  capture("stderr");
+  child_init(&c, CHANNEL_FIRST_EXEC_SESSION);
+  c.err_fd = pe[0];
+  child_drain(&c);
+  expect_golden("stderr.bin");
+
+  capture("log");
+  logmsg(LOG_INFO, 1, "shutdown requested (%s)", "SHUTDOWN frame");
+  expect_golden("log.bin");
+  capture("exited");
+  send_u32(F_EXITED, 1, 143);
+  expect_golden("exited.bin");
+  capture("poweroff");
+  uint8_t reason = OFF_APP_FAILED;
+  send_frame(F_POWEROFF, 0, &reason, 1);
+  expect_golden("poweroff.bin");
+}
+
+/* The guest's channel reader and decoders read the host -> guest frames, as one stream in this order. */
+static void test_golden_host_frames(void) {
+  static const char *const files[] = {"nop.bin",   "plan.bin",     "exec.bin",     "stdin.bin",       "stdin-eof.bin",
+                                      "signal.bin", "winsize.bin", "shutdown.bin", "poweroff-ack.bin"};
+  static const uint8_t types[] = {F_NOP,    F_PLAN,    F_EXEC,     F_STDIN,       F_STDIN,
+                                  F_SIGNAL, F_WINSIZE, F_SHUTDOWN, F_POWEROFF_ACK};
+  static const uint32_t sessions[] = {0, 0, CHANNEL_FIRST_EXEC_SESSION, 1, 1, CHANNEL_FIRST_EXEC_SESSION,
+                                      CHANNEL_FIRST_EXEC_SESSION, 0, 0};
+  capture("from-host");
+  FILE *fp = fopen(g_chanfile, "wb");
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    char path[600];
+    size_t n;
+    snprintf(path, sizeof path, "%s/%s", g_golden, files[i]);
+    uint8_t *b = slurp(path, &n);
+    CHECK(b && n >= FRAME_HEADER_BYTES, "%s is missing or shorter than a frame header", path);
+    if (b) fwrite(b, 1, n, fp);
+  }
+  fclose(fp);
+  chan_read();
+
+  uint8_t type;
+  uint32_t session, len;
+  const uint8_t *p;
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    if (!chan_next(&type, &session, &p, &len)) {
+      CHECK(0, "%s: no frame", files[i]);
+      return;
+    }
+    CHECK(type == types[i] && session == sessions[i], "%s: type 0x%02x session %u", files[i], type, session);
+  }
+  CHECK(!chan_next(&type, &session, &p, &len), "nothing after poweroff-ack.bin");
+}
+
+/* The payloads of plan.bin and exec.bin: every field, as the host meant it (GoldenFramesTest.plan()). */
+static const uint8_t *golden_payload(const char *name, uint32_t *len) {
+  char path[600];
+  size_t n;
+  snprintf(path, sizeof path, "%s/%s", g_golden, name);
+  uint8_t *b = slurp(path, &n);
+  if (!b || n < FRAME_HEADER_BYTES || be32(b + 5) != n - FRAME_HEADER_BYTES) {
+    CHECK(0, "%s is not one frame", name);
+    *len = 0;
+    return b;
+  }
+  *len = be32(b + 5);
+  return b + FRAME_HEADER_BYTES;
+}
+
+static void test_golden_plan(void) {
+  struct plan pl;
+  char err[256] = "";
+  uint32_t len;
+  const uint8_t *p = golden_payload("plan.bin", &len);
+  int decoded = plan_decode(p, len, &pl, err, sizeof err) == 0;
+  CHECK(decoded && pl.nnets == 1 && pl.napps == 1, "plan.bin: one interface, one app: %s", err);
+  if (!decoded || pl.nnets != 1 || pl.napps != 1) return;
+  CHECK(pl.version == PLAN_VERSION && !strcmp(pl.hostname, "golden-pod") &&
+            pl.hosts && !strcmp(pl.hosts, "127.0.0.1 localhost golden-pod\n") && pl.resolv &&
+            !strcmp(pl.resolv, "nameserver 10.1.0.1\n") &&
+            pl.debug && pl.grace_ms == 1234 && !pl.mutable_pod,
+        "plan.bin: pod fields");
+  CHECK(pl.nshares == 2 && !strcmp(pl.shares[0].tag, "app0") && !strcmp(pl.shares[0].path, "/s1x/app0") &&
+            !pl.shares[0].ro && !strcmp(pl.shares[1].tag, "vol0") && pl.shares[1].ro,
+        "plan.bin: shares");
+  struct netspec *n = &pl.nets[0];
+  CHECK(!strcmp(n->name, "eth0") && !strcmp(n->mac, "02:ab:cd:ef:01:23") &&
+            !strcmp(n->address, "172.16.28.5/24") && n->mtu == 1400 && !n->prefix_route && n->nroutes == 2 &&
+            !strcmp(n->routes[0].dst, "172.16.28.1/32") && !n->routes[0].via &&
+            !strcmp(n->routes[1].dst, "0.0.0.0/0") && n->routes[1].via && !strcmp(n->routes[1].via, "172.16.28.1"),
+        "plan.bin: interface");
+  struct appspec *a = &pl.apps[0];
+  CHECK(!strcmp(a->name, "web") && !strcmp(a->root, "/s1x/app0/rootfs") && a->argv.n == 3 &&
+            !strcmp(a->argv.v[2], "echo \"$X\" 'a  b'\nnext") && a->env.n == 2 &&
+            !strcmp(a->env.v[1], "X=\xc3\xbcn\xc3\xaf \xe2\x82\xac") && !strcmp(a->user, "alice") &&
+            !strcmp(a->group, "staff") && a->nsupp == 2 && a->supp[1] == 4000000000u && !strcmp(a->workdir, "/srv") &&
+            a->readonly && a->nprestart == 1 && a->npoststop == 1 && !strcmp(a->poststop[0].v[0], "/bin/echo") &&
+            a->want_stdin && a->tty && a->has_oom && a->oom == -500,
+        "plan.bin: app fields");
+  CHECK(a->nmounts == 1 && !strcmp(a->mounts[0].source, "/s1x/vol0") && !strcmp(a->mounts[0].target, "/data") &&
+            a->mounts[0].ro,
+        "plan.bin: mount");
+
+  struct execreq x;
+  p = golden_payload("exec.bin", &len);
+  decoded = execreq_decode(p, len, &x, err, sizeof err) == 0;
+  CHECK(decoded, "exec.bin: %s", err);
+  CHECK(decoded && !strcmp(x.app, "web") && x.argv.n == 3 && !strcmp(x.argv.v[2], "echo \"$1\"") && x.env.n == 1 &&
+            !strcmp(x.env.v[0], "TERM=xterm") && x.tty && x.rows == 40 && x.cols == 132,
+        "exec.bin: fields");
+  execreq_free(&x);
+
+  uint32_t grace;
+  int signo;
+  uint16_t rows, cols;
+  p = golden_payload("shutdown.bin", &len);
+  CHECK(shutdown_decode(p, len, &grace) == 0 && grace == 1234, "shutdown.bin: grace");
+  p = golden_payload("signal.bin", &len);
+  CHECK(signal_decode(p, len, &signo) == 0 && signo == 15, "signal.bin: SIGTERM");
+  p = golden_payload("winsize.bin", &len);
+  CHECK(winsize_decode(p, len, &rows, &cols) == 0 && rows == 40 && cols == 132, "winsize.bin: 40x132");
+  p = golden_payload("stdin.bin", &len);
+  CHECK(len == 9 && !memcmp(p, "line one\n", 9), "stdin.bin: one line");
+  golden_payload("stdin-eof.bin", &len);
+  CHECK(len == 0, "stdin-eof.bin: empty, the end of input");
+}
+
+int main(int argc, char **argv) {
   test_plan();
   test_net_plan();
   test_safepath();
+  if (argc > 1) {
+    g_golden = argv[1];
+    if (!mkdtemp(g_work)) {
+      perror("mkdtemp");
+      return 1;
+    }
+    test_golden_guest_frames();
+    test_golden_host_frames();
+    test_golden_plan();
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_work);
+    if (system(cmd) != 0) printf("could not clean %s\n", g_work);
+  } else {
+    CHECK(0, "no golden frames directory given (src/test/resources/protocol)");
+  }
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }

@@ -39,7 +39,7 @@ class GuestInitUnitTest {
     assertTrue(out.strip().endsWith(" 0 failed") && !out.contains("FAIL"), out);
   }
 
-  private static boolean onPath(String program) {
+  static boolean onPath(String program) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
         return true;
@@ -48,7 +48,7 @@ class GuestInitUnitTest {
     return false;
   }
 
-  private static String run(List<String> cmd) throws Exception {
+  static String run(List<String> cmd) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     if (Boolean.getBoolean("golden.update")) {
       pb.environment().put("S1X_GOLDEN_UPDATE", "1");

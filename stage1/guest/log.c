@@ -1,4 +1,4 @@
-/* The init's own messages: to the console (errors always, everything with debug) and as LOG frames. */
+/* The init's own messages: to the console (errors always, everything with debug) and as LOG frames; and its clocks. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +12,12 @@ int g_debug;
 long uptime_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_BOOTTIME, &ts);
+  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 

@@ -35,12 +35,6 @@ static int g_killed;
 static int g_kmsg = -1;
 static char g_transport[16] = "xen", g_ctl[64] = "/dev/hvc1";
 
-static long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* guest paths only (the initramfs is ours); app roots go through safepath.c */
 static int mkdir_p(const char *path) {
   char p[256];

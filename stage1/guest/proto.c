@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "s1x.h"
@@ -179,12 +178,6 @@ int chan_next(uint8_t *type, uint32_t *session, const uint8_t **payload, uint32_
   *payload = p + FRAME_HEADER_BYTES;
   g_in_consumed += FRAME_HEADER_BYTES + l;
   return 1;
-}
-
-static long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 int chan_drain(int timeout_ms) {

@@ -102,7 +102,8 @@ void put32(uint8_t *p, uint32_t v);
 extern int g_debug;
 void logmsg(int level, uint32_t session, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define DBG(...) do { if (g_debug) logmsg(LOG_DEBUG, 0, __VA_ARGS__); } while (0)
-long uptime_ms(void);
+long uptime_ms(void); /* since boot, as the kernel's log counts */
+long now_ms(void);    /* monotonic: deadlines and timeouts */
 
 /* ---- network interfaces (net.c) ---- */
 /* Brings up lo and configures every interface of the plan; 0, or -1 with a one-line reason in err. */

@@ -173,9 +173,21 @@ struct app {
 int app_prepare(struct app *a, struct plan *pl, size_t index, char *err, size_t errlen);
 int app_start_main(struct app *a);
 int app_start_handler(struct app *a, const struct strv *argv);
-pid_t spawn_in_view(const char *view, char **argv, char **envp, const struct ident *id, const char *workdir,
-                    const gid_t *supp, size_t nsupp, int oom_set, int oom, struct child *c, int want_stdin,
-                    const char *ptsdir, uint16_t rows, uint16_t cols);
+/* A process to start in an app's root view: what it runs, as whom, and on what. */
+struct spawn {
+  const char *view;        /* guest path of the app's root view */
+  char **argv, **envp;
+  const struct ident *id;
+  const char *workdir;
+  const gid_t *supp;       /* supplementary groups */
+  size_t nsupp;
+  int oom_set, oom;        /* oom_score_adj, when set */
+  int want_stdin;          /* stdin a pipe from the host, else /dev/null (without a pty) */
+  const char *ptsdir;      /* a pty of this devpts instance instead of pipes, or NULL */
+  uint16_t rows, cols;     /* the pty's size; 0 for 24x80 */
+};
+/* Starts it with its output (and stdin) on c; its pid, or -1 with errno. */
+pid_t spawn_in_view(const struct spawn *s, struct child *c);
 int exit_code_of(int status);
 
 /* ---- exec sessions (session.c) ---- */

@@ -1,4 +1,5 @@
-/* The init's own messages: to the console (errors always, everything with debug) and as LOG frames; and its clocks. */
+/* The init's own messages: to the console (errors always, everything with debug) and as LOG frames; the kernel's
+ * (with debug) as LOG frames; and the init's clocks. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,4 +37,21 @@ void logmsg(int level, uint32_t session, const char *fmt, ...) {
   if (level == LOG_DEBUG && !g_debug) return;
   text[0] = (char)level;
   send_frame(F_LOG, session, text, (size_t)n + 1);
+}
+
+void kmsg_forward(int fd) {
+  char rec[2048];
+  for (int i = 0; i < 64; i++) {
+    ssize_t n = read(fd, rec, sizeof rec - 1);
+    if (n <= 0) return;
+    rec[n] = 0;
+    char *msg = strchr(rec, ';');
+    msg = msg ? msg + 1 : rec;
+    msg[strcspn(msg, "\n")] = 0;
+    /* straight to the host: the console shows kernel messages already */
+    size_t len = strlen(msg);
+    memmove(msg + 1, msg, len);
+    msg[0] = LOG_DEBUG;
+    send_frame(F_LOG, 0, msg, len + 1);
+  }
 }

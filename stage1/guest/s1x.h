@@ -104,6 +104,7 @@ void logmsg(int level, uint32_t session, const char *fmt, ...) __attribute__((fo
 #define DBG(...) do { if (g_debug) logmsg(LOG_DEBUG, 0, __VA_ARGS__); } while (0)
 long uptime_ms(void); /* since boot, as the kernel's log counts */
 long now_ms(void);    /* monotonic: deadlines and timeouts */
+void kmsg_forward(int fd); /* the kernel's new messages on /dev/kmsg, as debug LOG frames */
 
 /* ---- network interfaces (net.c) ---- */
 /* Brings up lo and configures every interface of the plan; 0, or -1 with a one-line reason in err. */
@@ -197,5 +198,39 @@ size_t session_count(void);
 struct child *session_at(size_t i);
 void session_reaped(struct child *c);
 void session_gc(void);
+
+/* ---- PID 1: start, HELLO, power-off (boot.c) ---- */
+struct init {
+  char transport[16]; /* s1x.transport=: xen or virtio */
+  char ctl[64];       /* s1x.ctl=: the control channel's device */
+  int sfd;            /* signalfd of the signals PID 1 takes */
+  int kmsg;           /* /dev/kmsg, read with debug only; -1 otherwise */
+  long hello_at;      /* when the last HELLO went out (now_ms) */
+};
+void say_hello(struct init *in);
+/* The end of every path: statuses out, disks synced, power off. */
+void power_off(int reason) __attribute__((noreturn));
+void fatal(const char *what, const char *detail) __attribute__((noreturn)); /* kills everything, powers off */
+
+/* ---- the pod: each app's state machine and the pod rule (pod.c) ---- */
+enum phase { WAIT_PLAN, STARTING, RUNNING, STOPPING };
+enum phase pod_phase(void);
+uint32_t pod_grace_ms(void); /* the plan's grace period; 0 before the plan */
+/* Takes the plan (its memory too): mounts its shares, configures its network, prepares and starts its apps. */
+void pod_start(const struct plan *pl, const char *transport);
+/* Advances every app's state machine and applies the pod rule; returns when nothing more can happen now, or
+ * powers off when the pod is over. */
+void pod_step(void);
+void pod_reap(void); /* reaps every child that ended (SIGCHLD) */
+void pod_request_shutdown(uint32_t grace_ms, const char *why);
+int pod_poll_timeout(void); /* ms until the next stop deadline (+1), or -1 */
+struct child *pod_child(uint32_t session); /* an app's main process or an enter session, or NULL */
+struct app *pod_apps(size_t *n);
+
+/* ---- frames from the host (dispatch.c) ---- */
+void on_frame(struct init *in, uint8_t type, uint32_t session, const uint8_t *p, uint32_t len);
+
+/* ---- the poll loop (loop.c) ---- */
+void event_loop(struct init *in) __attribute__((noreturn));
 
 #endif

@@ -1,6 +1,6 @@
 /* The pod: setting it up from the plan, each app's state machine (prepared, pre-start handlers, ready, running,
  * post-stop handlers, done), the pod rule (an app that fails stops the others; the pod ends when every app has),
- * stopping with a grace period, and reaping. See docs/GUEST.md, "Apps and the pod rule". */
+ * stopping with a grace period, and reaping. See docs/GUEST.md, "Running the pod" and "Stopping". */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

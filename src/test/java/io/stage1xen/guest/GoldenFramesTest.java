@@ -63,14 +63,14 @@ class GoldenFramesTest {
     // the handshake: one NOP, the guest's HELLO, the PLAN; the guest's POWEROFF, the host's POWEROFF_ACK
     Capture sent = new Capture();
     InputStream guest = new SequenceInputStream(sent.afterFirstFrame(), new ByteArrayInputStream(guestToHost()));
-    ControlChannel channel = new ControlChannel(guest, sent, new Recorder(), Duration.ofHours(1));
+    ControlChannel channel = new ControlChannel(guest, sent, new EventLog(), Duration.ofHours(1));
     channel.start(plan());
     assertTrue(channel.awaitClosed(Duration.ofSeconds(10)), "the golden guest stream ends the channel");
     List<byte[]> handshake = sent.frames();
 
     // the host's requests of a running pod, each through the method the supervisor and enter use
     Capture requests = new Capture();
-    ControlChannel running = new ControlChannel(InputStream.nullInputStream(), requests, new Recorder(),
+    ControlChannel running = new ControlChannel(InputStream.nullInputStream(), requests, new EventLog(),
         Duration.ofHours(1));
     running.startExec(EXEC_SESSION, PlanEncoder.encode(exec()));
     running.sendStdin(1, "line one\n".getBytes(StandardCharsets.UTF_8));
@@ -97,11 +97,17 @@ class GoldenFramesTest {
 
   @Test
   void theHostReadsTheGuestToHostFramesAsTheGuestMeantThem() throws Exception {
-    Recorder events = new Recorder();
+    EventLog log = new EventLog();
     ControlChannel channel = new ControlChannel(new ByteArrayInputStream(guestToHost()), OutputStream.nullOutputStream(),
-        events, Duration.ofHours(1));
+        log, Duration.ofHours(1));
     channel.start(plan());
-    assertTrue(events.closed.await(10, TimeUnit.SECONDS), "the golden guest stream ends the channel");
+    List<String> events = new ArrayList<>();
+    for (String e; (e = log.events.poll(10, TimeUnit.SECONDS)) != null; ) {
+      events.add(e);
+      if (e.startsWith("closed")) {
+        break;
+      }
+    }
     assertEquals(List.of(
         "hello 1 kernel=6.1.0-28-amd64 guest=xen-pvh transport=xen mem_total_kb=100000 mem_available_kb=80000"
             + " uptime_ms=412",
@@ -112,7 +118,7 @@ class GoldenFramesTest {
         "log 1 INFO shutdown requested (SHUTDOWN frame)",
         "exited 1 143",
         "poweroff APP_FAILED",
-        "closed clean"), events.events);
+        "closed clean"), events);
   }
 
   /** Each file is one whole frame, of the type its name says. */
@@ -229,52 +235,6 @@ class GoldenFramesTest {
           return -1;
         }
       };
-    }
-  }
-
-  private static final class Recorder implements ControlChannel.Listener {
-    final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
-    final CountDownLatch closed = new CountDownLatch(1);
-
-    @Override
-    public void onHello(int version, String info) {
-      events.add("hello " + version + " " + info);
-    }
-
-    @Override
-    public void onStarted(int session, long pid) {
-      events.add("started " + session + " " + pid);
-    }
-
-    @Override
-    public void onReady() {
-      events.add("ready");
-    }
-
-    @Override
-    public void onExited(int session, int code) {
-      events.add("exited " + session + " " + code);
-    }
-
-    @Override
-    public void onOutput(int session, Stream stream, byte[] data) {
-      events.add(stream + " " + session + " " + new String(data, StandardCharsets.ISO_8859_1));
-    }
-
-    @Override
-    public void onLog(int session, LogLevel level, String text) {
-      events.add("log " + session + " " + level + " " + text);
-    }
-
-    @Override
-    public void onPoweroff(PoweroffReason reason) {
-      events.add("poweroff " + reason);
-    }
-
-    @Override
-    public void onClosed(IOException cause) {
-      events.add("closed " + (cause == null ? "clean" : cause.getMessage()));
-      closed.countDown();
     }
   }
 }

@@ -40,7 +40,7 @@ int child_io_open(const struct child *c) { return c->out_fd >= 0 || c->err_fd >=
 
 /* Reads what one output descriptor has (bounded per call, for fairness) and relays it as frames. */
 static int pump(struct child *c, int *fdp, uint8_t type, int limit) {
-  uint8_t data[DATA_MAX];
+  uint8_t data[FRAME_MAX_DATA];
   for (int i = 0; (limit == 0 || i < limit) && *fdp >= 0; i++) {
     ssize_t n = read(*fdp, data, sizeof data);
     if (n > 0) {
@@ -164,8 +164,7 @@ static void exec_lookup(char **argv, char **envp) {
   _exit(127);
 }
 
-static void child_main(const char *view, char **argv, char **envp, const struct ident *id, const char *workdir,
-                       const gid_t *supp, size_t nsupp, int oom_set, int oom, int in, int out, int err, int tty) {
+static void child_main(const struct spawn *s, int in, int out, int err, int tty) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -178,28 +177,27 @@ static void child_main(const char *view, char **argv, char **envp, const struct 
    * view (pivot_root is not possible from an initramfs root). */
   if (unshare(CLONE_NEWNS) < 0) die(125, "unshare", NULL);
   mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL);
-  if (chdir(view) < 0 || chroot(".") < 0 || chdir("/") < 0) die(125, "chroot", view);
-  if (oom_set) {
+  if (chdir(s->view) < 0 || chroot(".") < 0 || chdir("/") < 0) die(125, "chroot", s->view);
+  if (s->oom_set) {
     int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
     if (fd >= 0) {
-      dprintf(fd, "%d", oom);
+      dprintf(fd, "%d", s->oom);
       close(fd);
     }
   }
-  if (chdir(workdir) < 0) die(125, "working directory", workdir);
-  if (setgroups(nsupp, supp) < 0) die(125, "setgroups", NULL);
-  if (setgid(id->gid) < 0) die(125, "setgid", NULL);
-  if (setuid(id->uid) < 0) die(125, "setuid", NULL);
-  exec_lookup(argv, envp);
+  if (chdir(s->workdir) < 0) die(125, "working directory", s->workdir);
+  if (setgroups(s->nsupp, s->supp) < 0) die(125, "setgroups", NULL);
+  if (setgid(s->id->gid) < 0) die(125, "setgid", NULL);
+  if (setuid(s->id->uid) < 0) die(125, "setuid", NULL);
+  exec_lookup(s->argv, s->envp);
 }
 
 static int nonblock(int fd) { return fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
-pid_t spawn_in_view(const char *view, char **argv, char **envp, const struct ident *id, const char *workdir,
-                    const gid_t *supp, size_t nsupp, int oom_set, int oom, struct child *c, int want_stdin,
-                    const char *ptsdir, uint16_t rows, uint16_t cols) {
+pid_t spawn_in_view(const struct spawn *s, struct child *c) {
   int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, master = -1, slave = -1;
   char path[256];
+  const char *ptsdir = s->ptsdir;
   if (ptsdir) {
     snprintf(path, sizeof path, "%s/ptmx", ptsdir);
     int unlock = 0, n;
@@ -208,17 +206,17 @@ pid_t spawn_in_view(const char *view, char **argv, char **envp, const struct ide
       goto fail;
     snprintf(path, sizeof path, "%s/%d", ptsdir, n);
     if ((slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) goto fail;
-    struct winsize ws = {.ws_row = rows ? rows : 24, .ws_col = cols ? cols : 80};
+    struct winsize ws = {.ws_row = s->rows ? s->rows : 24, .ws_col = s->cols ? s->cols : 80};
     ioctl(master, TIOCSWINSZ, &ws);
   } else {
     if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) goto fail;
-    if (want_stdin ? pipe2(in, O_CLOEXEC) < 0 : (in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) goto fail;
+    if (s->want_stdin ? pipe2(in, O_CLOEXEC) < 0 : (in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) goto fail;
   }
   pid_t pid = fork();
   if (pid < 0) goto fail;
   if (pid == 0) {
-    if (ptsdir) child_main(view, argv, envp, id, workdir, supp, nsupp, oom_set, oom, slave, slave, slave, 1);
-    child_main(view, argv, envp, id, workdir, supp, nsupp, oom_set, oom, in[0], out[1], err[1], 0);
+    if (ptsdir) child_main(s, slave, slave, slave, 1);
+    child_main(s, in[0], out[1], err[1], 0);
   }
   c->pid = pid;
   c->reaped = 0;
@@ -441,8 +439,10 @@ static pid_t start(struct app *a, struct child *c, char **argv, int main_proc) {
   snprintf(pts, sizeof pts, "%s/dev/pts", a->view);
   child_close_io(c);
   child_init(c, a->session);
-  return spawn_in_view(a->view, argv, a->envp, &a->id, s->workdir, s->supp, s->nsupp, s->has_oom, s->oom, c,
-                       main_proc && s->want_stdin, main_proc && s->tty ? pts : NULL, 0, 0);
+  struct spawn sp = {.view = a->view, .argv = argv, .envp = a->envp, .id = &a->id, .workdir = s->workdir,
+                     .supp = s->supp, .nsupp = s->nsupp, .oom_set = s->has_oom, .oom = s->oom,
+                     .want_stdin = main_proc && s->want_stdin, .ptsdir = main_proc && s->tty ? pts : NULL};
+  return spawn_in_view(&sp, c);
 }
 
 int app_start_main(struct app *a) {

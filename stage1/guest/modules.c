@@ -13,7 +13,7 @@ void modules_load(const char *listfile) {
   FILE *f = fopen(listfile, "re");
   char line[512], dir[256], path[1024];
   if (!f) {
-    logmsg(LOG_WARN, 0, "no module list %s: %s", listfile, strerror(errno));
+    logmsg(LOG_WARNING, 0, "no module list %s: %s", listfile, strerror(errno));
     return;
   }
   snprintf(dir, sizeof dir, "%s", listfile);
@@ -25,11 +25,11 @@ void modules_load(const char *listfile) {
     snprintf(path, sizeof path, "%s/%s", dir, line);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-      logmsg(LOG_WARN, 0, "module %s: %s", path, strerror(errno));
+      logmsg(LOG_WARNING, 0, "module %s: %s", path, strerror(errno));
       continue;
     }
     if (syscall(SYS_finit_module, fd, "", 0) != 0 && errno != EEXIST)
-      logmsg(LOG_WARN, 0, "loading module %s: %s", line, strerror(errno));
+      logmsg(LOG_WARNING, 0, "loading module %s: %s", line, strerror(errno));
     else
       DBG("module %s loaded", line);
     close(fd);

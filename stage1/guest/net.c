@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "s1x.h"
@@ -66,12 +65,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...) {
   vsnprintf(err, errlen, fmt, ap);
   va_end(ap);
   return -1;
-}
-
-static long ms_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* ---- rtnetlink ---- */
@@ -208,15 +201,15 @@ static int configure(int fd, const struct netspec *n, char *err, size_t errlen) 
   unsigned len, dlen;
   int index = 0, rc;
   parse_mac(n->mac, mac); /* validated with the plan */
-  long until = ms_now() + DEVICE_WAIT_MS;
+  long until = now_ms() + DEVICE_WAIT_MS;
   while (!(index = find_by_mac(mac, current))) {
-    if (ms_now() > until) return fail(err, errlen, "interface %s: no network device with MAC %s", n->name, n->mac);
+    if (now_ms() > until) return fail(err, errlen, "interface %s: no network device with MAC %s", n->name, n->mac);
     usleep(50000);
   }
   if (strcmp(current, n->name)) {
     /* a name taken by another device of the plan is left as it is: addresses and routes do not depend on it */
     if ((rc = link_set(fd, index, n->name, 0, 0)) < 0)
-      logmsg(LOG_WARN, 0, "interface %s: cannot rename %s: %s", n->name, current, strerror(-rc));
+      logmsg(LOG_WARNING, 0, "interface %s: cannot rename %s: %s", n->name, current, strerror(-rc));
     else
       memcpy(current, n->name, strlen(n->name) + 1); /* at most 15 bytes, checked with the plan */
   }

@@ -7,18 +7,6 @@
 
 #include "s1x.h"
 
-enum {
-  T_VERSION = 0x01, T_HOSTNAME = 0x02, T_HOSTS = 0x03, T_RESOLV = 0x04, T_DEBUG = 0x05, T_GRACE = 0x06,
-  T_MUTABLE = 0x07, T_SHARE = 0x08, T_NET = 0x0C, T_APP = 0x10,
-  T_NAME = 0x20, T_ROOT = 0x21, T_ARG = 0x22, T_ENV = 0x23, T_USER = 0x24, T_GROUP = 0x25, T_SUPP = 0x26,
-  T_WORKDIR = 0x27, T_RO_ROOT = 0x28, T_PRE = 0x29, T_POST = 0x2A, T_STDIN = 0x2B, T_TTY = 0x2C,
-  T_MOUNT = 0x2D, T_OOM = 0x2E,
-  T_M_SRC = 0x30, T_M_DST = 0x31, T_M_RO = 0x32,
-  T_S_TAG = 0x40, T_S_PATH = 0x41, T_S_RO = 0x42,
-  T_X_APP = 0x50, T_X_ROWS = 0x51, T_X_COLS = 0x52,
-  T_N_NAME = 0x70, T_N_MAC = 0x71, T_N_ADDR = 0x72, T_N_MTU = 0x73, T_N_PREFIX_ROUTE = 0x74, T_N_ROUTE = 0x75,
-  T_R_DST = 0x78, T_R_VIA = 0x79,
-};
 
 struct cur {
   const uint8_t *p;
@@ -127,9 +115,9 @@ static int mountf(struct cur *v, struct appspec *a) {
   struct mountspec *m = &a->mounts[a->nmounts++];
   *m = (struct mountspec){0};
   while ((r = next(v, &tag, &f)) > 0) {
-    if (tag == T_M_SRC) r = abspath(&f, tag, &m->source);
-    else if (tag == T_M_DST) r = abspath(&f, tag, &m->target);
-    else if (tag == T_M_RO) r = boolean(&f, tag, &m->ro);
+    if (tag == T_MOUNT_SOURCE) r = abspath(&f, tag, &m->source);
+    else if (tag == T_MOUNT_TARGET) r = abspath(&f, tag, &m->target);
+    else if (tag == T_MOUNT_RO) r = boolean(&f, tag, &m->ro);
     else return fail(v, "mount: unknown field 0x%02x", tag);
     if (r) return -1;
   }
@@ -147,9 +135,9 @@ static int share(struct cur *v, struct plan *pl) {
   struct sharespec *s = &pl->shares[pl->nshares++];
   *s = (struct sharespec){0};
   while ((r = next(v, &tag, &f)) > 0) {
-    if (tag == T_S_TAG) r = str(&f, tag, &s->tag);
-    else if (tag == T_S_PATH) r = abspath(&f, tag, &s->path);
-    else if (tag == T_S_RO) r = boolean(&f, tag, &s->ro);
+    if (tag == T_SHARE_TAG) r = str(&f, tag, &s->tag);
+    else if (tag == T_SHARE_PATH) r = abspath(&f, tag, &s->path);
+    else if (tag == T_SHARE_RO) r = boolean(&f, tag, &s->ro);
     else return fail(v, "share: unknown field 0x%02x", tag);
     if (r) return -1;
   }
@@ -169,8 +157,8 @@ static int route(struct cur *v, struct netspec *n) {
   struct routespec *rt = &n->routes[n->nroutes++];
   *rt = (struct routespec){0};
   while ((r = next(v, &tag, &f)) > 0) {
-    if (tag == T_R_DST) r = str(&f, tag, &rt->dst);
-    else if (tag == T_R_VIA) r = str(&f, tag, &rt->via);
+    if (tag == T_ROUTE_DST) r = str(&f, tag, &rt->dst);
+    else if (tag == T_ROUTE_VIA) r = str(&f, tag, &rt->via);
     else return fail(v, "route: unknown field 0x%02x", tag);
     if (r) return -1;
   }
@@ -194,12 +182,12 @@ static int netf(struct cur *v, struct plan *pl) {
   n->prefix_route = 1;
   while ((r = next(v, &tag, &f)) > 0) {
     switch (tag) {
-    case T_N_NAME: r = str(&f, tag, &n->name); break;
-    case T_N_MAC: r = str(&f, tag, &n->mac); break;
-    case T_N_ADDR: r = str(&f, tag, &n->address); break;
-    case T_N_MTU: r = u32(&f, tag, &n->mtu); break;
-    case T_N_PREFIX_ROUTE: r = boolean(&f, tag, &n->prefix_route); break;
-    case T_N_ROUTE: r = route(&f, n); break;
+    case T_NET_NAME: r = str(&f, tag, &n->name); break;
+    case T_NET_MAC: r = str(&f, tag, &n->mac); break;
+    case T_NET_ADDRESS: r = str(&f, tag, &n->address); break;
+    case T_NET_MTU: r = u32(&f, tag, &n->mtu); break;
+    case T_NET_PREFIX_ROUTE: r = boolean(&f, tag, &n->prefix_route); break;
+    case T_NET_ROUTE: r = route(&f, n); break;
     default: return fail(v, "interface: unknown field 0x%02x", tag);
     }
     if (r) return -1;
@@ -230,7 +218,7 @@ static int app(struct cur *v, struct plan *pl) {
     case T_ENV: r = env(&f, &a->env); break;
     case T_USER: r = str(&f, tag, &a->user); break;
     case T_GROUP: r = str(&f, tag, &a->group); break;
-    case T_SUPP:
+    case T_SUPP_GID:
       if ((r = u32(&f, tag, &x)) == 0) {
         a->supp = realloc(a->supp, (a->nsupp + 1) * sizeof *a->supp);
         if (!a->supp) abort();
@@ -238,13 +226,13 @@ static int app(struct cur *v, struct plan *pl) {
       }
       break;
     case T_WORKDIR: r = abspath(&f, tag, &a->workdir); break;
-    case T_RO_ROOT: r = boolean(&f, tag, &a->readonly); break;
-    case T_PRE: r = handler(&f, &a->prestart, &a->nprestart); break;
-    case T_POST: r = handler(&f, &a->poststop, &a->npoststop); break;
+    case T_READONLY_ROOTFS: r = boolean(&f, tag, &a->readonly); break;
+    case T_PRE_START: r = handler(&f, &a->prestart, &a->nprestart); break;
+    case T_POST_STOP: r = handler(&f, &a->poststop, &a->npoststop); break;
     case T_STDIN: r = boolean(&f, tag, &a->want_stdin); break;
     case T_TTY: r = boolean(&f, tag, &a->tty); break;
     case T_MOUNT: r = mountf(&f, a); break;
-    case T_OOM:
+    case T_OOM_SCORE_ADJ:
       if ((r = u32(&f, tag, &x)) == 0) {
         a->has_oom = 1;
         a->oom = (int32_t)x;
@@ -275,14 +263,14 @@ int plan_decode(const uint8_t *p, size_t n, struct plan *pl, char *err, size_t e
     first = 0;
     switch (tag) {
     case T_VERSION:
-      if ((r = u32(&f, tag, &pl->version)) == 0 && pl->version != PROTO_VERSION)
-        return fail(&c, "plan version %u, this init speaks %u", pl->version, PROTO_VERSION);
+      if ((r = u32(&f, tag, &pl->version)) == 0 && pl->version != PLAN_VERSION)
+        return fail(&c, "plan version %u, this init speaks %u", pl->version, PLAN_VERSION);
       break;
     case T_HOSTNAME: r = str(&f, tag, &pl->hostname); break;
     case T_HOSTS: r = str(&f, tag, &pl->hosts); break;
     case T_RESOLV: r = str(&f, tag, &pl->resolv); break;
     case T_DEBUG: r = boolean(&f, tag, &pl->debug); break;
-    case T_GRACE: r = u32(&f, tag, &pl->grace_ms); break;
+    case T_GRACE_MS: r = u32(&f, tag, &pl->grace_ms); break;
     case T_MUTABLE: r = boolean(&f, tag, &pl->mutable_pod); break;
     case T_SHARE: r = share(&f, pl); break;
     case T_NET: r = netf(&f, pl); break;
@@ -306,12 +294,12 @@ int execreq_decode(const uint8_t *p, size_t n, struct execreq *x, char *err, siz
   *x = (struct execreq){0};
   while ((r = next(&c, &tag, &f)) > 0) {
     switch (tag) {
-    case T_X_APP: r = str(&f, tag, &x->app); break;
+    case T_EXEC_APP: r = str(&f, tag, &x->app); break;
     case T_ARG: r = arg(&f, &x->argv); break;
     case T_ENV: r = env(&f, &x->env); break;
     case T_TTY: r = boolean(&f, tag, &x->tty); break;
-    case T_X_ROWS: r = u32(&f, tag, &x->rows); break;
-    case T_X_COLS: r = u32(&f, tag, &x->cols); break;
+    case T_EXEC_ROWS: r = u32(&f, tag, &x->rows); break;
+    case T_EXEC_COLS: r = u32(&f, tag, &x->cols); break;
     default: return fail(&c, "exec: unknown field 0x%02x", tag);
     }
     if (r) return -1;

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "s1x.h"
@@ -64,9 +63,9 @@ int chan_open(const char *path) {
 int chan_fd(void) { return g_chan; }
 
 void send_frame(uint8_t type, uint32_t session, const void *payload, size_t len) {
-  uint8_t h[FRAME_HEADER];
+  uint8_t h[FRAME_HEADER_BYTES];
   if (g_chan < 0) return;
-  if (len > FRAME_MAX) len = FRAME_MAX;
+  if (len > FRAME_MAX_PAYLOAD) len = FRAME_MAX_PAYLOAD;
   h[0] = type;
   put32(h + 1, session);
   put32(h + 5, (uint32_t)len);
@@ -79,6 +78,35 @@ void send_u32(uint8_t type, uint32_t session, uint32_t v) {
   uint8_t p[4];
   put32(p, v);
   send_frame(type, session, p, 4);
+}
+
+void send_hello(const char *info) {
+  struct buf b = {0};
+  uint8_t v[4];
+  put32(v, PLAN_VERSION);
+  buf_add(&b, v, sizeof v);
+  buf_add(&b, info, strlen(info));
+  send_frame(F_HELLO, 0, b.p, b.len);
+  buf_free(&b);
+}
+
+int shutdown_decode(const uint8_t *p, uint32_t len, uint32_t *grace_ms) {
+  if (len != 4) return -1;
+  *grace_ms = be32(p);
+  return 0;
+}
+
+int signal_decode(const uint8_t *p, uint32_t len, int *signo) {
+  if (len != 1) return -1;
+  *signo = p[0];
+  return 0;
+}
+
+int winsize_decode(const uint8_t *p, uint32_t len, uint16_t *rows, uint16_t *cols) {
+  if (len != 4) return -1;
+  *rows = (uint16_t)(p[0] << 8 | p[1]);
+  *cols = (uint16_t)(p[2] << 8 | p[3]);
+  return 0;
 }
 
 int chan_want_write(void) { return g_out.len > 0; }
@@ -124,38 +152,32 @@ int chan_next(uint8_t *type, uint32_t *session, const uint8_t **payload, uint32_
   const uint8_t *p = g_in.p + g_in_consumed;
   /* Before the plan the host sends only NOP, then PLAN (or SHUTDOWN). A header that is not one of those means
    * the stream starts mid-frame (part of a NOP was flushed with the cooked input): skip a byte and look again. */
-  while (!g_synced && avail >= FRAME_HEADER) {
+  while (!g_synced && avail >= FRAME_HEADER_BYTES) {
     uint32_t s = be32(p + 1), l = be32(p + 5);
-    if (s == 0 && ((p[0] == F_NOP && l == 0) || (p[0] == F_PLAN && l > 0 && l <= FRAME_MAX) ||
+    if (s == 0 && ((p[0] == F_NOP && l == 0) || (p[0] == F_PLAN && l > 0 && l <= FRAME_MAX_PAYLOAD) ||
                    (p[0] == F_SHUTDOWN && l == 4)))
       break;
     p++;
     avail--;
     g_in_consumed++;
   }
-  if (avail < FRAME_HEADER) return 0;
+  if (avail < FRAME_HEADER_BYTES) return 0;
   uint32_t l = be32(p + 5);
-  if (l > FRAME_MAX) {
+  if (l > FRAME_MAX_PAYLOAD) {
     /* A corrupt stream cannot be resynchronised: drop what is buffered and report it. */
-    logmsg(LOG_ERR, 0, "control channel: frame of %u bytes exceeds the maximum; input discarded", l);
+    logmsg(LOG_ERROR, 0, "control channel: frame of %u bytes exceeds the maximum; input discarded", l);
     g_in.len = 0;
     g_in_consumed = 0;
     return 0;
   }
-  if (avail < FRAME_HEADER + l) return 0;
+  if (avail < FRAME_HEADER_BYTES + l) return 0;
   *type = p[0];
   if (*type == F_PLAN) g_synced = 1;
   *session = be32(p + 1);
   *len = l;
-  *payload = p + FRAME_HEADER;
-  g_in_consumed += FRAME_HEADER + l;
+  *payload = p + FRAME_HEADER_BYTES;
+  g_in_consumed += FRAME_HEADER_BYTES + l;
   return 1;
-}
-
-static long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 int chan_drain(int timeout_ms) {

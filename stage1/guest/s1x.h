@@ -6,21 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* ---- frame types (docs/PROTOCOL.md) ---- */
-enum {
-  F_NOP = 0x01, F_PLAN = 0x02, F_SHUTDOWN = 0x03, F_POWEROFF_ACK = 0x04,
-  F_EXEC = 0x10, F_STDIN = 0x11, F_SIGNAL = 0x12, F_WINSIZE = 0x13,
-  F_HELLO = 0x81, F_STARTED = 0x82, F_READY = 0x83, F_EXITED = 0x84, F_LOG = 0x85, F_POWEROFF = 0x86,
-  F_STDOUT = 0xA0, F_STDERR = 0xA1,
-};
-#define PROTO_VERSION 1u
-#define FRAME_HEADER 9u
-#define FRAME_MAX (1u << 20)
-#define DATA_MAX (32u * 1024u)
-#define EXEC_SESSION_MIN 0x10000u
-
-enum { LOG_ERR = 1, LOG_WARN = 2, LOG_INFO = 3, LOG_DEBUG = 4 };
-enum { OFF_DONE = 0, OFF_APP_FAILED = 1, OFF_REQUESTED = 2, OFF_FATAL = 3 };
+#include "protocol.h"
 
 /* ---- growable byte buffer ---- */
 struct buf {
@@ -97,6 +83,11 @@ int chan_reopen(const char *path); /* after a hangup */
 int chan_fd(void);
 void send_frame(uint8_t type, uint32_t session, const void *payload, size_t len);
 void send_u32(uint8_t type, uint32_t session, uint32_t v);
+void send_hello(const char *info); /* HELLO: the protocol version, then the key=value words of info */
+/* The payloads of SHUTDOWN, SIGNAL and WINSIZE: 0, or -1 when the payload has not the protocol's length. */
+int shutdown_decode(const uint8_t *p, uint32_t len, uint32_t *grace_ms);
+int signal_decode(const uint8_t *p, uint32_t len, int *signo);
+int winsize_decode(const uint8_t *p, uint32_t len, uint16_t *rows, uint16_t *cols);
 int chan_want_write(void);    /* bytes are queued */
 int chan_backlogged(void);    /* too many bytes queued: stop reading app output */
 int chan_flush(void);         /* non-blocking write of the queue; -1 when the link is gone */
@@ -111,7 +102,9 @@ void put32(uint8_t *p, uint32_t v);
 extern int g_debug;
 void logmsg(int level, uint32_t session, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define DBG(...) do { if (g_debug) logmsg(LOG_DEBUG, 0, __VA_ARGS__); } while (0)
-long uptime_ms(void);
+long uptime_ms(void); /* since boot, as the kernel's log counts */
+long now_ms(void);    /* monotonic: deadlines and timeouts */
+void kmsg_forward(int fd); /* the kernel's new messages on /dev/kmsg, as debug LOG frames */
 
 /* ---- network interfaces (net.c) ---- */
 /* Brings up lo and configures every interface of the plan; 0, or -1 with a one-line reason in err. */
@@ -181,9 +174,21 @@ struct app {
 int app_prepare(struct app *a, struct plan *pl, size_t index, char *err, size_t errlen);
 int app_start_main(struct app *a);
 int app_start_handler(struct app *a, const struct strv *argv);
-pid_t spawn_in_view(const char *view, char **argv, char **envp, const struct ident *id, const char *workdir,
-                    const gid_t *supp, size_t nsupp, int oom_set, int oom, struct child *c, int want_stdin,
-                    const char *ptsdir, uint16_t rows, uint16_t cols);
+/* A process to start in an app's root view: what it runs, as whom, and on what. */
+struct spawn {
+  const char *view;        /* guest path of the app's root view */
+  char **argv, **envp;
+  const struct ident *id;
+  const char *workdir;
+  const gid_t *supp;       /* supplementary groups */
+  size_t nsupp;
+  int oom_set, oom;        /* oom_score_adj, when set */
+  int want_stdin;          /* stdin a pipe from the host, else /dev/null (without a pty) */
+  const char *ptsdir;      /* a pty of this devpts instance instead of pipes, or NULL */
+  uint16_t rows, cols;     /* the pty's size; 0 for 24x80 */
+};
+/* Starts it with its output (and stdin) on c; its pid, or -1 with errno. */
+pid_t spawn_in_view(const struct spawn *s, struct child *c);
 int exit_code_of(int status);
 
 /* ---- exec sessions (session.c) ---- */
@@ -193,5 +198,39 @@ size_t session_count(void);
 struct child *session_at(size_t i);
 void session_reaped(struct child *c);
 void session_gc(void);
+
+/* ---- PID 1: start, HELLO, power-off (boot.c) ---- */
+struct init {
+  char transport[16]; /* s1x.transport=: xen or virtio */
+  char ctl[64];       /* s1x.ctl=: the control channel's device */
+  int sfd;            /* signalfd of the signals PID 1 takes */
+  int kmsg;           /* /dev/kmsg, read with debug only; -1 otherwise */
+  long hello_at;      /* when the last HELLO went out (now_ms) */
+};
+void say_hello(struct init *in);
+/* The end of every path: statuses out, disks synced, power off. */
+void power_off(int reason) __attribute__((noreturn));
+void fatal(const char *what, const char *detail) __attribute__((noreturn)); /* kills everything, powers off */
+
+/* ---- the pod: each app's state machine and the pod rule (pod.c) ---- */
+enum phase { WAIT_PLAN, STARTING, RUNNING, STOPPING };
+enum phase pod_phase(void);
+uint32_t pod_grace_ms(void); /* the plan's grace period; 0 before the plan */
+/* Takes the plan (its memory too): mounts its shares, configures its network, prepares and starts its apps. */
+void pod_start(const struct plan *pl, const char *transport);
+/* Advances every app's state machine and applies the pod rule; returns when nothing more can happen now, or
+ * powers off when the pod is over. */
+void pod_step(void);
+void pod_reap(void); /* reaps every child that ended (SIGCHLD) */
+void pod_request_shutdown(uint32_t grace_ms, const char *why);
+int pod_poll_timeout(void); /* ms until the next stop deadline (+1), or -1 */
+struct child *pod_child(uint32_t session); /* an app's main process or an enter session, or NULL */
+struct app *pod_apps(size_t *n);
+
+/* ---- frames from the host (dispatch.c) ---- */
+void on_frame(struct init *in, uint8_t type, uint32_t session, const uint8_t *p, uint32_t len);
+
+/* ---- the poll loop (loop.c) ---- */
+void event_loop(struct init *in) __attribute__((noreturn));
 
 #endif

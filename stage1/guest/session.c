@@ -52,8 +52,8 @@ static char **merged_env(char **base, const struct strv *extra) {
 void session_exec(uint32_t id, const uint8_t *p, size_t n, struct app *apps, size_t napps) {
   struct execreq req;
   char err[256];
-  if (id < EXEC_SESSION_MIN || session_find(id)) {
-    logmsg(LOG_WARN, 0, "EXEC with session id %u ignored: not a new exec session id", id);
+  if (id < CHANNEL_FIRST_EXEC_SESSION || session_find(id)) {
+    logmsg(LOG_WARNING, 0, "EXEC with session id %u ignored: not a new exec session id", id);
     return;
   }
   if (execreq_decode(p, n, &req, err, sizeof err) < 0) {
@@ -74,8 +74,10 @@ void session_exec(uint32_t id, const uint8_t *p, size_t n, struct app *apps, siz
   char pts[96];
   snprintf(pts, sizeof pts, "%s/dev/pts", a->view);
   const struct appspec *s = a->spec;
-  pid_t pid = spawn_in_view(a->view, req.argv.v, envp, &a->id, s->workdir, s->supp, s->nsupp, 0, 0, c, 1,
-                            req.tty ? pts : NULL, (uint16_t)req.rows, (uint16_t)req.cols);
+  struct spawn sp = {.view = a->view, .argv = req.argv.v, .envp = envp, .id = &a->id, .workdir = s->workdir,
+                     .supp = s->supp, .nsupp = s->nsupp, .want_stdin = 1, .ptsdir = req.tty ? pts : NULL,
+                     .rows = (uint16_t)req.rows, .cols = (uint16_t)req.cols};
+  pid_t pid = spawn_in_view(&sp, c);
   for (char **e = envp; *e; e++) free(*e);
   free(envp);
   if (pid < 0) {

@@ -1,6 +1,8 @@
 /* Unit tests of the guest init's pure parts, run on the build host: plan decoding, paths inside an untrusted
- * root, user/group resolution. Build and run: see GuestInitUnitTest.java (or: gcc -D_GNU_SOURCE -I.. -o t
- * unit_test.c ../plan.c ../net.c ../safepath.c ../volumes.c ../ids.c ../util.c ../proto.c ../log.c && ./t).
+ * root, user/group resolution, and the golden frames both the guest and the host are held to. Build and run: see
+ * GuestInitUnitTest.java (or: gcc -D_GNU_SOURCE -I.. -o t unit_test.c ../plan.c ../net.c ../safepath.c
+ * ../volumes.c ../ids.c ../util.c ../proto.c ../log.c ../apps.c && ./t GOLDEN_DIR, GOLDEN_DIR being
+ * src/test/resources/protocol; S1X_GOLDEN_UPDATE=1 writes the guest's frames there instead of comparing).
  * Prints "N passed, N failed". */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -49,22 +51,22 @@ static void test_plan(void) {
   struct b app = {0}, share = {0}, pre = {0}, p = {0};
   struct plan pl;
   char err[256];
-  fs(&app, 0x20, "web");
-  fs(&app, 0x21, "/s1x/app0");
-  fs(&app, 0x22, "/bin/sh");
-  fs(&app, 0x22, "-c");
-  fs(&app, 0x22, "echo \"$X\" 'a  b'\nnext");
-  fs(&app, 0x23, "X=1=2");
-  fu(&app, 0x26, 4000000000u);
-  fu(&app, 0x2E, (uint32_t)-500);
-  fs(&pre, 0x22, "/bin/true");
-  f(&app, 0x29, pre.p, pre.n);
-  fs(&share, 0x40, "app0");
-  fs(&share, 0x41, "/s1x/app0");
-  fu(&p, 0x01, 1);
-  fs(&p, 0x02, "host");
-  f(&p, 0x08, share.p, share.n);
-  f(&p, 0x10, app.p, app.n);
+  fs(&app, T_NAME, "web");
+  fs(&app, T_ROOT, "/s1x/app0");
+  fs(&app, T_ARG, "/bin/sh");
+  fs(&app, T_ARG, "-c");
+  fs(&app, T_ARG, "echo \"$X\" 'a  b'\nnext");
+  fs(&app, T_ENV, "X=1=2");
+  fu(&app, T_SUPP_GID, 4000000000u);
+  fu(&app, T_OOM_SCORE_ADJ, (uint32_t)-500);
+  fs(&pre, T_ARG, "/bin/true");
+  f(&app, T_PRE_START, pre.p, pre.n);
+  fs(&share, T_SHARE_TAG, "app0");
+  fs(&share, T_SHARE_PATH, "/s1x/app0");
+  fu(&p, T_VERSION, PLAN_VERSION);
+  fs(&p, T_HOSTNAME, "host");
+  f(&p, T_SHARE, share.p, share.n);
+  f(&p, T_APP, app.p, app.n);
   CHECK(decode(&p, &pl, err) == 0, "valid plan: %s", err);
   CHECK(pl.napps == 1 && pl.apps[0].argv.n == 3, "one app, three args");
   CHECK(!strcmp(pl.apps[0].argv.v[2], "echo \"$X\" 'a  b'\nnext"), "argument kept byte for byte");
@@ -84,52 +86,52 @@ static void test_plan(void) {
   bad[nb].plan = p;
   bad[nb++].plan.n -= 3;
   bad[nb].name = "no VERSION first";
-  fs(&bad[nb].plan, 0x02, "h");
-  fu(&bad[nb++].plan, 0x01, 1);
-  bad[nb].name = "version 2";
-  fu(&bad[nb++].plan, 0x01, 2);
+  fs(&bad[nb].plan, T_HOSTNAME, "h");
+  fu(&bad[nb++].plan, T_VERSION, PLAN_VERSION);
+  bad[nb].name = "a version this init does not speak";
+  fu(&bad[nb++].plan, T_VERSION, PLAN_VERSION + 1);
   bad[nb].name = "unknown tag";
-  fu(&bad[nb].plan, 0x01, 1);
-  fs(&bad[nb++].plan, 0x7f, "x");
+  fu(&bad[nb].plan, T_VERSION, PLAN_VERSION);
+  fs(&bad[nb++].plan, 0x7f, "x"); /* a tag protocol.h does not define */
   bad[nb].name = "NUL in hostname";
-  fu(&bad[nb].plan, 0x01, 1);
-  f(&bad[nb++].plan, 0x02, "a\0b", 3);
+  fu(&bad[nb].plan, T_VERSION, PLAN_VERSION);
+  f(&bad[nb++].plan, T_HOSTNAME, "a\0b", 3);
   bad[nb].name = "length past end";
-  fu(&bad[nb].plan, 0x01, 1);
-  bad[nb].plan.p[bad[nb].plan.n++] = 0x02;
+  fu(&bad[nb].plan, T_VERSION, PLAN_VERSION);
+  bad[nb].plan.p[bad[nb].plan.n++] = T_HOSTNAME;
   put32(bad[nb].plan.p + bad[nb].plan.n, 1000);
   bad[nb++].plan.n += 4;
   struct b a2 = {0};
-  fs(&a2, 0x20, "x");
-  fs(&a2, 0x21, "relative");
-  fs(&a2, 0x22, "/bin/true");
+  fs(&a2, T_NAME, "x");
+  fs(&a2, T_ROOT, "relative");
+  fs(&a2, T_ARG, "/bin/true");
   bad[nb].name = "relative root";
-  fu(&bad[nb].plan, 0x01, 1);
-  f(&bad[nb++].plan, 0x10, a2.p, a2.n);
+  fu(&bad[nb].plan, T_VERSION, PLAN_VERSION);
+  f(&bad[nb++].plan, T_APP, a2.p, a2.n);
   struct b a3 = {0};
-  fs(&a3, 0x20, "x");
-  fs(&a3, 0x21, "/r");
+  fs(&a3, T_NAME, "x");
+  fs(&a3, T_ROOT, "/r");
   bad[nb].name = "no ARG";
-  fu(&bad[nb].plan, 0x01, 1);
-  f(&bad[nb++].plan, 0x10, a3.p, a3.n);
+  fu(&bad[nb].plan, T_VERSION, PLAN_VERSION);
+  f(&bad[nb++].plan, T_APP, a3.p, a3.n);
   struct b a4 = a3;
-  fs(&a4, 0x22, "/x");
-  fs(&a4, 0x23, "1BAD=x");
+  fs(&a4, T_ARG, "/x");
+  fs(&a4, T_ENV, "1BAD=x");
   bad[nb].name = "bad env name";
-  fu(&bad[nb].plan, 0x01, 1);
-  f(&bad[nb++].plan, 0x10, a4.p, a4.n);
+  fu(&bad[nb].plan, T_VERSION, PLAN_VERSION);
+  f(&bad[nb++].plan, T_APP, a4.p, a4.n);
   struct b a5 = a3;
-  fs(&a5, 0x22, "/x");
+  fs(&a5, T_ARG, "/x");
   bad[nb].name = "duplicate app";
-  fu(&bad[nb].plan, 0x01, 1);
-  f(&bad[nb].plan, 0x10, a5.p, a5.n);
-  f(&bad[nb++].plan, 0x10, a5.p, a5.n);
+  fu(&bad[nb].plan, T_VERSION, PLAN_VERSION);
+  f(&bad[nb].plan, T_APP, a5.p, a5.n);
+  f(&bad[nb++].plan, T_APP, a5.p, a5.n);
   bad[nb].name = "boolean 2";
-  fu(&bad[nb].plan, 0x01, 1);
-  f(&bad[nb++].plan, 0x05, "\2", 1);
+  fu(&bad[nb].plan, T_VERSION, PLAN_VERSION);
+  f(&bad[nb++].plan, T_DEBUG, "\2", 1);
   bad[nb].name = "short u32";
-  fu(&bad[nb].plan, 0x01, 1);
-  f(&bad[nb++].plan, 0x06, "\0\0", 2);
+  fu(&bad[nb].plan, T_VERSION, PLAN_VERSION);
+  f(&bad[nb++].plan, T_GRACE_MS, "\0\0", 2);
   for (int i = 0; i < nb; i++) {
     err[0] = 0;
     CHECK(decode(&bad[i].plan, &pl, err) < 0 && err[0], "%s must be refused", bad[i].name);
@@ -137,14 +139,14 @@ static void test_plan(void) {
 
   struct execreq x;
   struct b e = {0};
-  fs(&e, 0x50, "web");
-  fs(&e, 0x22, "cat");
-  fs(&e, 0x23, "A=b");
-  f(&e, 0x2C, "\1", 1);
-  fu(&e, 0x51, 40);
+  fs(&e, T_EXEC_APP, "web");
+  fs(&e, T_ARG, "cat");
+  fs(&e, T_ENV, "A=b");
+  f(&e, T_TTY, "\1", 1);
+  fu(&e, T_EXEC_ROWS, 40);
   CHECK(execreq_decode(e.p, e.n, &x, err, sizeof err) == 0 && x.tty && x.rows == 40 && x.argv.n == 1, "exec: %s", err);
   struct b e2 = {0};
-  fs(&e2, 0x22, "cat");
+  fs(&e2, T_ARG, "cat");
   CHECK(execreq_decode(e2.p, e2.n, &x, err, sizeof err) < 0, "exec without app refused");
 }
 
@@ -179,19 +181,19 @@ static void test_net_plan(void) {
   struct b r1 = {0}, r2 = {0}, n = {0}, p = {0};
   struct plan pl;
   char err[256];
-  fs(&r1, 0x78, "172.16.28.1/32");
-  fs(&r2, 0x78, "0.0.0.0/0");
-  fs(&r2, 0x79, "172.16.28.1");
-  fs(&n, 0x70, "eth0");
-  fs(&n, 0x71, "02:ab:cd:ef:01:23");
-  fs(&n, 0x72, "172.16.28.5/24");
-  fu(&n, 0x73, 1400);
-  f(&n, 0x74, "\0", 1);
-  f(&n, 0x75, r1.p, r1.n);
-  f(&n, 0x75, r2.p, r2.n);
-  fu(&p, 0x01, 1);
-  fs(&p, 0x02, "h");
-  f(&p, 0x0C, n.p, n.n);
+  fs(&r1, T_ROUTE_DST, "172.16.28.1/32");
+  fs(&r2, T_ROUTE_DST, "0.0.0.0/0");
+  fs(&r2, T_ROUTE_VIA, "172.16.28.1");
+  fs(&n, T_NET_NAME, "eth0");
+  fs(&n, T_NET_MAC, "02:ab:cd:ef:01:23");
+  fs(&n, T_NET_ADDRESS, "172.16.28.5/24");
+  fu(&n, T_NET_MTU, 1400);
+  f(&n, T_NET_PREFIX_ROUTE, "\0", 1);
+  f(&n, T_NET_ROUTE, r1.p, r1.n);
+  f(&n, T_NET_ROUTE, r2.p, r2.n);
+  fu(&p, T_VERSION, PLAN_VERSION);
+  fs(&p, T_HOSTNAME, "h");
+  f(&p, T_NET, n.p, n.n);
   CHECK(decode(&p, &pl, err) == 0, "plan with an interface: %s", err);
   CHECK(pl.nnets == 1 && !strcmp(pl.nets[0].name, "eth0") && pl.nets[0].mtu == 1400 && !pl.nets[0].prefix_route,
         "interface fields");
@@ -212,27 +214,28 @@ static void test_net_plan(void) {
     CHECK(parse_mac(bad_macs[i], mac) != 0, "mac '%s' must be refused", bad_macs[i]);
 
   /* a malformed interface refuses the whole plan */
-  const char *fields[][2] = {{"\x71", "02:ab"}, {"\x72", "172.16.28.5"}, {"\x70", "a-name-longer-than-15"}};
+  const struct { uint8_t tag; const char *value; } fields[] = {
+      {T_NET_MAC, "02:ab"}, {T_NET_ADDRESS, "172.16.28.5"}, {T_NET_NAME, "a-name-longer-than-15"}};
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
     struct b bn = {0}, bp = {0};
-    fs(&bn, 0x70, "eth0");
-    fs(&bn, 0x71, "02:ab:cd:ef:01:23");
-    fs(&bn, 0x72, "172.16.28.5/24");
-    fs(&bn, (uint8_t)fields[i][0][0], fields[i][1]);
-    fu(&bp, 0x01, 1);
-    f(&bp, 0x0C, bn.p, bn.n);
+    fs(&bn, T_NET_NAME, "eth0");
+    fs(&bn, T_NET_MAC, "02:ab:cd:ef:01:23");
+    fs(&bn, T_NET_ADDRESS, "172.16.28.5/24");
+    fs(&bn, fields[i].tag, fields[i].value);
+    fu(&bp, T_VERSION, PLAN_VERSION);
+    f(&bp, T_NET, bn.p, bn.n);
     err[0] = 0;
     CHECK(decode(&bp, &pl, err) < 0 && err[0], "interface with bad field %zu must be refused", i);
   }
   struct b br = {0}, bn = {0}, bp = {0};
-  fs(&br, 0x78, "0.0.0.0/0");
-  fs(&br, 0x79, "not-an-ip");
-  fs(&bn, 0x70, "eth0");
-  fs(&bn, 0x71, "02:ab:cd:ef:01:23");
-  fs(&bn, 0x72, "172.16.28.5/24");
-  f(&bn, 0x75, br.p, br.n);
-  fu(&bp, 0x01, 1);
-  f(&bp, 0x0C, bn.p, bn.n);
+  fs(&br, T_ROUTE_DST, "0.0.0.0/0");
+  fs(&br, T_ROUTE_VIA, "not-an-ip");
+  fs(&bn, T_NET_NAME, "eth0");
+  fs(&bn, T_NET_MAC, "02:ab:cd:ef:01:23");
+  fs(&bn, T_NET_ADDRESS, "172.16.28.5/24");
+  f(&bn, T_NET_ROUTE, br.p, br.n);
+  fu(&bp, T_VERSION, PLAN_VERSION);
+  f(&bp, T_NET, bn.p, bn.n);
   CHECK(decode(&bp, &pl, err) < 0, "a route with an invalid gateway must be refused");
 }
 
@@ -337,10 +340,219 @@ static void test_safepath(void) {
   if (system(cmd) != 0) printf("could not clean %s\n", tmpl);
 }
 
-int main(void) {
+/* ---- golden frames (src/test/resources/protocol/README.md) ---- */
+
+static const char *g_golden;
+static char g_work[] = "/tmp/s1x-golden.XXXXXX";
+static char g_chanfile[600];
+
+static uint8_t *slurp(const char *path, size_t *len) {
+  static uint8_t data[1 << 16];
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : read(fd, data, sizeof data);
+  if (fd >= 0) close(fd);
+  *len = n > 0 ? (size_t)n : 0;
+  return n >= 0 ? data : NULL;
+}
+
+/* From here on the guest's frames go to a fresh file, as they would to the control channel. */
+static void capture(const char *name) {
+  snprintf(g_chanfile, sizeof g_chanfile, "%s/%s", g_work, name);
+  close(open(g_chanfile, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+  CHECK(chan_reopen(g_chanfile) == 0, "channel %s: %s", g_chanfile, strerror(errno));
+}
+
+/* What the guest wrote since capture() must be the golden file, byte for byte. */
+static void expect_golden(const char *name) {
+  char path[600];
+  size_t n, m;
+  uint8_t got[1 << 16];
+  const uint8_t *written = slurp(g_chanfile, &n);
+  if (written) memcpy(got, written, n);
+  snprintf(path, sizeof path, "%s/%s", g_golden, name);
+  const char *update = getenv("S1X_GOLDEN_UPDATE");
+  if (update && !strcmp(update, "1")) {
+    FILE *fp = fopen(path, "wb");
+    if (!fp || fwrite(got, 1, n, fp) != n || fclose(fp)) printf("cannot write %s\n", path);
+  }
+  uint8_t *want = slurp(path, &m);
+  size_t at = 0;
+  while (want && at < n && at < m && got[at] == want[at]) at++;
+  CHECK(want && n == m && at == n, "%s: the guest wrote %zu bytes, the golden file has %zu; they differ from byte %zu",
+        name, n, m, at);
+}
+
+/* The guest's encoders write the guest -> host frames. */
+static void test_golden_guest_frames(void) {
+  capture("hello");
+  send_hello("kernel=6.1.0-28-amd64 guest=xen-pvh transport=xen mem_total_kb=100000 mem_available_kb=80000"
+             " uptime_ms=412");
+  expect_golden("hello.bin");
+  capture("started");
+  send_u32(F_STARTED, 1, 4242);
+  expect_golden("started.bin");
+  capture("ready");
+  send_frame(F_READY, 0, NULL, 0);
+  expect_golden("ready.bin");
+
+  /* output as the init relays it: read from the process's pipe after it exited */
+  static const char out[] = "out: \"quoted\" $HOME \xff\n", err[] = "err\n";
+  struct child c;
+  int po[2], pe[2];
+  CHECK(pipe(po) == 0 && pipe(pe) == 0, "pipes");
+  CHECK(write(po[1], out, strlen(out)) == (ssize_t)strlen(out) && write(pe[1], err, strlen(err)) == (ssize_t)strlen(err),
+        "writing to the pipes");
+  close(po[1]);
+  close(pe[1]);
+  capture("stdout");
+  child_init(&c, 1);
+  c.out_fd = po[0];
+  child_drain(&c);
+  expect_golden("stdout.bin");
+  capture("stderr");
+  child_init(&c, CHANNEL_FIRST_EXEC_SESSION);
+  c.err_fd = pe[0];
+  child_drain(&c);
+  expect_golden("stderr.bin");
+
+  capture("log");
+  logmsg(LOG_INFO, 1, "shutdown requested (%s)", "SHUTDOWN frame");
+  expect_golden("log.bin");
+  capture("exited");
+  send_u32(F_EXITED, 1, 143);
+  expect_golden("exited.bin");
+  capture("poweroff");
+  uint8_t reason = OFF_APP_FAILED;
+  send_frame(F_POWEROFF, 0, &reason, 1);
+  expect_golden("poweroff.bin");
+}
+
+/* The guest's channel reader and decoders read the host -> guest frames, as one stream in this order. */
+static void test_golden_host_frames(void) {
+  static const char *const files[] = {"nop.bin",   "plan.bin",     "exec.bin",     "stdin.bin",       "stdin-eof.bin",
+                                      "signal.bin", "winsize.bin", "shutdown.bin", "poweroff-ack.bin"};
+  static const uint8_t types[] = {F_NOP,    F_PLAN,    F_EXEC,     F_STDIN,       F_STDIN,
+                                  F_SIGNAL, F_WINSIZE, F_SHUTDOWN, F_POWEROFF_ACK};
+  static const uint32_t sessions[] = {0, 0, CHANNEL_FIRST_EXEC_SESSION, 1, 1, CHANNEL_FIRST_EXEC_SESSION,
+                                      CHANNEL_FIRST_EXEC_SESSION, 0, 0};
+  capture("from-host");
+  FILE *fp = fopen(g_chanfile, "wb");
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    char path[600];
+    size_t n;
+    snprintf(path, sizeof path, "%s/%s", g_golden, files[i]);
+    uint8_t *b = slurp(path, &n);
+    CHECK(b && n >= FRAME_HEADER_BYTES, "%s is missing or shorter than a frame header", path);
+    if (b) fwrite(b, 1, n, fp);
+  }
+  fclose(fp);
+  chan_read();
+
+  uint8_t type;
+  uint32_t session, len;
+  const uint8_t *p;
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    if (!chan_next(&type, &session, &p, &len)) {
+      CHECK(0, "%s: no frame", files[i]);
+      return;
+    }
+    CHECK(type == types[i] && session == sessions[i], "%s: type 0x%02x session %u", files[i], type, session);
+  }
+  CHECK(!chan_next(&type, &session, &p, &len), "nothing after poweroff-ack.bin");
+}
+
+/* The payloads of plan.bin and exec.bin: every field, as the host meant it (GoldenFramesTest.plan()). */
+static const uint8_t *golden_payload(const char *name, uint32_t *len) {
+  char path[600];
+  size_t n;
+  snprintf(path, sizeof path, "%s/%s", g_golden, name);
+  uint8_t *b = slurp(path, &n);
+  if (!b || n < FRAME_HEADER_BYTES || be32(b + 5) != n - FRAME_HEADER_BYTES) {
+    CHECK(0, "%s is not one frame", name);
+    *len = 0;
+    return b;
+  }
+  *len = be32(b + 5);
+  return b + FRAME_HEADER_BYTES;
+}
+
+static void test_golden_plan(void) {
+  struct plan pl;
+  char err[256] = "";
+  uint32_t len;
+  const uint8_t *p = golden_payload("plan.bin", &len);
+  int decoded = plan_decode(p, len, &pl, err, sizeof err) == 0;
+  CHECK(decoded && pl.nnets == 1 && pl.napps == 1, "plan.bin: one interface, one app: %s", err);
+  if (!decoded || pl.nnets != 1 || pl.napps != 1) return;
+  CHECK(pl.version == PLAN_VERSION && !strcmp(pl.hostname, "golden-pod") &&
+            pl.hosts && !strcmp(pl.hosts, "127.0.0.1 localhost golden-pod\n") && pl.resolv &&
+            !strcmp(pl.resolv, "nameserver 10.1.0.1\n") &&
+            pl.debug && pl.grace_ms == 1234 && !pl.mutable_pod,
+        "plan.bin: pod fields");
+  CHECK(pl.nshares == 2 && !strcmp(pl.shares[0].tag, "app0") && !strcmp(pl.shares[0].path, "/s1x/app0") &&
+            !pl.shares[0].ro && !strcmp(pl.shares[1].tag, "vol0") && pl.shares[1].ro,
+        "plan.bin: shares");
+  struct netspec *n = &pl.nets[0];
+  CHECK(!strcmp(n->name, "eth0") && !strcmp(n->mac, "02:ab:cd:ef:01:23") &&
+            !strcmp(n->address, "172.16.28.5/24") && n->mtu == 1400 && !n->prefix_route && n->nroutes == 2 &&
+            !strcmp(n->routes[0].dst, "172.16.28.1/32") && !n->routes[0].via &&
+            !strcmp(n->routes[1].dst, "0.0.0.0/0") && n->routes[1].via && !strcmp(n->routes[1].via, "172.16.28.1"),
+        "plan.bin: interface");
+  struct appspec *a = &pl.apps[0];
+  CHECK(!strcmp(a->name, "web") && !strcmp(a->root, "/s1x/app0/rootfs") && a->argv.n == 3 &&
+            !strcmp(a->argv.v[2], "echo \"$X\" 'a  b'\nnext") && a->env.n == 2 &&
+            !strcmp(a->env.v[1], "X=\xc3\xbcn\xc3\xaf \xe2\x82\xac") && !strcmp(a->user, "alice") &&
+            !strcmp(a->group, "staff") && a->nsupp == 2 && a->supp[1] == 4000000000u && !strcmp(a->workdir, "/srv") &&
+            a->readonly && a->nprestart == 1 && a->npoststop == 1 && !strcmp(a->poststop[0].v[0], "/bin/echo") &&
+            a->want_stdin && a->tty && a->has_oom && a->oom == -500,
+        "plan.bin: app fields");
+  CHECK(a->nmounts == 1 && !strcmp(a->mounts[0].source, "/s1x/vol0") && !strcmp(a->mounts[0].target, "/data") &&
+            a->mounts[0].ro,
+        "plan.bin: mount");
+
+  struct execreq x;
+  p = golden_payload("exec.bin", &len);
+  decoded = execreq_decode(p, len, &x, err, sizeof err) == 0;
+  CHECK(decoded, "exec.bin: %s", err);
+  CHECK(decoded && !strcmp(x.app, "web") && x.argv.n == 3 && !strcmp(x.argv.v[2], "echo \"$1\"") && x.env.n == 1 &&
+            !strcmp(x.env.v[0], "TERM=xterm") && x.tty && x.rows == 40 && x.cols == 132,
+        "exec.bin: fields");
+  execreq_free(&x);
+
+  uint32_t grace;
+  int signo;
+  uint16_t rows, cols;
+  p = golden_payload("shutdown.bin", &len);
+  CHECK(shutdown_decode(p, len, &grace) == 0 && grace == 1234, "shutdown.bin: grace");
+  p = golden_payload("signal.bin", &len);
+  CHECK(signal_decode(p, len, &signo) == 0 && signo == 15, "signal.bin: SIGTERM");
+  p = golden_payload("winsize.bin", &len);
+  CHECK(winsize_decode(p, len, &rows, &cols) == 0 && rows == 40 && cols == 132, "winsize.bin: 40x132");
+  p = golden_payload("stdin.bin", &len);
+  CHECK(len == 9 && !memcmp(p, "line one\n", 9), "stdin.bin: one line");
+  golden_payload("stdin-eof.bin", &len);
+  CHECK(len == 0, "stdin-eof.bin: empty, the end of input");
+}
+
+int main(int argc, char **argv) {
   test_plan();
   test_net_plan();
   test_safepath();
+  if (argc > 1) {
+    g_golden = argv[1];
+    if (!mkdtemp(g_work)) {
+      perror("mkdtemp");
+      return 1;
+    }
+    test_golden_guest_frames();
+    test_golden_host_frames();
+    test_golden_plan();
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_work);
+    if (system(cmd) != 0) printf("could not clean %s\n", g_work);
+  } else {
+    CHECK(0, "no golden frames directory given (src/test/resources/protocol)");
+  }
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }

@@ -23,6 +23,7 @@ public final class ControlChannel implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlChannel.class);
   /** Console rings move only when the other side writes, so the host pokes until the guest answers. */
   public static final Duration NOP_INTERVAL = Duration.ofMillis(250);
+  /** The first enter session's id (stage1/guest/protocol.h, CHANNEL_FIRST_EXEC_SESSION). */
   public static final int FIRST_EXEC_SESSION = 0x10000;
   /**
    * How long a stop request may wait to be written. A guest that has not taken 13 bytes in that time has stopped
@@ -235,38 +236,63 @@ public final class ControlChannel implements AutoCloseable {
   public interface Listener {
     enum Stream { STDOUT, STDERR }
 
+    /** A LOG frame's level; {@link #wire()} is stage1/guest/protocol.h's {@code LOG_<name>}. */
     enum LogLevel {
-      ERROR, WARNING, INFO, DEBUG;
+      ERROR(1), WARNING(2), INFO(3), DEBUG(4);
 
+      private final int wire;
+
+      LogLevel(int wire) {
+        this.wire = wire;
+      }
+
+      /** The level's byte on the wire. */
+      public int wire() {
+        return wire;
+      }
+
+      /** A level the guest should not send is shown as debug: its text is still escaped like any other. */
       static LogLevel of(int wire) {
-        return switch (wire) {
-          case 1 -> ERROR;
-          case 2 -> WARNING;
-          case 3 -> INFO;
-          default -> DEBUG;
-        };
+        for (LogLevel l : values()) {
+          if (l.wire == wire) {
+            return l;
+          }
+        }
+        return DEBUG;
       }
     }
 
+    /** A POWEROFF frame's reason; {@link #wire()} is stage1/guest/protocol.h's {@code OFF_<name>}. */
     enum PoweroffReason {
       /** every app exited 0 */
-      ALL_DONE,
+      ALL_DONE(0),
       /** an app exited non-zero (or could not start) and the pod rule stopped the others */
-      APP_FAILED,
+      APP_FAILED(1),
       /** SHUTDOWN, or a power-off request from Xen */
-      REQUESTED,
+      REQUESTED(2),
       /** the guest init hit a fatal error (its LOG says which) */
-      GUEST_ERROR,
-      UNKNOWN;
+      GUEST_ERROR(3),
+      /** a byte no guest of this release sends, or none */
+      UNKNOWN(-1);
+
+      private final int wire;
+
+      PoweroffReason(int wire) {
+        this.wire = wire;
+      }
+
+      /** The reason's byte on the wire; -1 for {@link #UNKNOWN}, which has none. */
+      public int wire() {
+        return wire;
+      }
 
       static PoweroffReason of(int wire) {
-        return switch (wire) {
-          case 0 -> ALL_DONE;
-          case 1 -> APP_FAILED;
-          case 2 -> REQUESTED;
-          case 3 -> GUEST_ERROR;
-          default -> UNKNOWN;
-        };
+        for (PoweroffReason r : values()) {
+          if (r.wire == wire && wire >= 0) {
+            return r;
+          }
+        }
+        return UNKNOWN;
       }
     }
 

@@ -9,6 +9,9 @@ import java.util.HexFormat;
  * payload}. The session is an unsigned 32-bit number held in an int.
  */
 public record Frame(int type, int session, byte[] payload) {
+  // These numbers are defined in stage1/guest/protocol.h, which the guest init compiles; ProtocolTableTest holds these
+  // copies to it, name for name (Java's switch needs them as compile-time constants here).
+
   /** Largest payload either side accepts. */
   public static final int MAX_PAYLOAD = 1 << 20;
   /** Largest stdin/stdout/stderr chunk per frame. */

@@ -8,50 +8,54 @@ import java.util.List;
  * quotes, {@code $}, spaces and newlines arrive exactly as given.
  */
 public final class PlanEncoder {
+  /** The plan's first field and HELLO's first word. */
   public static final int VERSION = 1;
 
-  static final int T_VERSION = 0x01;
-  static final int T_HOSTNAME = 0x02;
-  static final int T_HOSTS = 0x03;
-  static final int T_RESOLV = 0x04;
-  static final int T_DEBUG = 0x05;
-  static final int T_GRACE_MS = 0x06;
-  static final int T_MUTABLE = 0x07;
-  static final int T_SHARE = 0x08;
-  static final int T_NET = 0x0C;
-  static final int T_APP = 0x10;
-  static final int T_NAME = 0x20;
-  static final int T_ROOT = 0x21;
-  static final int T_ARG = 0x22;
-  static final int T_ENV = 0x23;
-  static final int T_USER = 0x24;
-  static final int T_GROUP = 0x25;
-  static final int T_SUPP_GID = 0x26;
-  static final int T_WORKDIR = 0x27;
-  static final int T_READONLY_ROOTFS = 0x28;
-  static final int T_PRE_START = 0x29;
-  static final int T_POST_STOP = 0x2A;
-  static final int T_STDIN = 0x2B;
-  static final int T_TTY = 0x2C;
-  static final int T_MOUNT = 0x2D;
-  static final int T_OOM_SCORE_ADJ = 0x2E;
-  static final int T_MOUNT_SOURCE = 0x30;
-  static final int T_MOUNT_TARGET = 0x31;
-  static final int T_MOUNT_RO = 0x32;
-  static final int T_SHARE_TAG = 0x40;
-  static final int T_SHARE_PATH = 0x41;
-  static final int T_SHARE_RO = 0x42;
-  static final int T_NET_NAME = 0x70;
-  static final int T_NET_MAC = 0x71;
-  static final int T_NET_ADDRESS = 0x72;
-  static final int T_NET_MTU = 0x73;
-  static final int T_NET_PREFIX_ROUTE = 0x74;
-  static final int T_NET_ROUTE = 0x75;
-  static final int T_ROUTE_DST = 0x78;
-  static final int T_ROUTE_VIA = 0x79;
-  static final int T_EXEC_APP = 0x50;
-  static final int T_EXEC_ROWS = 0x51;
-  static final int T_EXEC_COLS = 0x52;
+  // The fields of PLAN and EXEC. These numbers are defined in stage1/guest/protocol.h, which the guest init compiles;
+  // ProtocolTableTest holds these copies to it, name for name.
+
+  public static final int T_VERSION = 0x01;
+  public static final int T_HOSTNAME = 0x02;
+  public static final int T_HOSTS = 0x03;
+  public static final int T_RESOLV = 0x04;
+  public static final int T_DEBUG = 0x05;
+  public static final int T_GRACE_MS = 0x06;
+  public static final int T_MUTABLE = 0x07;
+  public static final int T_SHARE = 0x08;
+  public static final int T_NET = 0x0C;
+  public static final int T_APP = 0x10;
+  public static final int T_NAME = 0x20;
+  public static final int T_ROOT = 0x21;
+  public static final int T_ARG = 0x22;
+  public static final int T_ENV = 0x23;
+  public static final int T_USER = 0x24;
+  public static final int T_GROUP = 0x25;
+  public static final int T_SUPP_GID = 0x26;
+  public static final int T_WORKDIR = 0x27;
+  public static final int T_READONLY_ROOTFS = 0x28;
+  public static final int T_PRE_START = 0x29;
+  public static final int T_POST_STOP = 0x2A;
+  public static final int T_STDIN = 0x2B;
+  public static final int T_TTY = 0x2C;
+  public static final int T_MOUNT = 0x2D;
+  public static final int T_OOM_SCORE_ADJ = 0x2E;
+  public static final int T_MOUNT_SOURCE = 0x30;
+  public static final int T_MOUNT_TARGET = 0x31;
+  public static final int T_MOUNT_RO = 0x32;
+  public static final int T_SHARE_TAG = 0x40;
+  public static final int T_SHARE_PATH = 0x41;
+  public static final int T_SHARE_RO = 0x42;
+  public static final int T_NET_NAME = 0x70;
+  public static final int T_NET_MAC = 0x71;
+  public static final int T_NET_ADDRESS = 0x72;
+  public static final int T_NET_MTU = 0x73;
+  public static final int T_NET_PREFIX_ROUTE = 0x74;
+  public static final int T_NET_ROUTE = 0x75;
+  public static final int T_ROUTE_DST = 0x78;
+  public static final int T_ROUTE_VIA = 0x79;
+  public static final int T_EXEC_APP = 0x50;
+  public static final int T_EXEC_ROWS = 0x51;
+  public static final int T_EXEC_COLS = 0x52;
 
   private PlanEncoder() {}
 

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,49 +32,9 @@ class ControlChannelTest {
   private FrameReader fromHost;
   private FrameWriter toHost;
   private UnixSocketLink link;
-  private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
-  private final ControlChannel.Listener recorder = new ControlChannel.Listener() {
-    @Override
-    public void onHello(int version, String info) {
-      events.add("hello " + version + " " + info);
-    }
-
-    @Override
-    public void onStarted(int session, long pid) {
-      events.add("started " + session + " " + pid);
-    }
-
-    @Override
-    public void onReady() {
-      events.add("ready");
-    }
-
-    @Override
-    public void onExited(int session, int code) {
-      events.add("exited " + session + " " + code);
-    }
-
-    @Override
-    public void onOutput(int session, Stream stream, byte[] data) {
-      events.add(stream + " " + session + " " + new String(data, StandardCharsets.ISO_8859_1));
-    }
-
-    @Override
-    public void onLog(int session, LogLevel level, String text) {
-      events.add("log " + session + " " + level + " " + text);
-    }
-
-    @Override
-    public void onPoweroff(PoweroffReason reason) {
-      events.add("poweroff " + reason);
-    }
-
-    @Override
-    public void onClosed(IOException cause) {
-      events.add("closed " + (cause == null ? "clean" : cause.getMessage()));
-    }
-  };
+  private final EventLog recorder = new EventLog();
+  private final BlockingQueue<String> events = recorder.events;
 
   @BeforeEach
   void connect() throws IOException {

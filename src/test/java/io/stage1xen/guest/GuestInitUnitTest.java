@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Compiles and runs the guest init's C unit tests (stage1/guest/tests/unit_test.c) on the build host: plan
  * decoding with malformed input (also of network interfaces), symlink escapes out of an app root (also for volume
- * targets), user/group resolution.
+ * targets), user/group resolution, and the golden frames of src/test/resources/protocol/ (GoldenFramesTest holds
+ * the host to the same files): the guest's encoders must write the guest-to-host ones byte for byte, its decoders
+ * read the host-to-guest ones. With -Dgolden.update=true the C test writes the guest's files instead.
  */
 class GuestInitUnitTest {
   @TempDir Path tmp;
@@ -28,15 +30,16 @@ class GuestInitUnitTest {
     Path bin = tmp.resolve("unit");
     List<String> cmd = new ArrayList<>(List.of("gcc", "-std=gnu11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror",
         "-I", src.toString(), "-o", bin.toString(), src.resolve("tests/unit_test.c").toString()));
-    for (String f : List.of("plan.c", "net.c", "safepath.c", "volumes.c", "ids.c", "util.c", "proto.c", "log.c")) {
+    for (String f : List.of("plan.c", "net.c", "safepath.c", "volumes.c", "ids.c", "util.c", "proto.c", "log.c",
+        "apps.c")) {
       cmd.add(src.resolve(f).toString());
     }
     assertEquals("", run(cmd).strip(), "compiles without warnings");
-    String out = run(List.of(bin.toString()));
+    String out = run(List.of(bin.toString(), GoldenFramesTest.DIR.toString()));
     assertTrue(out.strip().endsWith(" 0 failed") && !out.contains("FAIL"), out);
   }
 
-  private static boolean onPath(String program) {
+  static boolean onPath(String program) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
         return true;
@@ -45,8 +48,12 @@ class GuestInitUnitTest {
     return false;
   }
 
-  private static String run(List<String> cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  static String run(List<String> cmd) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    if (Boolean.getBoolean("golden.update")) {
+      pb.environment().put("S1X_GOLDEN_UPDATE", "1");
+    }
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
     assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + out);

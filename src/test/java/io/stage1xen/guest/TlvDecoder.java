@@ -11,7 +11,8 @@ import java.util.Set;
  * encoder produced, byte for byte, without sharing code with it.
  */
 public final class TlvDecoder {
-  public static final Set<Integer> NESTED = Set.of(0x08, 0x0C, 0x10, 0x29, 0x2A, 0x2D, 0x75);
+  public static final Set<Integer> NESTED = Set.of(PlanEncoder.T_SHARE, PlanEncoder.T_NET, PlanEncoder.T_APP,
+      PlanEncoder.T_PRE_START, PlanEncoder.T_POST_STOP, PlanEncoder.T_MOUNT, PlanEncoder.T_NET_ROUTE);
 
   public record Field(int tag, byte[] value, List<Field> children) {
     public String text() {

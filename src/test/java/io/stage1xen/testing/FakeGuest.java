@@ -1,8 +1,11 @@
 package io.stage1xen.testing;
 
+import io.stage1xen.guest.ControlChannel.Listener.LogLevel;
+import io.stage1xen.guest.ControlChannel.Listener.PoweroffReason;
 import io.stage1xen.guest.Frame;
 import io.stage1xen.guest.FrameReader;
 import io.stage1xen.guest.FrameWriter;
+import io.stage1xen.guest.PlanEncoder;
 import io.stage1xen.guest.TlvDecoder;
 import io.stage1xen.guest.UnixSocketLink;
 import java.io.IOException;
@@ -62,7 +65,7 @@ public final class FakeGuest {
   private final CountDownLatch acked = new CountDownLatch(1);
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicInteger running = new AtomicInteger();
-  private volatile int reason = 0;
+  private volatile PoweroffReason reason = PoweroffReason.ALL_DONE;
   private volatile boolean deaf;
   private volatile TlvDecoder.Field plan;
 
@@ -185,7 +188,7 @@ public final class FakeGuest {
     poller.setDaemon(true);
     poller.start();
     done.await();
-    send(Frame.POWEROFF, 0, new byte[] {(byte) reason});
+    send(Frame.POWEROFF, 0, new byte[] {(byte) reason.wire()});
     acked.await(3, TimeUnit.SECONDS);
   }
 
@@ -202,7 +205,8 @@ public final class FakeGuest {
             if (!helloSent) {
               helloSent = true;
               byte[] info = "kernel=fake guest=fake transport=fake".getBytes(StandardCharsets.UTF_8);
-              send(Frame.HELLO, 0, ByteBuffer.allocate(4 + info.length).putInt(1).put(info).array());
+              send(Frame.HELLO, 0, ByteBuffer.allocate(4 + info.length).putInt(PlanEncoder.VERSION).put(info)
+                  .array());
             }
           }
           case Frame.PLAN -> {
@@ -224,8 +228,8 @@ public final class FakeGuest {
           case Frame.EXEC -> exec(f.session(), TlvDecoder.decode(f.payload()));
           case Frame.SHUTDOWN -> {
             // as the real init does: the request is logged at once, which tells the host this guest still reads
-            send(Frame.LOG, 0, "\u0003shutdown requested (SHUTDOWN frame)".getBytes(StandardCharsets.UTF_8));
-            stop(2);
+            send(Frame.LOG, 0, log(LogLevel.INFO, "shutdown requested (SHUTDOWN frame)"));
+            stop(PoweroffReason.REQUESTED);
           }
           case Frame.POWEROFF_ACK -> acked.countDown();
           default -> { }
@@ -244,13 +248,13 @@ public final class FakeGuest {
         Thread.sleep(100);
       }
       Files.deleteIfExists(shutdownFile);
-      stop(2);
+      stop(PoweroffReason.REQUESTED);
     } catch (InterruptedException | IOException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private void stop(int why) {
+  private void stop(PoweroffReason why) {
     synchronized (this) {
       if (stopping.getCount() > 0) {
         reason = why;
@@ -261,23 +265,24 @@ public final class FakeGuest {
 
   private void startApps(TlvDecoder.Field plan) throws IOException {
     this.plan = plan;
-    List<TlvDecoder.Field> appFields = plan.all(0x10);
+    List<TlvDecoder.Field> appFields = plan.all(PlanEncoder.T_APP);
     for (TlvDecoder.Field a : appFields) {
-      appNames.add(a.one(0x20).text());
+      appNames.add(a.one(PlanEncoder.T_NAME).text());
     }
     java.util.Map<String, Path> shares = new java.util.HashMap<>();
-    for (TlvDecoder.Field sh : plan.all(0x08)) {
-      Path host = exports.get(sh.one(0x40).text());
+    for (TlvDecoder.Field sh : plan.all(PlanEncoder.T_SHARE)) {
+      Path host = exports.get(sh.one(PlanEncoder.T_SHARE_TAG).text());
       if (host != null) {
-        shares.put(sh.one(0x41).text(), host);
+        shares.put(sh.one(PlanEncoder.T_SHARE_PATH).text(), host);
       }
     }
     for (int i = 0; i < appFields.size(); i++) {
       TlvDecoder.Field a = appFields.get(i);
-      App app = new App(1 + i, a.texts(0x22), a.texts(0x23), true);
-      app.view.put("/", onHost(shares, a.one(0x21).text()));
-      for (TlvDecoder.Field mount : a.all(0x2D)) {
-        app.view.put(mount.one(0x31).text(), onHost(shares, mount.one(0x30).text()));
+      App app = new App(1 + i, a.texts(PlanEncoder.T_ARG), a.texts(PlanEncoder.T_ENV), true);
+      app.view.put("/", onHost(shares, a.one(PlanEncoder.T_ROOT).text()));
+      for (TlvDecoder.Field mount : a.all(PlanEncoder.T_MOUNT)) {
+        app.view.put(mount.one(PlanEncoder.T_MOUNT_TARGET).text(),
+            onHost(shares, mount.one(PlanEncoder.T_MOUNT_SOURCE).text()));
       }
       apps.add(app);
       sessions.put(app.session, app);
@@ -310,7 +315,7 @@ public final class FakeGuest {
   }
 
   private void exec(int session, TlvDecoder.Field request) throws IOException {
-    String name = request.one(0x50).text();
+    String name = request.one(PlanEncoder.T_EXEC_APP).text();
     App target = null;
     for (int i = 0; i < apps.size(); i++) {
       if (appNames.get(i).equals(name)) {
@@ -323,12 +328,18 @@ public final class FakeGuest {
       send(Frame.EXITED, session, ByteBuffer.allocate(4).putInt(125).array());
       return;
     }
-    App proc = new App(session, request.texts(0x22), target.env, false);
+    App proc = new App(session, request.texts(PlanEncoder.T_ARG), target.env, false);
     proc.view.putAll(target.view);
     sessions.put(session, proc);
     Thread t = new Thread(proc::run, "exec-" + session);
     t.setDaemon(true);
     t.start();
+  }
+
+  /** A LOG frame's payload: the level's byte, then the text. */
+  private static byte[] log(LogLevel level, String text) {
+    byte[] t = text.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + t.length).put((byte) level.wire()).put(t).array();
   }
 
   private void send(int type, int session, byte[] payload) throws IOException {
@@ -371,7 +382,7 @@ public final class FakeGuest {
         return;
       }
       if (code != 0) {
-        stop(1);
+        stop(PoweroffReason.APP_FAILED);
       }
       if (running.decrementAndGet() == 0) {
         done.countDown();
@@ -392,11 +403,7 @@ public final class FakeGuest {
           case "out" -> out(Frame.STDOUT, arg);
           case "err" -> out(Frame.STDERR, arg);
           case "log" -> {
-            byte[] text = arg.getBytes(StandardCharsets.UTF_8);
-            byte[] payload = new byte[1 + text.length];
-            payload[0] = 1; // an error: shown without --debug
-            System.arraycopy(text, 0, payload, 1, text.length);
-            send(Frame.LOG, session, payload);
+            send(Frame.LOG, session, log(LogLevel.ERROR, arg)); // an error: shown without --debug
           }
           case "sleep" -> {
             if (stopping.await(Long.parseLong(arg), TimeUnit.MILLISECONDS)) {
@@ -464,19 +471,21 @@ public final class FakeGuest {
             }
           }
           case "nics" -> {
-            for (TlvDecoder.Field n : plan.all(0x0C)) {
-              StringBuilder sb = new StringBuilder(n.one(0x70).text()).append(' ').append(n.one(0x71).text())
-                  .append(' ').append(n.one(0x72).text()).append(" mtu=").append(n.one(0x73).u32())
-                  .append(" prefixroute=").append(n.one(0x74).bool());
-              for (TlvDecoder.Field r : n.all(0x75)) {
-                sb.append(' ').append(r.one(0x78).text());
-                r.all(0x79).forEach(v -> sb.append(">").append(v.text()));
+            for (TlvDecoder.Field n : plan.all(PlanEncoder.T_NET)) {
+              StringBuilder sb = new StringBuilder(n.one(PlanEncoder.T_NET_NAME).text())
+                  .append(' ').append(n.one(PlanEncoder.T_NET_MAC).text())
+                  .append(' ').append(n.one(PlanEncoder.T_NET_ADDRESS).text())
+                  .append(" mtu=").append(n.one(PlanEncoder.T_NET_MTU).u32())
+                  .append(" prefixroute=").append(n.one(PlanEncoder.T_NET_PREFIX_ROUTE).bool());
+              for (TlvDecoder.Field r : n.all(PlanEncoder.T_NET_ROUTE)) {
+                sb.append(' ').append(r.one(PlanEncoder.T_ROUTE_DST).text());
+                r.all(PlanEncoder.T_ROUTE_VIA).forEach(v -> sb.append(">").append(v.text()));
               }
               out(Frame.STDOUT, sb.toString());
             }
           }
           case "resolv" -> {
-            for (TlvDecoder.Field r : plan.all(0x04)) {
+            for (TlvDecoder.Field r : plan.all(PlanEncoder.T_RESOLV)) {
               out(Frame.STDOUT, r.text().strip());
             }
           }

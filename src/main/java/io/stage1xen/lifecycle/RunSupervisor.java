@@ -183,7 +183,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     domainName = domain.config().name();
     Files.createDirectories(layout.xenDirectory());
     Files.deleteIfExists(layout.controlSocket());
-    if (Files.exists(StopRequest.requestedMarker(layout)) || Files.exists(StopRequest.forcedMarker(layout))) {
+    if (Files.exists(layout.stopRequestedMarker()) || Files.exists(layout.stopForcedMarker())) {
       stopRequested.set(true);
     }
     XlConfigFile.write(layout.domainConfig(), domain.config());
@@ -216,7 +216,7 @@ final class RunSupervisor implements ControlChannel.Listener {
       throw e;
     }
     domainCreated = true;
-    if (Files.exists(StopRequest.forcedMarker(layout))) {
+    if (Files.exists(layout.stopForcedMarker())) {
       // rkt stop --force came while the domain was being made and found none to destroy: it is this run's to do
       LOG.info("pod {} was killed by 'rkt stop --force' while its domain was being created", params.uuid());
       destroyQuietly("rkt stop --force");
@@ -254,7 +254,7 @@ final class RunSupervisor implements ControlChannel.Listener {
       if (death.isEmpty()) {
         throw e;
       }
-      if (Files.exists(StopRequest.forcedMarker(layout))) {
+      if (Files.exists(layout.stopForcedMarker())) {
         LOG.info("pod {} was killed by 'rkt stop --force' while it was starting", params.uuid());
         return 128 + 9;
       }
@@ -293,7 +293,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     if (reason != null && reason != ControlChannel.Listener.PoweroffReason.GUEST_ERROR) {
       return failed == null ? 0 : failed;
     }
-    if (Files.exists(StopRequest.forcedMarker(layout))) {
+    if (Files.exists(layout.stopForcedMarker())) {
       LOG.info("pod {} was killed by 'rkt stop --force'", params.uuid());
       return 128 + 9;
     }
@@ -349,7 +349,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     channel = new ControlChannel(link.in(), link.out(), this);
     channel.start(plan);
     // a stop that arrived while the domain was being created: its signal found no channel, its marker stays
-    if (stopRequested.get() || Files.exists(StopRequest.requestedMarker(layout))) {
+    if (stopRequested.get() || Files.exists(layout.stopRequestedMarker())) {
       requestStop();
     }
   }

@@ -20,6 +20,7 @@ import io.stage1xen.xen.DomainRequest;
 import io.stage1xen.xen.P9Share;
 import io.stage1xen.xen.PodAnnotations;
 import io.stage1xen.xen.PodResourceRequest;
+import io.stage1xen.xen.Vif;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -66,8 +67,9 @@ final class PodVm {
   /**
    * @param volumes the pod's volume map, which says which app brings which share (for the share limit)
    * @param shares every p9 share of the pod: the apps' root filesystems, then the volumes ({@link VolumeMap})
+   * @param vifs one per network of the pod ({@link PodNetworking#vifs()})
    */
-  static DomainRequest domainRequest(Pod pod, VolumeMap volumes, List<P9Share> shares) {
+  static DomainRequest domainRequest(Pod pod, VolumeMap volumes, List<P9Share> shares, List<Vif> vifs) {
     List<AppResourceRequest> apps = new ArrayList<>();
     List<RuntimeApp> runtimeApps = pod.manifest().apps();
     Set<String> sharedEarlier = new HashSet<>();
@@ -82,7 +84,7 @@ final class PodVm {
     PodResourceRequest resources = new PodResourceRequest(apps, memoryLimit(podIso), cpuLimit(podIso), names(podIso));
     String uuid = pod.layout().uuid().orElseThrow(() -> new IllegalStateException(
         "the pod directory " + pod.layout().root() + " is not named after a pod uuid")).toString();
-    return new DomainRequest(uuid, pod.layout().xenDirectory(), CMDLINE, shares, List.of(), resources,
+    return new DomainRequest(uuid, pod.layout().xenDirectory(), CMDLINE, shares, vifs, resources,
         ENFORCED_IN_GUEST);
   }
 

@@ -178,7 +178,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     HostInfo host = new HostProbe(env.processes(), env.hostRoot(), settings.xlTimeout()).probe();
     volumes = PodVolumes.of(env, layout);
     var shares = volumeMap.p9Shares(volumes.securityModels(volumeMap, settings.hostVolumeOwnership()));
-    var request = networking.withVifs(PodVm.domainRequest(pod, volumeMap, shares));
+    var request = PodVm.domainRequest(pod, volumeMap, shares, networking.vifs());
     DomainPlan domain = DomainPlanner.plan(request, settings, host);
     domainName = domain.config().name();
     Files.createDirectories(layout.xenDirectory());

@@ -54,7 +54,7 @@ final class PodNetworking {
     PodLayout layout = pod.layout();
     List<App> apps = new ArrayList<>();
     for (RuntimeApp ra : pod.manifest().apps()) {
-      apps.add(PodVm.appOf(pod, ra));
+      apps.add(pod.app(ra));
     }
     List<PortForward> forwards = PortForwards.resolve(pod.manifest().ports(), apps, layout.podManifest());
     Path stage1 = layout.stage1Rootfs().toAbsolutePath();

@@ -11,6 +11,9 @@ import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
 import io.stage1xen.pod.RunParameters;
+import io.stage1xen.volume.PodVolumes;
+import io.stage1xen.volume.VolumeMap;
+import io.stage1xen.volume.VolumeMapper;
 import io.stage1xen.xen.DomainDeath;
 import io.stage1xen.xen.DomainExistsException;
 import io.stage1xen.xen.DomainOutcome;
@@ -176,7 +179,7 @@ final class RunSupervisor implements ControlChannel.Listener {
     // 2. The host.
     xl = xlFactory.create(settings.xlTimeout());
     HostInfo host = new HostProbe(env.processes(), env.hostRoot(), settings.xlTimeout()).probe();
-    volumes = PodVolumes.of(env, layout);
+    volumes = PodVolumes.of(env.processes(), env.mountinfo(), layout);
     var shares = volumeMap.p9Shares(volumes.securityModels(volumeMap, settings.hostVolumeOwnership()));
     var request = PodVm.domainRequest(pod, volumeMap, shares, networking.vifs());
     DomainPlan domain = DomainPlanner.plan(request, settings, host);

@@ -8,6 +8,7 @@ import io.stage1xen.xen.Xl;
 import io.stage1xen.xen.XlException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,14 @@ final class PodDomain {
     } catch (XlException e) {
       // xl can fail, time out or be killed after libxl made the domain (a device model that never started, a hung
       // toolstack); a domain of this pod's name must not outlive the run that failed to start it
-      destroy("xl create failed");
+      List<Long> orphans = destroy("xl create failed");
+      if (!orphans.isEmpty()) {
+        // its QEMU ran, so QEMU was not what failed: the domain went from under xl create (libxl's lines for that
+        // vary with the moment, measured on Xen 4.17, and some look like a device model that could not start)
+        throw new IllegalStateException("the pod VM " + name + " was destroyed from outside (xl destroy, or"
+            + " another toolstack) while xl create was making it; its QEMU (pid " + orphans.get(0) + ") outlived it"
+            + " and was ended; xl's output: " + layout.xlCreateLog(), e);
+      }
       throw e;
     }
   }
@@ -97,16 +105,21 @@ final class PodDomain {
     return new DomainInquest(env, xl, name).inquire(vmEnded);
   }
 
-  /** Destroys the domain and its orphaned device models; a failure is logged for gc to retry, never thrown. */
-  void destroy(String why) {
+  /**
+   * Destroys the domain and its orphaned device models; a failure is logged for gc to retry, never thrown. Returns
+   * the pids of the device models that had outlived the domain.
+   */
+  List<Long> destroy(String why) {
     try {
       LOG.debug("destroying domain {}: {}", name, why);
       xl.destroy(name);
-      new OrphanDeviceModels(env, xl, name).reap(new DomainInquest(env, xl, name).xlLog(), layout.xlCreateLog());
+      return new OrphanDeviceModels(env, xl, name).reap(new DomainInquest(env, xl, name).xlLog(),
+          layout.xlCreateLog());
     } catch (XlException e) {
       LOG.warn("could not destroy domain {}: {} (run 'rkt gc' to retry)", name, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return List.of();
   }
 }

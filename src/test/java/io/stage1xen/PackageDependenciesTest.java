@@ -20,18 +20,22 @@ class PackageDependenciesTest {
   private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
 
   /** Besides the JDK and slf4j, what each package may import (README.md's table). */
-  private static final Map<String, Set<String>> ALLOWED = Map.of(
-      "process", Set.of("sun.misc"),
-      "appc", Set.of("com.fasterxml.jackson"),
-      "pod", Set.of("io.stage1xen.appc"),
-      "host", Set.of("io.stage1xen.process"),
-      "guest", Set.of("io.stage1xen.appc", "io.stage1xen.pod"),
-      "xen", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.host", "io.stage1xen.process"),
-      "network", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.process"),
-      "aci", Set.of("io.stage1xen.appc", "org.apache.commons.compress"),
-      "lifecycle", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.host", "io.stage1xen.guest",
-          "io.stage1xen.xen", "io.stage1xen.process", "io.stage1xen.aci", "io.stage1xen.network"),
-      "cli", Set.of("io.stage1xen.", "picocli"));
+  private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+      Map.entry("process", Set.of("sun.misc")),
+      Map.entry("appc", Set.of("com.fasterxml.jackson")),
+      Map.entry("pod", Set.of("io.stage1xen.appc")),
+      Map.entry("host", Set.of("io.stage1xen.process")),
+      Map.entry("guest", Set.of("io.stage1xen.appc", "io.stage1xen.pod")),
+      Map.entry("xen", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.host",
+          "io.stage1xen.process")),
+      Map.entry("network", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.process")),
+      Map.entry("volume", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.guest", "io.stage1xen.xen",
+          "io.stage1xen.process")),
+      Map.entry("aci", Set.of("io.stage1xen.appc", "org.apache.commons.compress")),
+      Map.entry("lifecycle", Set.of("io.stage1xen.appc", "io.stage1xen.pod", "io.stage1xen.host",
+          "io.stage1xen.guest", "io.stage1xen.xen", "io.stage1xen.process", "io.stage1xen.aci",
+          "io.stage1xen.network", "io.stage1xen.volume")),
+      Map.entry("cli", Set.of("io.stage1xen.", "picocli")));
 
   private static List<Path> sources() throws IOException {
     try (Stream<Path> s = Files.walk(MAIN)) {

@@ -98,7 +98,7 @@ final class EnterClient {
       }
       Instant now = env.clock().instant();
       Instant deadline = supervisor.get().readyBy()
-          .orElse(start.plus(RunSupervisor.startBound(HostConfig.DEFAULT_XL_TIMEOUT,
+          .orElse(start.plus(PodStart.startBound(HostConfig.DEFAULT_XL_TIMEOUT,
               HostConfig.DEFAULT_READINESS_TIMEOUT)))
           .plus(READY_MARGIN);
       if (!now.isBefore(deadline)) {

@@ -4,6 +4,7 @@ import io.stage1xen.appc.LenientPodManifest;
 import io.stage1xen.pod.GcParameters;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
+import io.stage1xen.volume.PodVolumes;
 import io.stage1xen.xen.DomainName;
 import io.stage1xen.xen.DomainOutcome;
 import io.stage1xen.xen.Xl;
@@ -58,7 +59,7 @@ final class PodCollector {
       LOG.warn("could not release the networks of pod {}: {}", params.uuid(), e.getMessage());
     }
     removeSockets(layout);
-    PodVolumes.of(env, layout).remove();
+    PodVolumes.of(env.processes(), env.mountinfo(), layout).remove();
     return 0;
   }
 

@@ -14,7 +14,6 @@ import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.RunParameters;
 import io.stage1xen.process.ProcessException;
 import io.stage1xen.process.ProcessRunner;
-import io.stage1xen.xen.DomainRequest;
 import io.stage1xen.xen.Vif;
 import io.stage1xen.xen.Xl;
 import io.stage1xen.xen.XlException;
@@ -55,7 +54,7 @@ final class PodNetworking {
     PodLayout layout = pod.layout();
     List<App> apps = new ArrayList<>();
     for (RuntimeApp ra : pod.manifest().apps()) {
-      apps.add(PodVm.appOf(pod, ra));
+      apps.add(pod.app(ra));
     }
     List<PortForward> forwards = PortForwards.resolve(pod.manifest().ports(), apps, layout.podManifest());
     Path stage1 = layout.stage1Rootfs().toAbsolutePath();
@@ -71,15 +70,14 @@ final class PodNetworking {
     return new PodNetworking(network, script);
   }
 
-  /** The request with one vif per network: the derived MAC and stage1-xen's hotplug script. */
-  DomainRequest withVifs(DomainRequest r) {
+  /** One vif per network for the domain request: the derived MAC and stage1-xen's hotplug script. */
+  List<Vif> vifs() {
     List<Vif> vifs = new ArrayList<>();
     for (String mac : network.macs()) {
       vifs.add(new Vif(Optional.of(mac), Optional.empty(), Optional.empty(), Optional.of(script.toString()),
           Optional.empty()));
     }
-    return new DomainRequest(r.podUuid(), r.xenDir(), r.cmdline(), r.shares(), vifs, r.resources(),
-        r.isolatorsEnforcedInGuest());
+    return vifs;
   }
 
   /**

@@ -15,18 +15,19 @@ import io.stage1xen.guest.AppPlan;
 import io.stage1xen.guest.PodPlan;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.RunParameters;
+import io.stage1xen.volume.VolumeMap;
 import io.stage1xen.xen.AppResourceRequest;
 import io.stage1xen.xen.DomainRequest;
 import io.stage1xen.xen.P9Share;
 import io.stage1xen.xen.PodAnnotations;
 import io.stage1xen.xen.PodResourceRequest;
+import io.stage1xen.xen.Vif;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -37,8 +38,6 @@ import java.util.Set;
 final class PodVm {
   /** Fixed words only: nothing from the pod ever reaches the kernel command line. */
   static final String CMDLINE = "console=hvc0 quiet s1x.ctl=/dev/hvc1 s1x.transport=xen";
-  /** Where the guest mounts the share of app i (tag app<i>) and of volume share n (tag vol<n>). */
-  static final String SHARE_ROOT = "/s1x/share/";
   /** What the appc spec calls the executor's name, given to apps as $container (rkt's own stage1s say "rkt"). */
   static final String CONTAINER = "rkt";
   static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -47,33 +46,18 @@ final class PodVm {
 
   private PodVm() {}
 
-  /** The effective app of a runtime app: the pod manifest's override, else the image's. */
-  static App appOf(Pod pod, RuntimeApp runtimeApp) {
-    Optional<App> app = runtimeApp.app().or(() -> pod.image(runtimeApp.name()).app());
-    App a = app.orElseThrow(() -> new IllegalArgumentException(pod.layout().podManifest() + ": app '"
-        + runtimeApp.name() + "' has no exec: neither the pod manifest nor its image defines an app section"));
-    if (a.exec().isEmpty()) {
-      throw new IllegalArgumentException(pod.layout().podManifest() + ": app '" + runtimeApp.name()
-          + "' has an empty exec: nothing to run");
-    }
-    return a;
-  }
-
-  static String shareTag(int index) {
-    return "app" + index;
-  }
-
   /**
    * @param volumes the pod's volume map, which says which app brings which share (for the share limit)
    * @param shares every p9 share of the pod: the apps' root filesystems, then the volumes ({@link VolumeMap})
+   * @param vifs one per network of the pod ({@link PodNetworking#vifs()})
    */
-  static DomainRequest domainRequest(Pod pod, VolumeMap volumes, List<P9Share> shares) {
+  static DomainRequest domainRequest(Pod pod, VolumeMap volumes, List<P9Share> shares, List<Vif> vifs) {
     List<AppResourceRequest> apps = new ArrayList<>();
     List<RuntimeApp> runtimeApps = pod.manifest().apps();
     Set<String> sharedEarlier = new HashSet<>();
     for (int i = 0; i < runtimeApps.size(); i++) {
       RuntimeApp ra = runtimeApps.get(i);
-      Isolators iso = appOf(pod, ra).isolators();
+      Isolators iso = pod.app(ra).isolators();
       // its root and each volume share it is the first to mount (a share is one guest path, its mounts' source)
       int own = 1 + (int) volumes.mounts(i).stream().filter(m -> sharedEarlier.add(m.source())).count();
       apps.add(new AppResourceRequest(ra.name().value(), memoryLimit(iso), cpuLimit(iso), names(iso), own));
@@ -82,7 +66,7 @@ final class PodVm {
     PodResourceRequest resources = new PodResourceRequest(apps, memoryLimit(podIso), cpuLimit(podIso), names(podIso));
     String uuid = pod.layout().uuid().orElseThrow(() -> new IllegalStateException(
         "the pod directory " + pod.layout().root() + " is not named after a pod uuid")).toString();
-    return new DomainRequest(uuid, pod.layout().xenDirectory(), CMDLINE, shares, List.of(), resources,
+    return new DomainRequest(uuid, pod.layout().xenDirectory(), CMDLINE, shares, vifs, resources,
         ENFORCED_IN_GUEST);
   }
 
@@ -102,7 +86,7 @@ final class PodVm {
     List<RuntimeApp> runtimeApps = pod.manifest().apps();
     for (int i = 0; i < runtimeApps.size(); i++) {
       RuntimeApp ra = runtimeApps.get(i);
-      App app = appOf(pod, ra);
+      App app = pod.app(ra);
       String root = volumes.roots().get(i).guestPath();
       AppPlan.Builder b = AppPlan.builder(ra.name().value(), root, app.exec())
           .environment(environment(ra.name(), app))

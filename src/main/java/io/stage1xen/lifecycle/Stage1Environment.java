@@ -56,6 +56,11 @@ public record Stage1Environment(
     return hostRoot.resolve("proc");
   }
 
+  /** This process's mount table: what the volumes' mounts are read back from. */
+  public Path mountinfo() {
+    return proc().resolve(Long.toString(pid)).resolve("mountinfo");
+  }
+
   /** The host's /etc (hosts and resolv.conf for --dns=host and --hosts-entry=host). */
   public Path etc() {
     return hostRoot.resolve("etc");

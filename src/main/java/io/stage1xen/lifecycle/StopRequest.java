@@ -8,7 +8,6 @@ import io.stage1xen.xen.HostConfig;
 import io.stage1xen.xen.Xl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,31 +29,18 @@ final class StopRequest {
     this.xl = xl;
   }
 
-  /** Left by stop --force so that the supervisor reports a killed pod, not a crashed one. */
-  static Path forcedMarker(PodLayout layout) {
-    return layout.xenDirectory().resolve("stop-forced");
-  }
-
-  /**
-   * Left by every orderly stop: a supervisor that is still starting the pod (before its signal handler or its
-   * domain exists) finds it and stops the pod as soon as it can, so a stop racing a starting run is never lost.
-   */
-  static Path requestedMarker(PodLayout layout) {
-    return layout.xenDirectory().resolve("stop-requested");
-  }
-
   int stop(StopParameters params) throws Exception {
     PodLayout layout = PodLayout.of(env.workingDirectory());
     String name = DomainName.forPod(params.uuid().toString());
     if (params.force()) {
       Files.createDirectories(layout.xenDirectory());
-      Files.writeString(forcedMarker(layout), "", StandardCharsets.US_ASCII);
+      Files.writeString(layout.stopForcedMarker(), "", StandardCharsets.US_ASCII);
       DomainOutcome outcome = xl.destroy(name);
       LOG.debug("xl destroy {}: {}", name, outcome);
       return 0;
     }
     Files.createDirectories(layout.xenDirectory());
-    Files.writeString(requestedMarker(layout), "", StandardCharsets.US_ASCII);
+    Files.writeString(layout.stopRequestedMarker(), "", StandardCharsets.US_ASCII);
     // the supervisor's own record, not rkt's pid file: that one appears only once the pod is ready
     Optional<SupervisorRecord> supervisor = SupervisorRecord.live(env, layout);
     if (supervisor.isPresent()) {

@@ -34,6 +34,18 @@ record SupervisorRecord(long pid, Optional<Instant> readyBy) {
         + readyBy.map(t -> "ready-by=" + t.toEpochMilli() + "\n").orElse(""), StandardCharsets.US_ASCII);
   }
 
+  /**
+   * Writes the record, best effort: without it (a full disk, say) the pod still runs; a stop during its start then
+   * goes by its marker and enter waits by the default settings.
+   */
+  static void note(Stage1Environment env, PodLayout layout, Optional<Instant> readyBy) {
+    try {
+      new SupervisorRecord(env.pid(), readyBy).write(layout);
+    } catch (IOException e) {
+      LOG.warn("{} (stop and enter find this run by it while the pod starts)", e.getMessage());
+    }
+  }
+
   static void remove(PodLayout layout) {
     try {
       Files.deleteIfExists(layout.supervisorRecord());

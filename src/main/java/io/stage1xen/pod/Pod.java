@@ -1,11 +1,14 @@
 package io.stage1xen.pod;
 
 import io.stage1xen.appc.AcName;
+import io.stage1xen.appc.App;
 import io.stage1xen.appc.ImageManifest;
 import io.stage1xen.appc.PodManifest;
+import io.stage1xen.appc.RuntimeApp;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** A validated pod: its directory, its manifest, and the image manifest of every app, in pod order. */
 public record Pod(PodLayout layout, PodManifest manifest, Map<AcName, ImageManifest> images) {
@@ -27,5 +30,17 @@ public record Pod(PodLayout layout, PodManifest manifest, Map<AcName, ImageManif
       throw new IllegalArgumentException("no app " + app + " in the pod");
     }
     return m;
+  }
+
+  /** The effective app of a runtime app: the pod manifest's override, else the image's; it must have an exec. */
+  public App app(RuntimeApp runtimeApp) {
+    Optional<App> app = runtimeApp.app().or(() -> image(runtimeApp.name()).app());
+    App a = app.orElseThrow(() -> new IllegalArgumentException(layout.podManifest() + ": app '"
+        + runtimeApp.name() + "' has no exec: neither the pod manifest nor its image defines an app section"));
+    if (a.exec().isEmpty()) {
+      throw new IllegalArgumentException(layout.podManifest() + ": app '" + runtimeApp.name()
+          + "' has an empty exec: nothing to run");
+    }
+    return a;
   }
 }

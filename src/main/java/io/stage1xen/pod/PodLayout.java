@@ -218,6 +218,19 @@ public record PodLayout(Path root) {
     return xenDirectory().resolve("supervisor");
   }
 
+  /**
+   * Left by every orderly stop: a run supervisor that is still starting the pod (before its signal handler or its
+   * domain exists) finds it and stops the pod as soon as it can, so a stop racing a starting run is never lost.
+   */
+  public Path stopRequestedMarker() {
+    return xenDirectory().resolve("stop-requested");
+  }
+
+  /** Left by {@code stop --force}, so that the run supervisor reports a killed pod, not a crashed one. */
+  public Path stopForcedMarker() {
+    return xenDirectory().resolve("stop-forced");
+  }
+
   /** Output of {@code xl create}, which goes to a file because xl's monitor keeps pipes open. */
   public Path xlCreateLog() {
     return xenDirectory().resolve("xl-create.log");

@@ -135,6 +135,6 @@ class HostileGuestTest {
   @ParameterizedTest
   @CsvSource({"0, 2", "1, 2", "3, 3", "5, 5", "30, 5"})
   void aStopIsAnsweredWithinTheGracePeriodBetweenTwoAndFiveSeconds(int graceSeconds, int answerSeconds) {
-    assertEquals(Duration.ofSeconds(answerSeconds), RunSupervisor.stopAnswerTimeout(Duration.ofSeconds(graceSeconds)));
+    assertEquals(Duration.ofSeconds(answerSeconds), StopController.stopAnswerTimeout(Duration.ofSeconds(graceSeconds)));
   }
 }

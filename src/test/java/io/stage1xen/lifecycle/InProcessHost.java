@@ -9,6 +9,7 @@ import io.stage1xen.process.ProcessException;
 import io.stage1xen.process.ProcessRunner;
 import io.stage1xen.process.SystemProcessRunner;
 import io.stage1xen.testing.FakeHost;
+import io.stage1xen.volume.FakeMounts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

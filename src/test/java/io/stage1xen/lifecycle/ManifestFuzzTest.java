@@ -10,6 +10,7 @@ import io.stage1xen.lifecycle.ManifestFuzzer.FuzzCase;
 import io.stage1xen.lifecycle.ManifestFuzzer.Symlink;
 import io.stage1xen.testing.ReliabilityLog;
 import io.stage1xen.testing.TreeSnapshot;
+import io.stage1xen.volume.PodVolumes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -53,6 +53,8 @@ class PodLayoutTest {
     assertEquals(r + "/xen/domain.cfg", l.domainConfig().toString());
     assertEquals(r + "/xen/ctl.sock", l.controlSocket().toString());
     assertEquals(r + "/xen/xl-create.log", l.xlCreateLog().toString());
+    assertEquals(r + "/xen/stop-requested", l.stopRequestedMarker().toString());
+    assertEquals(r + "/xen/stop-forced", l.stopForcedMarker().toString());
   }
 
   @ParameterizedTest(name = "{0}")

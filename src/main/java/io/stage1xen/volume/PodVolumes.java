@@ -1,4 +1,4 @@
-package io.stage1xen.lifecycle;
+package io.stage1xen.volume;
 
 import io.stage1xen.appc.AcName;
 import io.stage1xen.guest.AppPlan;
@@ -6,6 +6,7 @@ import io.stage1xen.guest.MountPlan;
 import io.stage1xen.guest.PodPlan;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.process.ProcessException;
+import io.stage1xen.process.ProcessRunner;
 import io.stage1xen.xen.HostVolumeOwnership;
 import io.stage1xen.xen.P9SecurityModel;
 import java.io.IOException;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * deepest first, so that it also works after the run entrypoint was killed, and it deletes files only once nothing
  * is mounted there any more (a bind-mounted host directory is never walked).
  */
-final class PodVolumes {
+public final class PodVolumes {
   private static final Logger LOG = LoggerFactory.getLogger(PodVolumes.class);
   /** What the guest init makes in every app's root before anything is mounted there (stage1/guest/apps.c). */
   private static final List<String> GUEST_DIRECTORIES = List.of("proc", "sys", "dev");
@@ -52,13 +53,13 @@ final class PodVolumes {
     this.roots = new AppRoots(mounts, layout);
   }
 
-  static PodVolumes of(Stage1Environment env, PodLayout layout) {
-    Path mountinfo = env.proc().resolve(Long.toString(env.pid())).resolve("mountinfo");
-    return new PodVolumes(new HostMounts(env.processes(), mountinfo), layout, ShareModels.FILES);
+  /** The pod's volumes on this host: mounts made through {@code runner}, read back from {@code mountinfo}. */
+  public static PodVolumes of(ProcessRunner runner, Path mountinfo, PodLayout layout) {
+    return new PodVolumes(new HostMounts(runner, mountinfo), layout, ShareModels.FILES);
   }
 
   /** The 9p security model of every volume of the map, by key ({@link ShareModels}). */
-  Map<String, P9SecurityModel> securityModels(VolumeMap map, HostVolumeOwnership ownership) throws IOException {
+  public Map<String, P9SecurityModel> securityModels(VolumeMap map, HostVolumeOwnership ownership) throws IOException {
     return ShareModels.decide(map, ownership, layout, mounts.table(), probe);
   }
 
@@ -66,7 +67,7 @@ final class PodVolumes {
    * Closes rkt's copies of the apps' roots to everyone but root ({@link AppRoots}), then makes every share of the
    * map for the guest's plan; on failure removes what it made and rethrows.
    */
-  void prepare(VolumeMap map, PodPlan plan) throws Exception {
+  public void prepare(VolumeMap map, PodPlan plan) throws Exception {
     try {
       Path root = layout.volumesDirectory();
       if (Files.exists(root)) {
@@ -163,7 +164,7 @@ final class PodVolumes {
    * After the pod: unmounts every volume, keeping the empty volumes' files until gc, and the apps' roots closed
    * ({@link AppRoots}): what the guest made there stays until rkt deletes the pod.
    */
-  void unmountAll() throws IOException, ProcessException, InterruptedException {
+  public void unmountAll() throws IOException, ProcessException, InterruptedException {
     Path root = layout.volumesDirectory();
     if (!Files.isDirectory(root)) {
       return; // nothing can be mounted below a directory that does not exist
@@ -182,7 +183,7 @@ final class PodVolumes {
    * gc: unmounts every volume and the binds that closed the apps' roots, then removes the directory with the empty
    * volumes' files. Idempotent.
    */
-  void remove() throws IOException, ProcessException, InterruptedException {
+  public void remove() throws IOException, ProcessException, InterruptedException {
     unmountAll();
     roots.release();
     Path root = layout.volumesDirectory();
@@ -193,7 +194,7 @@ final class PodVolumes {
   }
 
   /** Deletes a tree without following symlinks (a link an app left in an empty volume points nowhere here). */
-  static void deleteTree(Path root) throws IOException {
+  public static void deleteTree(Path root) throws IOException {
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

@@ -1,4 +1,4 @@
-package io.stage1xen.lifecycle;
+package io.stage1xen.volume;
 
 import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.InvalidValueException;

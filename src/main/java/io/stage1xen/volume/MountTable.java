@@ -1,4 +1,4 @@
-package io.stage1xen.lifecycle;
+package io.stage1xen.volume;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.stage1xen.lifecycle;
+package io.stage1xen.volume;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

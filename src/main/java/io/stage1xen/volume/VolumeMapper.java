@@ -1,4 +1,4 @@
-package io.stage1xen.lifecycle;
+package io.stage1xen.volume;
 
 import io.stage1xen.appc.App;
 import io.stage1xen.appc.InvalidValueException;
@@ -40,18 +40,22 @@ import org.slf4j.LoggerFactory;
  * Only the host's paths are read (does a source exist, is it a directory or a file); nothing is changed. Errors are
  * one line naming the file, the field and the value.
  */
-final class VolumeMapper {
+public final class VolumeMapper {
   private static final Logger LOG = LoggerFactory.getLogger(VolumeMapper.class);
-  /** Where the guest mounts share {@code vol<N>}: next to the apps' shares. */
+  /** Where the guest mounts the share of app i (tag {@code app<i>}) and of volume share n (tag {@code vol<n>}). */
+  static final String SHARE_ROOT = "/s1x/share/";
+  /** The tag of an app's root filesystem share: {@code app<i>}, i its index in the pod. */
+  static final String APP_TAG_PREFIX = "app";
+  /** The tag of a volume share: {@code vol<N>}, next to the apps' shares. */
   static final String TAG_PREFIX = "vol";
   private static final int PATH_MAX = 4095;
 
   /** What a host path is. A seam: tests describe the host instead of creating device nodes. */
-  interface HostPaths {
+  public interface HostPaths {
     PathKind kindOf(Path path);
   }
 
-  enum PathKind {
+  public enum PathKind {
     DIRECTORY,
     FILE,
     OTHER,
@@ -59,7 +63,7 @@ final class VolumeMapper {
   }
 
   /** The host's files as they are (symlinks followed, as mount(8) follows them). */
-  static final HostPaths FILES = p -> Files.isDirectory(p) ? PathKind.DIRECTORY
+  public static final HostPaths FILES = p -> Files.isDirectory(p) ? PathKind.DIRECTORY
       : Files.isRegularFile(p) ? PathKind.FILE : Files.exists(p) ? PathKind.OTHER : PathKind.MISSING;
 
   private final Pod pod;
@@ -74,7 +78,7 @@ final class VolumeMapper {
     this.host = host;
   }
 
-  static VolumeMap map(Pod pod, HostPaths host) {
+  public static VolumeMap map(Pod pod, HostPaths host) {
     return new VolumeMapper(pod, host).map();
   }
 
@@ -85,9 +89,9 @@ final class VolumeMapper {
     for (int i = 0; i < apps.size(); i++) {
       RuntimeApp ra = apps.get(i);
       PodVolume rootfs = PodVolume.appRootfs(ra.name().value(), layout.appRootfs(ra.name()));
-      String tag = PodVm.shareTag(i);
+      String tag = APP_TAG_PREFIX + i;
       roots.add(new VolumeShare(tag, rootfs, ra.readOnlyRootFS(), layout.volumesDirectory().resolve(tag),
-          PodVm.SHARE_ROOT + tag));
+          SHARE_ROOT + tag));
     }
     for (int i = 0; i < apps.size(); i++) {
       perApp.add(appMounts(i, apps.get(i)));
@@ -96,7 +100,7 @@ final class VolumeMapper {
   }
 
   private List<MountPlan> appMounts(int index, RuntimeApp ra) {
-    App app = PodVm.appOf(pod, ra);
+    App app = pod.app(ra);
     String appField = "apps[" + index + "]";
     Map<String, String> targets = new HashMap<>();
     List<MountPlan> out = new ArrayList<>();
@@ -198,7 +202,7 @@ final class VolumeMapper {
     String shareKey = volume.key() + (readOnly ? ":ro" : ":rw");
     VolumeShare share = shares.computeIfAbsent(shareKey, k -> {
       String tag = TAG_PREFIX + shares.size();
-      return new VolumeShare(tag, volume, readOnly, layout.volumesDirectory().resolve(tag), PodVm.SHARE_ROOT + tag);
+      return new VolumeShare(tag, volume, readOnly, layout.volumesDirectory().resolve(tag), SHARE_ROOT + tag);
     });
     return new MountPlan(share.guestSource(), target, readOnly);
   }

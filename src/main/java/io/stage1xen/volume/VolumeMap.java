@@ -1,4 +1,4 @@
-package io.stage1xen.lifecycle;
+package io.stage1xen.volume;
 
 import io.stage1xen.guest.MountPlan;
 import io.stage1xen.guest.SharePlan;
@@ -14,9 +14,9 @@ import java.util.Map;
  * shares (in tag order) and, per app in pod order, the bind mounts the guest makes into the app (parents before the
  * mounts nested in them).
  */
-record VolumeMap(List<VolumeShare> roots, List<VolumeShare> shares, List<List<MountPlan>> appMounts) {
+public record VolumeMap(List<VolumeShare> roots, List<VolumeShare> shares, List<List<MountPlan>> appMounts) {
 
-  VolumeMap {
+  public VolumeMap {
     roots = List.copyOf(roots);
     shares = List.copyOf(shares);
     List<List<MountPlan>> copy = new ArrayList<>();
@@ -32,16 +32,16 @@ record VolumeMap(List<VolumeShare> roots, List<VolumeShare> shares, List<List<Mo
   }
 
   /** The p9 devices of the domain config, each with the security model chosen for its tree (by volume key). */
-  List<P9Share> p9Shares(Map<String, P9SecurityModel> models) {
+  public List<P9Share> p9Shares(Map<String, P9SecurityModel> models) {
     return exports().stream().map(s -> new P9Share(s.tag(), s.hostDir(), models.get(s.volume().key()))).toList();
   }
 
   /** The shares the guest mounts at boot; read-only ones (readOnlyRootFS too) are mounted read-only there too. */
-  List<SharePlan> sharePlans() {
+  public List<SharePlan> sharePlans() {
     return exports().stream().map(s -> new SharePlan(s.tag(), s.guestPath(), s.readOnly())).toList();
   }
 
-  List<MountPlan> mounts(int app) {
+  public List<MountPlan> mounts(int app) {
     return app < appMounts.size() ? appMounts.get(app) : List.of();
   }
 

@@ -1,4 +1,4 @@
-package io.stage1xen.lifecycle;
+package io.stage1xen.volume;
 
 import io.stage1xen.process.Command;
 import io.stage1xen.process.ExecResult;
@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  * exits 32; {@link #busy} paths refuse a plain umount; a remount silently leaves out the flags in
  * {@link #ignoredFlags} (say "ro" or "nodev").
  */
-final class FakeMounts implements ProcessRunner {
+public final class FakeMounts implements ProcessRunner {
   record Mount(int id, Path point, String options) {}
 
   final Path mountinfo;
@@ -34,7 +34,7 @@ final class FakeMounts implements ProcessRunner {
   final Set<String> ignoredFlags = new HashSet<>();
   private int nextId = 100;
 
-  FakeMounts(Path mountinfo) {
+  public FakeMounts(Path mountinfo) {
     this.mountinfo = mountinfo;
     mount(Path.of("/"), "rw,relatime");
   }
@@ -46,7 +46,7 @@ final class FakeMounts implements ProcessRunner {
     return this;
   }
 
-  List<Path> mountedUnder(Path dir) {
+  public List<Path> mountedUnder(Path dir) {
     return table.stream().map(Mount::point).filter(p -> p.startsWith(dir)).toList();
   }
 

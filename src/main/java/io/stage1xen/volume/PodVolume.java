@@ -1,4 +1,4 @@
-package io.stage1xen.lifecycle;
+package io.stage1xen.volume;
 
 import io.stage1xen.pod.PodLayout;
 import java.nio.file.Path;
@@ -17,11 +17,11 @@ import java.util.Optional;
  * @param recursive a host directory's submounts are shown too
  * @param mode permission bits of an empty volume's directory
  */
-record PodVolume(String key, String origin, Kind kind, Optional<Path> source, boolean recursive, int mode, long uid,
-    long gid) {
+public record PodVolume(String key, String origin, Kind kind, Optional<Path> source, boolean recursive, int mode,
+    long uid, long gid) {
 
   /** What backs the volume on the host. */
-  enum Kind {
+  public enum Kind {
     /** The app's root filesystem as rkt prepared it in the pod directory. */
     APP_ROOTFS,
     HOST_DIRECTORY,
@@ -29,7 +29,7 @@ record PodVolume(String key, String origin, Kind kind, Optional<Path> source, bo
     EMPTY
   }
 
-  PodVolume {
+  public PodVolume {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(kind, "kind");

@@ -1,4 +1,4 @@
-package io.stage1xen.lifecycle;
+package io.stage1xen.volume;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -12,11 +12,11 @@ import java.util.Objects;
  *     on it, or, for a single file, on the file {@link #FILE_NAME} inside it
  * @param guestPath where the guest init mounts the share
  */
-record VolumeShare(String tag, PodVolume volume, boolean readOnly, Path hostDir, String guestPath) {
+public record VolumeShare(String tag, PodVolume volume, boolean readOnly, Path hostDir, String guestPath) {
   /** The name a single-file volume has inside its share. */
   static final String FILE_NAME = "file";
 
-  VolumeShare {
+  public VolumeShare {
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(volume, "volume");
     Objects.requireNonNull(hostDir, "hostDir");

@@ -1,4 +1,4 @@
-package io.stage1xen.lifecycle;
+package io.stage1xen.volume;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

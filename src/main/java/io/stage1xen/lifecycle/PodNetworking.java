@@ -4,6 +4,7 @@ import io.stage1xen.appc.App;
 import io.stage1xen.appc.RuntimeApp;
 import io.stage1xen.guest.InterfacePlan;
 import io.stage1xen.guest.PodPlan;
+import io.stage1xen.inet.MacAddress;
 import io.stage1xen.network.Attachment;
 import io.stage1xen.network.PodNetwork;
 import io.stage1xen.network.PortForward;
@@ -74,7 +75,7 @@ final class PodNetworking {
   /** The request with one vif per network: the derived MAC and stage1-xen's hotplug script. */
   DomainRequest withVifs(DomainRequest r) {
     List<Vif> vifs = new ArrayList<>();
-    for (String mac : network.macs()) {
+    for (MacAddress mac : network.macs()) {
       vifs.add(new Vif(Optional.of(mac), Optional.empty(), Optional.empty(), Optional.of(script.toString()),
           Optional.empty()));
     }
@@ -98,7 +99,7 @@ final class PodNetworking {
         routes.add(new InterfacePlan.RoutePlan(r.destination().toString(), r.via().map(Object::toString)
             .orElse(null)));
       }
-      nics.add(new InterfacePlan(a.ifName(), a.mac(), a.result().address().toString(),
+      nics.add(new InterfacePlan(a.ifName().toString(), a.mac().toString(), a.result().address().toString(),
           a.config().mtu().orElse(0), !a.config().isPtp(), routes));
     }
     return plan.withNetworks(nics, dns.resolvConf(network.resolvConf()));

@@ -70,7 +70,7 @@ class ReflectionMetadataTest {
   private static final List<Class<?>> ROOTS = List.of(PodManifest.class, ImageManifest.class, CniConfig.class,
       CniResult.class, CniIpam.CniError.class, NetworkState.StateFile.class, NetworkSelection.Named.class,
       NetInfo.Entry.class, XlListJson.Domain.class);
-  private static final Pattern READ = Pattern.compile("Json\\.read\\([^;]*?([A-Z][\\w.]*)(\\[])?\\.class\\)");
+  private static final Pattern READ = Pattern.compile("Json\\.read(List)?\\([^;]*?([A-Z][\\w.]*)(\\[])?\\.class\\)");
 
   /** Every class of the project that Jackson binds, found by walking from the roots. */
   static Set<String> boundTypes() {
@@ -132,7 +132,7 @@ class ReflectionMetadataTest {
     assertEquals(bound, ours, "no stale entries either");
   }
 
-  /** A reader added without its metadata would only fail in the native image: every Json.read of a record is a root. */
+  /** A reader added without its metadata would only fail in the native image: every Json.read and readList of a record is a root. */
   @Test
   void everyRecordTheSourcesReadIsARoot() throws IOException {
     List<String> missing = new ArrayList<>();
@@ -143,7 +143,7 @@ class ReflectionMetadataTest {
         String outer = f.getFileName().toString().replace(".java", "");
         Matcher m = READ.matcher(text);
         while (m.find()) {
-          String name = m.group(1);
+          String name = m.group(2);
           String nested = pkg + "." + outer + "$" + name.replace('.', '$');
           String top = pkg + "." + name.replace('.', '$');
           if (ROOTS.stream().noneMatch(r -> r.getName().equals(nested) || r.getName().equals(top))) {

@@ -107,6 +107,19 @@ public final class Json {
     }
   }
 
+  /** Binds a JSON array to a list of records, each element checked as {@link #read} checks a document. */
+  public static <T> List<T> readList(String json, String source, Class<T> element) throws JsonException {
+    try {
+      List<T> value = MAPPER.readValue(json, MAPPER.getTypeFactory().constructCollectionType(List.class, element));
+      if (value == null) {
+        throw new JsonException(source, "$", 1, 1, "expected an array, found null", null);
+      }
+      return value;
+    } catch (JacksonException e) {
+      throw describe(e, json, source);
+    }
+  }
+
   /** The document as a tree, for readers that pass JSON on as it is (field order and unknown fields kept). */
   public static JsonNode readTree(String json, String source) throws JsonException {
     try {

@@ -5,7 +5,6 @@ import io.stage1xen.json.Json;
 import io.stage1xen.json.JsonException;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 
 /**
  * One CNI network configuration (a {@code .conf} file of {@code <local-config>/net.d/} or a built-in network), read
@@ -19,8 +18,6 @@ import java.util.Set;
 public record NetworkConfig(String name, String type, boolean ipMasq, OptionalInt mtu, InterfaceName bridge,
     boolean isGateway, Optional<Dns> dns, String ipamInput, String source) {
 
-  public static final Set<String> TYPES = CniConfig.TYPES;
-  public static final String IPAM_TYPE = CniConfig.IPAM_TYPE;
   /** rkt's bridge name when a bridge network names none. */
   public static final InterfaceName DEFAULT_BRIDGE = new InterfaceName("rkt0");
   /** The CNI version asked of the IPAM plugin when the configuration names none. */

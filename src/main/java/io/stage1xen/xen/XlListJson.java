@@ -49,15 +49,15 @@ public final class XlListJson implements DomainListDecoder {
 
   @Override
   public List<DomainSummary> decode(String json) throws XlException {
-    Domain[] domains;
+    List<Domain> domains;
     try {
-      domains = Json.read(json, SOURCE, Domain[].class);
+      domains = Json.readList(json, SOURCE, Domain.class);
     } catch (JsonException e) {
       throw new XlException("'xl list -l' printed JSON that cannot be read: " + e.detail());
     }
     List<DomainSummary> out = new ArrayList<>();
-    for (int i = 0; i < domains.length; i++) {
-      Domain d = domains[i];
+    for (int i = 0; i < domains.size(); i++) {
+      Domain d = domains.get(i);
       if (d == null) {
         throw new XlException("'xl list -l' printed JSON that cannot be read: [" + i + "]: expected an object, found"
             + " null");

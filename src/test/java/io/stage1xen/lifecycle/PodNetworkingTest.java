@@ -65,6 +65,11 @@ class PodNetworkingTest {
     return stage0.run(uuid, "--net=" + net, "--local-config=" + config);
   }
 
+  /** The fake plugin logs its calls; the built image's real host-local (native tier) does not: its leases show. */
+  private static boolean pluginRecordsCalls() {
+    return FakeHost.builtImage().isEmpty();
+  }
+
   private Path runDir(PodUuid uuid) {
     return host.podDirectory(uuid, PodState.RUN);
   }
@@ -102,10 +107,12 @@ class PodNetworkingTest {
         calls.toString());
     assertTrue(calls.indexOf("iptables -w -t nat -X " + masq) > calls.indexOf("iptables -w -t nat -N " + masq),
         "the rules are removed when the pod ends: " + calls);
-    List<String> ipam = host.ipamCalls();
-    assertTrue(ipam.size() == 2 && ipam.get(0).startsWith("ADD " + uuid + " eth0")
-        && ipam.get(1).startsWith("DEL " + uuid + " eth0"), ipam.toString());
-    assertEquals(ipam.get(0).substring(4), ipam.get(1).substring(4), "DEL repeats ADD's arguments");
+    if (pluginRecordsCalls()) {
+      List<String> ipam = host.ipamCalls();
+      assertTrue(ipam.size() == 2 && ipam.get(0).startsWith("ADD " + uuid + " eth0")
+          && ipam.get(1).startsWith("DEL " + uuid + " eth0"), ipam.toString());
+      assertEquals(ipam.get(0).substring(4), ipam.get(1).substring(4), "DEL repeats ADD's arguments");
+    }
     assertEquals(List.of(), leaseFiles(), "the address went back");
     assertFalse(Files.exists(pod.resolve("xen/network.json")));
   }
@@ -144,8 +151,10 @@ class PodNetworkingTest {
     ExecResult gc = stage0.gc(uuid);
     assertEquals(0, gc.exitCode(), gc.stderr());
     assertEquals(List.of(), leaseFiles());
-    List<String> ipam = host.ipamCalls();
-    assertTrue(ipam.get(ipam.size() - 1).startsWith("DEL " + uuid + " eth0 IP=172.16.28.77 "), ipam.toString());
+    if (pluginRecordsCalls()) {
+      List<String> ipam = host.ipamCalls();
+      assertTrue(ipam.get(ipam.size() - 1).startsWith("DEL " + uuid + " eth0 IP=172.16.28.77 "), ipam.toString());
+    }
     assertTrue(host.hostCalls().contains("iptables -w -t nat -X " + HostCommands.chain("MASQ", uuid.toString())));
     assertTrue(host.hostCalls().contains("iptables -w -t filter -X " + HostCommands.chain("HOST", uuid.toString())));
     assertEquals(List.of(), host.liveDomains());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stage1xen.json.Json;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class ImageManifestTree {
     Objects.requireNonNull(json, "json");
     JsonNode node;
     try {
-      node = AppcJson.mapper().reader().withFeatures(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(json);
+      node = Json.mapper().reader().withFeatures(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(source + ": not valid JSON: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
@@ -110,7 +111,7 @@ public final class ImageManifestTree {
         .withObjectIndenter(new DefaultIndenter("  ", "\n"))
         .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     try {
-      return AppcJson.mapper().writer(printer).writeValueAsString(root) + "\n";
+      return Json.mapper().writer(printer).writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise an image manifest tree: " + e.getOriginalMessage(), e);
     }

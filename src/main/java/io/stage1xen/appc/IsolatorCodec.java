@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stage1xen.json.Json;
+import io.stage1xen.json.NodeFields;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,7 +95,7 @@ final class IsolatorCodec {
       return o;
     } else if (v instanceof UnknownIsolator u) {
       try {
-        return AppcJson.mapper().readTree(u.json());
+        return Json.mapper().readTree(u.json());
       } catch (IOException e) {
         throw new InvalidValueException("value", "not valid JSON", u.json());
       }

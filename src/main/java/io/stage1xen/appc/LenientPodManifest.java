@@ -1,6 +1,7 @@
 package io.stage1xen.appc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stage1xen.json.NodeFields;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

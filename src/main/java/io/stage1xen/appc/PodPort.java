@@ -1,5 +1,6 @@
 package io.stage1xen.appc;
 
+import io.stage1xen.inet.Ipv4;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -10,8 +11,6 @@ import java.util.regex.Pattern;
  * {@code hostPort}, optionally only on {@code hostIP}; {@code podPort} carries the app port when rkt resolved it.
  */
 public record PodPort(AcName name, int hostPort, Optional<String> hostIP, Optional<Port> podPort) {
-  private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
   private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
   public PodPort {
@@ -35,7 +34,7 @@ public record PodPort(AcName name, int hostPort, Optional<String> hostIP, Option
    * and contains ':' as an IPv6 literal and fails without a lookup, and the character check guarantees that shape.
    */
   static boolean isIpLiteral(String s) {
-    if (IPV4.matcher(s).matches()) {
+    if (Ipv4.isIpv4(s)) {
       return true;
     }
     if (!s.contains(":") || !IPV6_CHARS.matcher(s).matches() || s.charAt(0) == '.') {

@@ -1,5 +1,9 @@
 package io.stage1xen.guest;
 
+import io.stage1xen.inet.InterfaceName;
+import io.stage1xen.inet.Ipv4;
+import io.stage1xen.inet.Ipv4Net;
+import io.stage1xen.inet.MacAddress;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -14,11 +18,10 @@ import java.util.regex.Pattern;
  */
 public record InterfacePlan(String name, String mac, String address, int mtu, boolean prefixRoute,
     List<RoutePlan> routes) {
-  static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
-  static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
-  static final Pattern QUAD = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
-      + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
-  static final Pattern PREFIX = Pattern.compile(QUAD.pattern() + "/(3[0-2]|[12]?[0-9])");
+  static final Pattern MAC = MacAddress.PATTERN;
+  static final Pattern IFNAME = InterfaceName.PATTERN;
+  static final Pattern QUAD = Ipv4.PATTERN;
+  static final Pattern PREFIX = Ipv4Net.PATTERN;
 
   public InterfacePlan {
     PlanChecks.matching("interface name", name, IFNAME);

@@ -40,7 +40,7 @@ final class PodCollector {
     LenientPodManifest manifest = PodLoader.loadLenient(layout);
     manifest.problems().forEach(p -> LOG.debug("pod manifest (read leniently): {}", p));
 
-    String name = DomainName.forPod(params.uuid().toString());
+    String name = DomainName.forPod(params.uuid());
     try {
       if (xl.domid(name).isPresent()) {
         DomainOutcome outcome = xl.destroy(name);

@@ -4,6 +4,7 @@ import io.stage1xen.appc.App;
 import io.stage1xen.appc.RuntimeApp;
 import io.stage1xen.guest.InterfacePlan;
 import io.stage1xen.guest.PodPlan;
+import io.stage1xen.inet.MacAddress;
 import io.stage1xen.network.Attachment;
 import io.stage1xen.network.PodNetwork;
 import io.stage1xen.network.PortForward;
@@ -73,7 +74,7 @@ final class PodNetworking {
   /** One vif per network for the domain request: the derived MAC and stage1-xen's hotplug script. */
   List<Vif> vifs() {
     List<Vif> vifs = new ArrayList<>();
-    for (String mac : network.macs()) {
+    for (MacAddress mac : network.macs()) {
       vifs.add(new Vif(Optional.of(mac), Optional.empty(), Optional.empty(), Optional.of(script.toString()),
           Optional.empty()));
     }
@@ -96,7 +97,7 @@ final class PodNetworking {
         routes.add(new InterfacePlan.RoutePlan(r.destination().toString(), r.via().map(Object::toString)
             .orElse(null)));
       }
-      nics.add(new InterfacePlan(a.ifName(), a.mac(), a.result().address().toString(),
+      nics.add(new InterfacePlan(a.ifName().toString(), a.mac().toString(), a.result().address().toString(),
           a.config().mtu().orElse(0), !a.config().isPtp(), routes));
     }
     return plan.withNetworks(nics, dns.resolvConf(network.resolvConf()));

@@ -7,6 +7,7 @@ import io.stage1xen.appc.EventHandler;
 import io.stage1xen.appc.Isolator;
 import io.stage1xen.appc.Isolators;
 import io.stage1xen.appc.OomScoreAdj;
+import io.stage1xen.appc.PodUuid;
 import io.stage1xen.appc.Quantity;
 import io.stage1xen.appc.ResourceCpu;
 import io.stage1xen.appc.ResourceMemory;
@@ -64,8 +65,8 @@ final class PodVm {
     }
     Isolators podIso = pod.manifest().isolators();
     PodResourceRequest resources = new PodResourceRequest(apps, memoryLimit(podIso), cpuLimit(podIso), names(podIso));
-    String uuid = pod.layout().uuid().orElseThrow(() -> new IllegalStateException(
-        "the pod directory " + pod.layout().root() + " is not named after a pod uuid")).toString();
+    PodUuid uuid = pod.layout().uuid().orElseThrow(() -> new IllegalStateException(
+        "the pod directory " + pod.layout().root() + " is not named after a pod uuid"));
     return new DomainRequest(uuid, pod.layout().xenDirectory(), CMDLINE, shares, vifs, resources,
         ENFORCED_IN_GUEST);
   }

@@ -31,7 +31,7 @@ final class StopRequest {
 
   int stop(StopParameters params) throws Exception {
     PodLayout layout = PodLayout.of(env.workingDirectory());
-    String name = DomainName.forPod(params.uuid().toString());
+    String name = DomainName.forPod(params.uuid());
     if (params.force()) {
       Files.createDirectories(layout.xenDirectory());
       Files.writeString(layout.stopForcedMarker(), "", StandardCharsets.US_ASCII);

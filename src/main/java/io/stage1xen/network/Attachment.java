@@ -1,5 +1,9 @@
 package io.stage1xen.network;
 
+import io.stage1xen.inet.InterfaceName;
+import io.stage1xen.inet.Ipv4;
+import io.stage1xen.inet.Ipv4Net;
+import io.stage1xen.inet.MacAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,10 +12,15 @@ import java.util.Optional;
  * One network the pod VM is attached to: interface {@code eth<index>} in the guest with a MAC derived from the pod,
  * the vif {@code vif<domid>.<index>} in dom0, and the address host-local gave it.
  */
-public record Attachment(int index, SelectedNetwork network, String mac, CniCall ipam, IpamResult result) {
+public record Attachment(int index, SelectedNetwork network, MacAddress mac, CniCall ipam, IpamResult result) {
 
-  public String ifName() {
-    return "eth" + index;
+  public InterfaceName ifName() {
+    return ifName(index);
+  }
+
+  /** The guest's name of interface {@code index}; CNI_IFNAME of its IPAM calls. */
+  public static InterfaceName ifName(int index) {
+    return new InterfaceName("eth" + index);
   }
 
   public NetworkConfig config() {

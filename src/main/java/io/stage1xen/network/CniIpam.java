@@ -1,7 +1,7 @@
 package io.stage1xen.network;
 
-import io.stage1xen.appc.AppcJson;
-import io.stage1xen.appc.InvalidManifestException;
+import io.stage1xen.json.Json;
+import io.stage1xen.json.JsonException;
 import io.stage1xen.process.Command;
 import io.stage1xen.process.ExecResult;
 import io.stage1xen.process.ProcessException;
@@ -9,7 +9,6 @@ import io.stage1xen.process.ProcessRunner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs the real CNI host-local IPAM plugin (through the process seam): ADD allocates an address for the pod's
@@ -49,13 +48,16 @@ public final class CniIpam {
     return runner.run(c);
   }
 
-  /** CNI plugins report errors as {"code": N, "msg": "…", "details": "…"} on stdout. */
+  /** How CNI plugins report errors on stdout ({"code": N, "msg": "…", "details": "…"}; the code is not shown). */
+  public record CniError(String msg, String details) {}
+
   static String errorOf(ExecResult r) {
     try {
-      if (AppcJson.readPlain(r.stdout(), "host-local") instanceof Map<?, ?> m && m.get("msg") instanceof String msg) {
-        return msg + (m.get("details") instanceof String d && !d.isEmpty() ? " (" + d + ")" : "");
+      CniError e = Json.read(r.stdout(), "host-local", CniError.class);
+      if (e.msg() != null) {
+        return e.msg() + (e.details() != null && !e.details().isEmpty() ? " (" + e.details() + ")" : "");
       }
-    } catch (InvalidManifestException e) {
+    } catch (JsonException e) {
       // not the error format: show what it printed
     }
     return "exit " + r.exitCode() + (r.outputTail().isEmpty() ? "" : ": " + r.outputTail());

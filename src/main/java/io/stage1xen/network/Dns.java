@@ -1,35 +1,20 @@
 package io.stage1xen.network;
 
-import java.util.ArrayList;
+import io.stage1xen.json.ValueException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-/** CNI's DNS settings (of a network configuration or an IPAM result), and the resolv.conf they make. */
+/**
+ * CNI's DNS settings (the {@code dns} object of a network configuration or of an IPAM result, bound from JSON as it
+ * is), and the resolv.conf they make. Missing lists are empty, an empty domain is none.
+ */
 public record Dns(List<String> nameservers, Optional<String> domain, List<String> search, List<String> options) {
   public Dns {
-    nameservers = List.copyOf(nameservers);
-    search = List.copyOf(search);
-    options = List.copyOf(options);
-    for (String s : nameservers) {
-      line("nameserver", s);
-    }
-    domain.ifPresent(d -> line("domain", d));
-    search.forEach(s -> line("search", s));
-    options.forEach(s -> line("option", s));
-  }
-
-  public static Dns fromJson(Object value, String what) {
-    if (!(value instanceof Map<?, ?> m)) {
-      throw new IllegalArgumentException(what + ": expected an object");
-    }
-    Object domain = m.get("domain");
-    if (domain != null && !(domain instanceof String)) {
-      throw new IllegalArgumentException(what + ".domain: expected a string");
-    }
-    return new Dns(strings(m.get("nameservers"), what + ".nameservers"),
-        Optional.ofNullable((String) domain).filter(d -> !d.isEmpty()),
-        strings(m.get("search"), what + ".search"), strings(m.get("options"), what + ".options"));
+    nameservers = words("nameservers", nameservers);
+    domain = domain == null ? Optional.empty() : domain.filter(d -> !d.isEmpty());
+    domain.ifPresent(d -> word("domain", d));
+    search = words("search", search);
+    options = words("options", options);
   }
 
   public boolean isEmpty() {
@@ -50,28 +35,23 @@ public record Dns(List<String> nameservers, Optional<String> domain, List<String
     return sb.toString();
   }
 
-  private static List<String> strings(Object value, String what) {
-    List<String> out = new ArrayList<>();
-    if (value == null) {
-      return out;
+  private static List<String> words(String field, List<String> values) {
+    if (values == null) {
+      return List.of();
     }
-    if (!(value instanceof List<?> list)) {
-      throw new IllegalArgumentException(what + ": expected a list of strings");
-    }
-    for (Object o : list) {
-      if (!(o instanceof String s)) {
-        throw new IllegalArgumentException(what + ": expected a list of strings, found " + o);
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == null) {
+        throw ValueException.withoutValue(field + "[" + i + "]", "expected a string, found null");
       }
-      out.add(s);
+      word(field + "[" + i + "]", values.get(i));
     }
-    return out;
+    return List.copyOf(values);
   }
 
   /** One resolv.conf word: no blanks or line breaks, which would change the file's meaning. */
-  private static void line(String what, String value) {
+  private static void word(String field, String value) {
     if (value.isEmpty() || value.chars().anyMatch(c -> c <= ' ' || c == 0x7F)) {
-      throw new IllegalArgumentException("DNS " + what + " '" + value.replace("\n", "\\n")
-          + "' contains blanks or control characters");
+      throw new ValueException(field, "is empty or contains blanks or control characters", value);
     }
   }
 }

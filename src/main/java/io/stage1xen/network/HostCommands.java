@@ -1,5 +1,7 @@
 package io.stage1xen.network;
 
+import io.stage1xen.inet.Ipv4;
+import io.stage1xen.inet.Ipv4Net;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -114,7 +116,7 @@ public final class HostCommands {
       out.add(List.of("ip", "route", "replace", Ipv4Net.host(a.podAddress()).toString(), "dev", vif,
           "scope", "link", "src", a.gateway().toString()));
     } else {
-      String br = c.bridge();
+      String br = c.bridge().toString();
       out.add(List.of("ip", "link", "add", "name", br, "type", "bridge"));
       if (mtu != null) {
         out.add(List.of("ip", "link", "set", "dev", br, "mtu", mtu));
@@ -140,7 +142,7 @@ public final class HostCommands {
    * address), VLAN tags, other ether types.
    */
   static List<List<String>> vifFilter(String vif, Attachment a) {
-    String mac = a.mac();
+    String mac = a.mac().toString();
     String ip = a.podAddress().toString();
     return List.of(
         List.of("tc", "qdisc", "add", "dev", vif, "ingress"),

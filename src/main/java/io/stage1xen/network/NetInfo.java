@@ -1,34 +1,30 @@
 package io.stage1xen.network;
 
-import io.stage1xen.appc.AppcJson;
+import io.stage1xen.inet.Ipv4;
+import io.stage1xen.json.Json;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code <pod>/net-info.json}, in the format of rkt's networking/netinfo package (rkt 1.30.0), which {@code rkt list}
- * and {@code rkt status} read: a JSON array, one object per network with netName, netConf, pluginPath, ifName, ip,
- * args and mask, written like Go's json.Encoder (compact, then a newline).
+ * and {@code rkt status} read: a JSON array, one object per network, written like Go's json.Encoder (compact, then a
+ * newline).
  */
 public final class NetInfo {
   private NetInfo() {}
 
+  /** One network, with rkt's field names in rkt's order. */
+  public record Entry(String netName, String netConf, String pluginPath, String ifName, String ip, String args,
+      String mask) {}
+
   /** @param confPaths where each network's configuration was copied (netConf), as rkt: relative to the pod */
   public static String render(List<Attachment> attachments, List<String> confPaths) {
-    List<Object> out = new ArrayList<>();
+    List<Entry> out = new ArrayList<>();
     for (int i = 0; i < attachments.size(); i++) {
       Attachment a = attachments.get(i);
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("netName", a.network().name());
-      m.put("netConf", confPaths.get(i));
-      m.put("pluginPath", a.ipam().plugin());
-      m.put("ifName", a.ifName());
-      m.put("ip", a.podAddress().toString());
-      m.put("args", a.network().args());
-      m.put("mask", Ipv4.mask(a.result().address().prefix()).toString());
-      out.add(m);
+      out.add(new Entry(a.network().name(), confPaths.get(i), a.ipam().plugin(), a.ifName().toString(),
+          a.podAddress().toString(), a.network().args(), Ipv4.mask(a.result().address().prefix()).toString()));
     }
-    return AppcJson.writePlain(out) + "\n";
+    return Json.write(out) + "\n";
   }
 }

@@ -1,7 +1,8 @@
 package io.stage1xen.network;
 
-import io.stage1xen.appc.AppcJson;
-import io.stage1xen.appc.InvalidManifestException;
+import io.stage1xen.json.Json;
+import io.stage1xen.json.JsonException;
+import io.stage1xen.json.ValueException;
 import io.stage1xen.pod.NetList;
 import io.stage1xen.pod.NetworkRequest;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -96,17 +96,21 @@ public final class NetworkSelection {
     }
   }
 
+  /** A configuration file read for its name only. */
+  public record Named(String name) {
+    public Named {
+      if (name == null || name.isEmpty()) {
+        throw ValueException.withoutValue("name", "every network configuration needs a \"name\" string");
+      }
+    }
+  }
+
   /** Only the name: files of networks nobody asked for are not checked further (rkt reads them the same way). */
   private static String nameOf(String text, String source) {
-    Object parsed;
     try {
-      parsed = AppcJson.readPlain(text, source);
-    } catch (InvalidManifestException e) {
+      return Json.read(text, source, Named.class).name();
+    } catch (JsonException e) {
       throw new IllegalArgumentException(e.getMessage());
     }
-    if (!(parsed instanceof Map<?, ?> m) || !(m.get("name") instanceof String name) || name.isEmpty()) {
-      throw new IllegalArgumentException(source + ": name: every network configuration needs a \"name\" string");
-    }
-    return name;
   }
 }

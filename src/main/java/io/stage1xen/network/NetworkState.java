@@ -1,16 +1,18 @@
 package io.stage1xen.network;
 
-import io.stage1xen.appc.AppcJson;
-import io.stage1xen.appc.InvalidManifestException;
+import io.stage1xen.appc.PodUuid;
+import io.stage1xen.inet.InterfaceName;
+import io.stage1xen.json.Json;
+import io.stage1xen.json.JsonException;
+import io.stage1xen.json.ValueException;
 import io.stage1xen.pod.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,8 @@ import java.util.Optional;
  */
 public record NetworkState(String pod, List<CniCall> ipam, List<String> networks, List<List<String>> undo) {
   public static final String FILE = "network.json";
+  /** The file is written by stage1-xen and small; anything bigger is not one. */
+  private static final long MAX_FILE_BYTES = 1L << 20;
 
   public NetworkState {
     ipam = List.copyOf(ipam);
@@ -31,63 +35,88 @@ public record NetworkState(String pod, List<CniCall> ipam, List<String> networks
     }
   }
 
+  /** The file as JSON: the pod, one entry per IPAM call, the undo commands (argv lists). */
+  public record StateFile(PodUuid pod, List<Call> ipam, List<List<String>> undo) {
+    public StateFile {
+      if (pod == null) {
+        throw ValueException.withoutValue("pod", "is required");
+      }
+      ipam = ipam == null ? List.of() : List.copyOf(ipam);
+      undo = undo == null ? List.of() : undo;
+      for (int i = 0; i < undo.size(); i++) {
+        List<String> argv = undo.get(i);
+        if (argv == null || argv.isEmpty() || argv.stream().anyMatch(Objects::isNull)) {
+          throw ValueException.withoutValue("undo[" + i + "]", "expected a command (a non-empty list of strings)");
+        }
+      }
+      undo = undo.stream().map(List::copyOf).toList();
+    }
+  }
+
+  /**
+   * One IPAM call of the file; {@code plugin} is relative to the pod directory when the plugin is inside it.
+   */
+  public record Call(String network, String plugin, PodUuid containerId, String netns, InterfaceName ifName,
+      String args, String input) {
+    public Call {
+      required("network", network);
+      required("plugin", plugin);
+      if (containerId == null) {
+        throw ValueException.withoutValue("containerId", "is required");
+      }
+      required("netns", netns);
+      if (ifName == null) {
+        throw ValueException.withoutValue("ifName", "is required");
+      }
+      required("args", args);
+      required("input", input);
+    }
+
+    private static void required(String field, String value) {
+      if (value == null) {
+        throw ValueException.withoutValue(field, "is required (a string)");
+      }
+    }
+  }
+
   public NetworkState withUndo(List<List<String>> commands) {
     return new NetworkState(pod, ipam, networks, commands);
   }
 
   /** Written atomically: a crash leaves the previous state or the new one, never half a file. */
   public void write(Path file) throws IOException {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("pod", pod);
-    List<Object> calls = new ArrayList<>();
+    List<Call> calls = new ArrayList<>();
     for (int i = 0; i < ipam.size(); i++) {
       CniCall c = ipam.get(i);
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("network", networks.get(i));
-      m.put("plugin", portable(c.plugin(), podOf(file)));
-      m.put("containerId", c.containerId());
-      m.put("netns", c.netns());
-      m.put("ifName", c.ifName());
-      m.put("args", c.args());
-      m.put("input", c.input());
-      calls.add(m);
+      calls.add(new Call(networks.get(i), portable(c.plugin(), podOf(file)), PodUuid.of(c.containerId()), c.netns(),
+          new InterfaceName(c.ifName()), c.args(), c.input()));
     }
-    root.put("ipam", calls);
-    root.put("undo", undo);
     Files.createDirectories(file.getParent());
-    AtomicFile.replace(file, AppcJson.writePlain(root) + "\n", StandardCharsets.UTF_8);
+    AtomicFile.replace(file, Json.write(new StateFile(PodUuid.of(pod), calls, undo)) + "\n", StandardCharsets.UTF_8);
   }
 
+  /** @throws IOException naming the file, the field and the value when the file is not a network state */
   public static Optional<NetworkState> read(Path file) throws IOException {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    try {
-      if (!(AppcJson.readPlain(text, file.toString()) instanceof Map<?, ?> root)) {
-        throw new IOException(file + ": not a JSON object");
-      }
-      List<CniCall> calls = new ArrayList<>();
-      List<String> names = new ArrayList<>();
-      for (Object o : list(root.get("ipam"), file + ": ipam")) {
-        Map<?, ?> m = (Map<?, ?>) o;
-        calls.add(new CniCall(podOf(file).resolve(str(m, "plugin", file)).toString(), str(m, "containerId", file),
-            str(m, "netns", file),
-            str(m, "ifName", file), str(m, "args", file), str(m, "input", file)));
-        names.add(str(m, "network", file));
-      }
-      List<List<String>> undo = new ArrayList<>();
-      for (Object o : list(root.get("undo"), file + ": undo")) {
-        List<String> argv = new ArrayList<>();
-        for (Object a : list(o, file + ": undo")) {
-          argv.add((String) a);
-        }
-        undo.add(argv);
-      }
-      return Optional.of(new NetworkState(str(root, "pod", file), calls, names, undo));
-    } catch (InvalidManifestException | ClassCastException e) {
-      throw new IOException(file + ": unreadable network state: " + e.getMessage());
+    if (Files.size(file) > MAX_FILE_BYTES) {
+      throw new IOException(file + ": too large to be a network state (" + Files.size(file) + " bytes)");
     }
+    StateFile state;
+    try {
+      state = Json.read(Files.readString(file, StandardCharsets.UTF_8), file.toString(), StateFile.class);
+    } catch (JsonException e) {
+      throw new IOException("unreadable network state: " + e.getMessage());
+    }
+    List<CniCall> calls = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Call c : state.ipam()) {
+      calls.add(new CniCall(podOf(file).resolve(c.plugin()).toString(), c.containerId().toString(), c.netns(),
+          c.ifName().toString(), c.args(), c.input()));
+      names.add(c.network());
+    }
+    return Optional.of(new NetworkState(state.pod().toString(), calls, names, state.undo()));
   }
 
   /** The pod directory of a state file ({@code <pod>/xen/network.json}). */
@@ -102,19 +131,5 @@ public record NetworkState(String pod, List<CniCall> ipam, List<String> networks
   private static String portable(String plugin, Path pod) {
     Path p = Path.of(plugin);
     return p.startsWith(pod) ? pod.relativize(p).toString() : plugin;
-  }
-
-  private static List<?> list(Object o, String what) throws IOException {
-    if (!(o instanceof List<?> l)) {
-      throw new IOException(what + ": expected a list");
-    }
-    return l;
-  }
-
-  private static String str(Map<?, ?> m, String key, Path file) throws IOException {
-    if (!(m.get(key) instanceof String s)) {
-      throw new IOException(file + ": " + key + ": expected a string");
-    }
-    return s;
   }
 }

@@ -1,5 +1,6 @@
 package io.stage1xen.network;
 
+import io.stage1xen.inet.MacAddress;
 import io.stage1xen.pod.AtomicFile;
 import io.stage1xen.pod.NetList;
 import io.stage1xen.pod.PodLayout;
@@ -78,19 +79,19 @@ public final class PodNetwork {
   }
 
   /** A stable, locally administered unicast MAC for interface {@code index}: guest and host agree on it. */
-  public static String mac(String podUuid, int index) {
+  public static MacAddress mac(String podUuid, int index) {
     try {
       byte[] h = MessageDigest.getInstance("SHA-256")
           .digest((podUuid + "/" + index).getBytes(StandardCharsets.US_ASCII));
       h[0] = 0x02;
-      return HexFormat.ofDelimiter(":").formatHex(h, 0, 6);
+      return new MacAddress(HexFormat.ofDelimiter(":").formatHex(h, 0, 6));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
     }
   }
 
-  public List<String> macs() {
-    List<String> out = new ArrayList<>();
+  public List<MacAddress> macs() {
+    List<MacAddress> out = new ArrayList<>();
     for (int i = 0; i < networks.size(); i++) {
       out.add(mac(uuid, i));
     }
@@ -111,8 +112,8 @@ public final class PodNetwork {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < networks.size(); i++) {
       SelectedNetwork n = networks.get(i);
-      calls.add(new CniCall(plugin.toString(), uuid, "xen-domain:rkt-" + uuid, "eth" + i, n.args(),
-          n.config().ipamInput()));
+      calls.add(new CniCall(plugin.toString(), uuid, "xen-domain:rkt-" + uuid, Attachment.ifName(i).toString(),
+          n.args(), n.config().ipamInput()));
       names.add(n.name());
     }
     state = new NetworkState(uuid, calls, names, List.of());

@@ -1,5 +1,6 @@
 package io.stage1xen.network;
 
+import io.stage1xen.inet.Ipv4;
 import java.util.Optional;
 
 /** {@code rkt run --port=NAME:HOSTPORT}: host port (optionally on one host address) to the app's declared port. */

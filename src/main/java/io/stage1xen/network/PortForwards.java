@@ -3,6 +3,8 @@ package io.stage1xen.network;
 import io.stage1xen.appc.App;
 import io.stage1xen.appc.PodPort;
 import io.stage1xen.appc.Port;
+import io.stage1xen.inet.Ipv4;
+import io.stage1xen.inet.Ipv4Net;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

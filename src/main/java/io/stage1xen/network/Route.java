@@ -1,5 +1,7 @@
 package io.stage1xen.network;
 
+import io.stage1xen.inet.Ipv4;
+import io.stage1xen.inet.Ipv4Net;
 import java.util.Optional;
 
 /** A route the pod VM gets: a destination prefix, through a gateway or directly on the link. */

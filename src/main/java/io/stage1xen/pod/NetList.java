@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
  * restricted to plain characters, since they end up in configuration and messages. The text is kept verbatim.
  */
 public record NetList(String raw, List<NetworkRequest> networks) {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern ARG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=[A-Za-z0-9._/+@-]*");
 
   public static final String DEFAULT_NAME = "default";
@@ -36,7 +35,7 @@ public record NetList(String raw, List<NetworkRequest> networks) {
       if (name.isEmpty()) {
         throw new IllegalArgumentException("empty network name in " + EntrypointValues.quote(value));
       }
-      if (!NAME.matcher(name).matches()) {
+      if (!NetworkRequest.NAME.matcher(name).matches()) {
         throw new IllegalArgumentException("invalid network name " + EntrypointValues.quote(name));
       }
       if (!seen.add(name)) {

@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.appc.PodUuid;
 import java.util.regex.Pattern;
 
 /**
@@ -8,16 +9,12 @@ import java.util.regex.Pattern;
  */
 public final class DomainName {
   public static final String PREFIX = "rkt-";
-  private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private DomainName() {}
 
-  public static String forPod(String podUuid) {
-    if (podUuid == null || !UUID.matcher(podUuid).matches()) {
-      throw new IllegalArgumentException("pod UUID '" + XlSyntax.show(podUuid)
-          + "' is not a lower-case 8-4-4-4-12 hex UUID");
-    }
+  /** The UUID's own rules (lower-case 8-4-4-4-12 hex) make the name safe for xl. */
+  public static String forPod(PodUuid podUuid) {
     return PREFIX + podUuid;
   }
 

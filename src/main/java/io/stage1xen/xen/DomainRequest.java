@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.appc.PodUuid;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +17,7 @@ import java.util.Set;
  * @param resources the apps' resource requests and isolator names
  * @param isolatorsEnforcedInGuest the isolators the guest init applies, for the isolator report
  */
-public record DomainRequest(String podUuid, Path xenDir, String cmdline, List<P9Share> shares, List<Vif> vifs,
+public record DomainRequest(PodUuid podUuid, Path xenDir, String cmdline, List<P9Share> shares, List<Vif> vifs,
     PodResourceRequest resources, Set<String> isolatorsEnforcedInGuest) {
 
   public DomainRequest {

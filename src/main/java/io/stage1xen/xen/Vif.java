@@ -1,5 +1,7 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.inet.InterfaceName;
+import io.stage1xen.inet.MacAddress;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
@@ -8,23 +10,22 @@ import java.util.regex.Pattern;
  * A network interface ({@code vif=}, see xl-network-configuration(5)). Every part is optional; xl's defaults
  * apply to what is absent (bridge {@code xenbr0}, script {@code vif-bridge}, a random MAC).
  */
-public record Vif(Optional<String> mac, Optional<String> bridge, Optional<String> ip, Optional<String> script,
-    Optional<String> vifname) {
-  private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
-  private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+public record Vif(Optional<MacAddress> mac, Optional<InterfaceName> bridge, Optional<String> ip,
+    Optional<String> script, Optional<InterfaceName> vifname) {
   /** One or more IPv4/IPv6 addresses separated by single spaces, as xl's {@code ip=} takes them. */
   private static final Pattern IPS = Pattern.compile("[0-9a-fA-F.:]+( [0-9a-fA-F.:]+)*");
 
   public Vif {
-    mac = check("vif mac", mac, MAC, "six lower-case hex pairs separated by ':'");
-    bridge = check("vif bridge", bridge, IFNAME, "a Linux interface name");
+    // a MAC and interface names are plain words by their own rules
+    mac = mac == null ? Optional.empty() : mac;
+    bridge = bridge == null ? Optional.empty() : bridge;
+    vifname = vifname == null ? Optional.empty() : vifname;
     ip = check("vif ip", ip, IPS, "IP addresses separated by spaces");
-    vifname = check("vif vifname", vifname, IFNAME, "a Linux interface name");
     script = script == null ? Optional.empty() : script;
     script.ifPresent(s -> XlSyntax.specValue("vif script", s));
   }
 
-  public static Vif bridged(String bridge) {
+  public static Vif bridged(InterfaceName bridge) {
     return new Vif(Optional.empty(), Optional.of(bridge), Optional.empty(), Optional.empty(), Optional.empty());
   }
 

@@ -10,7 +10,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -228,23 +227,5 @@ class AppcJsonTest {
     e = assertThrows(InvalidManifestException.class, () -> AppcJson.parseImageManifest(
         "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\"}", "m"));
     assertEquals("m: name (line 1, column 1): is required", e.getMessage());
-  }
-
-  @Test
-  void plainJson() throws Exception {
-    Map<String, Object> netInfo = new LinkedHashMap<>();
-    netInfo.put("netName", "default");
-    netInfo.put("ip", "172.16.28.2");
-    netInfo.put("mtu", 1500);
-    netInfo.put("routes", List.of(Map.of("dst", "0.0.0.0/0")));
-    netInfo.put("ok", true);
-    netInfo.put("none", null);
-    String text = AppcJson.writePlain(List.of(netInfo));
-    assertEquals("[{\"netName\":\"default\",\"ip\":\"172.16.28.2\",\"mtu\":1500,\"routes\":[{\"dst\":\"0.0.0.0/0\"}],"
-        + "\"ok\":true,\"none\":null}]", text);
-    assertEquals(List.of(netInfo), AppcJson.readPlain(text, "net-info.json"));
-    assertThrows(IllegalArgumentException.class, () -> AppcJson.writePlain(Map.of("x", new Object())));
-    assertThrows(IllegalArgumentException.class, () -> AppcJson.writePlain(Map.of(1, "x")));
-    assertThrows(InvalidManifestException.class, () -> AppcJson.readPlain("{", "net-info.json"));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stage1xen.json.Json;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class FixtureManifestsTest {
 
   /** rkt's file and ours compared as trees, with rkt's nulls and empty lists treated as absent (Go's view). */
   private static JsonNode semantic(String json) throws IOException {
-    JsonNode tree = AppcJson.mapper().readTree(json);
+    JsonNode tree = Json.mapper().readTree(json);
     strip(tree);
     return tree;
   }

@@ -1,6 +1,6 @@
 package io.stage1xen.lifecycle;
 
-import io.stage1xen.appc.AppcJson;
+import io.stage1xen.testing.PlainJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +84,7 @@ final class ManifestFuzzer {
         }
         String json = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace(FIXTURE_SOURCE,
             hostData.toString());
-        fixtures.put(name, AppcJson.readPlain(json, resource));
+        fixtures.put(name, PlainJson.read(json, resource));
       }
     }
   }
@@ -418,7 +418,7 @@ final class ManifestFuzzer {
   }
 
   private static String json(Object plain) {
-    return AppcJson.writePlain(plain);
+    return PlainJson.write(plain);
   }
 
   @SuppressWarnings("unchecked")

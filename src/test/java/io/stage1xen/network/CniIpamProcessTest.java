@@ -26,7 +26,7 @@ class CniIpamProcessTest {
     IpamResult r = new CniIpam(new SystemProcessRunner(Map.of("PATH", "/usr/bin:/bin")), Duration.ofSeconds(20))
         .add(call, "a");
     assertEquals("10.1.0.2/24", r.address().toString());
-    assertEquals("10.1.0.1", new Attachment(1, null, "", call, r).gateway().toString());
+    assertEquals("10.1.0.1", new Attachment(1, null, null, call, r).gateway().toString());
     assertEquals("{\"name\":\"a\"}", Files.readString(tmp.resolve("host-local.stdin")));
     assertEquals("CNI_ARGS=IP=10.1.0.2\nCNI_COMMAND=ADD\nCNI_CONTAINERID=pod-1\nCNI_IFNAME=eth1\n"
         + "CNI_NETNS=xen-domain:rkt-pod-1\nCNI_PATH=" + tmp + "\n", Files.readString(tmp.resolve("host-local.env")));

@@ -13,17 +13,17 @@ class NetworkConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "ipvlan type | {\"name\":\"n\",\"type\":\"ipvlan\"," + IPAM + "} | f.conf: type: network 'n' has type 'ipvlan'",
-      "flannel type | {\"name\":\"n\",\"type\":\"flannel\"} | f.conf: type: network 'n' has type 'flannel'",
-      "no type | {\"name\":\"n\"," + IPAM + "} | f.conf: type: is required",
-      "no ipam | {\"name\":\"n\",\"type\":\"ptp\"} | f.conf: ipam: is required",
-      "dhcp ipam | {\"name\":\"n\",\"type\":\"bridge\",\"ipam\":{\"type\":\"dhcp\"}} | f.conf: ipam.type: network 'n' uses IPAM 'dhcp'",
-      "mtu text | {\"name\":\"n\",\"type\":\"ptp\",\"mtu\":\"1500\"," + IPAM + "} | f.conf: mtu: must be an integer",
-      "mtu small | {\"name\":\"n\",\"type\":\"ptp\",\"mtu\":20," + IPAM + "} | f.conf: mtu: must be an integer",
-      "ipMasq text | {\"name\":\"n\",\"type\":\"ptp\",\"ipMasq\":\"yes\"," + IPAM + "} | f.conf: ipMasq: must be true or false",
-      "bridge name | {\"name\":\"n\",\"type\":\"bridge\",\"bridge\":\"br 0;x\"," + IPAM + "} | f.conf: bridge: is not a Linux interface name",
-      "long bridge | {\"name\":\"n\",\"type\":\"bridge\",\"bridge\":\"abcdefghijklmnop\"," + IPAM + "} | f.conf: bridge: is not",
-      "bad name | {\"name\":\"../x\",\"type\":\"ptp\"," + IPAM + "} | f.conf: name: is not a network name",
+      "ipvlan type | {\"name\":\"n\",\"type\":\"ipvlan\"," + IPAM + "} | f.conf: type (line 1, column 20): network 'n' has type 'ipvlan'",
+      "flannel type | {\"name\":\"n\",\"type\":\"flannel\"} | f.conf: type (line 1, column 20): network 'n' has type 'flannel'",
+      "no type | {\"name\":\"n\"," + IPAM + "} | f.conf: type (line 1, column 1): is required",
+      "no ipam | {\"name\":\"n\",\"type\":\"ptp\"} | f.conf: ipam (line 1, column 1): is required",
+      "dhcp ipam | {\"name\":\"n\",\"type\":\"bridge\",\"ipam\":{\"type\":\"dhcp\"}} | f.conf: ipam.type (line 1, column 44): network 'n' uses IPAM 'dhcp'",
+      "mtu text | {\"name\":\"n\",\"type\":\"ptp\",\"mtu\":\"1500\"," + IPAM + "} | f.conf: mtu (line 1, column 32): expected an integer, found a string: \"1500\"",
+      "mtu small | {\"name\":\"n\",\"type\":\"ptp\",\"mtu\":20," + IPAM + "} | f.conf: mtu (line 1, column 32): must be an integer between 68 and 65535: 20",
+      "ipMasq text | {\"name\":\"n\",\"type\":\"ptp\",\"ipMasq\":\"yes\"," + IPAM + "} | f.conf: ipMasq (line 1, column 35): expected true or false, found a string: \"yes\"",
+      "bridge name | {\"name\":\"n\",\"type\":\"bridge\",\"bridge\":\"br 0;x\"," + IPAM + "} | f.conf: bridge (line 1, column 38): is not a Linux interface name (1 to 15 of A-Z a-z 0-9 _ . -): \"br 0;x\"",
+      "long bridge | {\"name\":\"n\",\"type\":\"bridge\",\"bridge\":\"abcdefghijklmnop\"," + IPAM + "} | f.conf: bridge (line 1, column 38): is not a Linux interface name (1 to 15 of A-Z a-z 0-9 _ . -): \"abcdefghijklmnop\"",
+      "bad name | {\"name\":\"../x\",\"type\":\"ptp\"," + IPAM + "} | f.conf: name (line 1, column 9): is not a network name [A-Za-z0-9][A-Za-z0-9._-]{0,127}: \"../x\"",
       "dns line break | {\"name\":\"n\",\"type\":\"ptp\",\"dns\":{\"nameservers\":[\"1.1.1.1\\nnameserver 6.6.6.6\"]}," + IPAM + "} | contains blanks",
   })
   void invalidConfigurationsAreOneLineErrors(String what, String json, String expected) {
@@ -36,7 +36,7 @@ class NetworkConfigTest {
   void bridgeDefaultsAndTheIpamInputKeepTheConfiguration() {
     NetworkConfig c = NetworkConfig.parse("{\"name\":\"br\",\"type\":\"bridge\",\"isGateway\":true,\"mtu\":1400,"
         + "\"ipam\":{\"type\":\"host-local\",\"subnet\":\"10.1.0.0/24\",\"dataDir\":\"/run/x\"}}", "f.conf");
-    assertEquals("rkt0", c.bridge());
+    assertEquals("rkt0", c.bridge().toString());
     assertEquals(1400, c.mtu().getAsInt());
     assertEquals("{\"cniVersion\":\"0.4.0\",\"name\":\"br\",\"type\":\"bridge\",\"isGateway\":true,\"mtu\":1400,"
         + "\"ipam\":{\"type\":\"host-local\",\"subnet\":\"10.1.0.0/24\",\"dataDir\":\"/run/x\"}}", c.ipamInput());

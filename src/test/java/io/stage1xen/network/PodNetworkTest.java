@@ -160,7 +160,7 @@ class PodNetworkTest {
     int before = runner.commands().size();
     net.configureVifs(12);
     List<String> vif = runner.lines().subList(before, runner.commands().size());
-    String mac = PodNetwork.mac(UUID, 0);
+    String mac = PodNetwork.mac(UUID, 0).toString();
     assertEquals(List.of("tc qdisc add dev vif12.0 ingress",
         "tc filter add dev vif12.0 parent ffff: prio 1 protocol ip flower dst_ip 127.0.0.0/8 action drop",
         "tc filter add dev vif12.0 parent ffff: prio 2 protocol ip flower src_mac " + mac + " src_ip 172.16.28.5"
@@ -260,7 +260,7 @@ class PodNetworkTest {
   @Test
   void macsAreStableLocallyAdministeredAndDistinct() {
     assertEquals(PodNetwork.mac(UUID, 0), PodNetwork.mac(UUID, 0));
-    assertTrue(PodNetwork.mac(UUID, 0).matches("02(:[0-9a-f]{2}){5}"));
+    assertTrue(PodNetwork.mac(UUID, 0).toString().matches("02(:[0-9a-f]{2}){5}"));
     assertFalse(PodNetwork.mac(UUID, 0).equals(PodNetwork.mac(UUID, 1)));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.PodPort;
 import io.stage1xen.appc.Port;
+import io.stage1xen.inet.Ipv4;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -13,6 +13,7 @@ import io.stage1xen.guest.MountPlan;
 import io.stage1xen.guest.SharePlan;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
+import io.stage1xen.testing.PlainJson;
 import io.stage1xen.xen.P9SecurityModel;
 import io.stage1xen.xen.P9Share;
 import java.nio.charset.StandardCharsets;
@@ -250,7 +251,7 @@ class VolumeMapperTest {
   @MethodSource("targets")
   void mountPathsAreCleanedButNeverReinterpreted(String path, String expected) throws Exception {
     String json = pod("[{\"name\":\"data\",\"kind\":\"empty\"}]",
-        app("a", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":" + AppcJson.writePlain(path) + "}]"));
+        app("a", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":" + PlainJson.write(path) + "}]"));
     assertEquals(expected, map(json).mounts(0).get(0).target());
   }
 
@@ -265,7 +266,7 @@ class VolumeMapperTest {
   @MethodSource("invalidTargets")
   void unusableMountPathsAreOneLineErrorsNamingTheField(String path, String message) throws Exception {
     String json = pod("[{\"name\":\"data\",\"kind\":\"empty\"}]",
-        app("a", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":" + AppcJson.writePlain(path) + "}]"));
+        app("a", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":" + PlainJson.write(path) + "}]"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map(json));
     assertTrue(e.getMessage().startsWith(LAYOUT.podManifest() + ": " + message), e.getMessage());
     assertEquals(1, e.getMessage().lines().count());
@@ -279,7 +280,7 @@ class VolumeMapperTest {
   @MethodSource("pathsTheManifestRefuses")
   void hostilePathsNeverGetPastTheManifest(String path) {
     String json = pod("[{\"name\":\"data\",\"kind\":\"empty\"}]",
-        app("a", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":" + AppcJson.writePlain(path) + "}]"));
+        app("a", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":" + PlainJson.write(path) + "}]"));
     InvalidManifestException e = assertThrows(InvalidManifestException.class, () -> map(json));
     assertTrue(e.getMessage().contains("apps[0].mounts[0].path"), e.getMessage());
   }

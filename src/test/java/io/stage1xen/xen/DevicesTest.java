@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.appc.PodUuid;
 import io.stage1xen.host.GuestTypeRendering;
+import io.stage1xen.inet.InterfaceName;
+import io.stage1xen.inet.MacAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,9 +26,10 @@ class DevicesTest {
 
   @Test
   void domainNameIsDerivedFromThePodUuid() {
-    assertEquals("rkt-5f2a6c1e-8d3b-4a7e-9c10-2b4d6e8f0a13", DomainName.forPod(Fixtures.UUID));
-    refused(() -> DomainName.forPod("5F2A6C1E-8D3B-4A7E-9C10-2B4D6E8F0A13"), "not a lower-case");
-    refused(() -> DomainName.forPod("../../etc"), "not a lower-case");
+    assertEquals("rkt-5f2a6c1e-8d3b-4a7e-9c10-2b4d6e8f0a13", DomainName.forPod(Fixtures.POD_UUID));
+    // only a PodUuid names a domain, and its own rules refuse these
+    refused(() -> DomainName.forPod(PodUuid.of("5F2A6C1E-8D3B-4A7E-9C10-2B4D6E8F0A13")), "lower-case 8-4-4-4-12");
+    refused(() -> DomainName.forPod(PodUuid.of("../../etc")), "lower-case 8-4-4-4-12");
     refused(() -> DomainName.check("x".repeat(65)), "domain name");
   }
 
@@ -47,21 +51,22 @@ class DevicesTest {
   @ParameterizedTest
   @ValueSource(strings = {"00:16:3E:00:00:01", "00:16:3e:00:00", "00-16-3e-00-00-01", "0:16:3e:00:00:01"})
   void vifMacsAreChecked(String mac) {
-    refused(() -> new Vif(Optional.of(mac), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
-        "vif mac");
+    refused(() -> new Vif(Optional.of(MacAddress.parse(mac, "vif mac")), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty()), "vif mac: is not a MAC address");
   }
 
   @Test
   void vifFieldsAreChecked() {
-    refused(() -> new Vif(Optional.empty(), Optional.of("a-bridge-name-too-long"), Optional.empty(),
-        Optional.empty(), Optional.empty()), "vif bridge: value 'a-bridge-name-too-long' is not a Linux interface");
+    refused(() -> new Vif(Optional.empty(), Optional.of(InterfaceName.parse("a-bridge-name-too-long", "vif bridge")),
+        Optional.empty(), Optional.empty(), Optional.empty()),
+        "vif bridge: is not a Linux interface name (1 to 15 of A-Z a-z 0-9 _ . -): \"a-bridge-name-too-long\"");
     refused(() -> new Vif(Optional.empty(), Optional.empty(), Optional.of("10.0.0.1,mac=x"), Optional.empty(),
         Optional.empty()), "vif ip");
     refused(() -> new Vif(Optional.empty(), Optional.empty(), Optional.of("10.0.0.1 evil"), Optional.empty(),
         Optional.empty()), "is not IP addresses");
     refused(() -> new Vif(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("vif-x,bridge=y"),
         Optional.empty()), "vif script");
-    assertEquals("", Vif.bridged("xenbr0").spec().replace("bridge=xenbr0", ""));
+    assertEquals("", Vif.bridged(new InterfaceName("xenbr0")).spec().replace("bridge=xenbr0", ""));
   }
 
   @Test
@@ -74,7 +79,7 @@ class DevicesTest {
 
   private static DomainConfig config(String cmdline, long memory, long maxmem, int vcpus, List<P9Share> p9,
       List<XlSetting> extra) {
-    return new DomainConfig(DomainName.forPod(Fixtures.UUID), GuestTypeRendering.TYPE_PV, Fixtures.KERNEL,
+    return new DomainConfig(DomainName.forPod(Fixtures.POD_UUID), GuestTypeRendering.TYPE_PV, Fixtures.KERNEL,
         Optional.empty(), cmdline, memory, maxmem, vcpus, p9, List.of(), List.of(), extra);
   }
 

@@ -32,7 +32,7 @@ class DomainPlannerTest {
   }
 
   private DomainRequest request(List<AppResourceRequest> apps) {
-    return new DomainRequest(Fixtures.UUID, pod.resolve("xen"), Fixtures.CMDLINE,
+    return new DomainRequest(Fixtures.POD_UUID, pod.resolve("xen"), Fixtures.CMDLINE,
         List.of(new P9Share("app0", pod.resolve("xen/volumes/app0"), P9SecurityModel.MAPPED_XATTR)), List.of(),
         PodResourceRequest.of(apps), Set.of());
   }

@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.appc.PodUuid;
 import io.stage1xen.host.CpuFlags;
 import io.stage1xen.host.GuestTypeRendering;
 import io.stage1xen.host.HostInfo;
@@ -16,6 +17,7 @@ import java.util.Set;
 /** Shared test inputs: a pod directory in rkt's default layout and the measured Xen 4.17 host. */
 final class Fixtures {
   static final String UUID = "5f2a6c1e-8d3b-4a7e-9c10-2b4d6e8f0a13";
+  static final PodUuid POD_UUID = PodUuid.of(UUID);
   static final Path POD = Path.of("/var/lib/rkt/pods/run", UUID);
   static final Path STAGE1 = POD.resolve("stage1/rootfs");
   static final Path KERNEL = STAGE1.resolve("stage1-xen/guest/kernel");
@@ -41,7 +43,7 @@ final class Fixtures {
 
   static DomainConfig config(GuestTypeRendering type, long memory, int vcpus, List<P9Share> p9, List<Vif> vifs,
       List<XlSetting> extra) {
-    return new DomainConfig(DomainName.forPod(UUID), type, KERNEL, Optional.of(INITRD), CMDLINE, memory, memory,
+    return new DomainConfig(DomainName.forPod(POD_UUID), type, KERNEL, Optional.of(INITRD), CMDLINE, memory, memory,
         vcpus, p9, vifs, Channel.forControl(POD.resolve("xen")), extra);
   }
 

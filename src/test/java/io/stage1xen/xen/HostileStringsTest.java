@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.stage1xen.host.GuestTypeRendering;
+import io.stage1xen.inet.InterfaceName;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -125,7 +126,7 @@ class HostileStringsTest {
   void kernelPathsAreQuotedOrRefused() {
     int rendered = 0;
     for (String h : hostile()) {
-      rendered += property("kernel", s -> new DomainConfig(DomainName.forPod(Fixtures.UUID), GuestTypeRendering.TYPE_PV,
+      rendered += property("kernel", s -> new DomainConfig(DomainName.forPod(Fixtures.POD_UUID), GuestTypeRendering.TYPE_PV,
               Path.of("/boot/" + s), Optional.of(Fixtures.INITRD), Fixtures.CMDLINE, 160, 160, 1, List.of(),
               List.of(), Channel.forControl(Fixtures.POD.resolve("xen")), List.of()),
           quotable(h), h, (s, c) -> {
@@ -210,7 +211,7 @@ class HostileStringsTest {
     int rendered = 0;
     for (String h : hostile()) {
       rendered += property("vif script", s -> Fixtures.config(GuestTypeRendering.TYPE_PV, 160, 1, List.of(), List.of(
-              new Vif(Optional.empty(), Optional.of("xenbr0"), Optional.empty(), Optional.of(s), Optional.empty())),
+              new Vif(Optional.empty(), Optional.of(new InterfaceName("xenbr0")), Optional.empty(), Optional.of(s), Optional.empty())),
               List.of()),
           specable(h), h, (s, c) -> {
             Set<String> keys = new LinkedHashSet<>(BASE_KEYS);

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stage1xen.appc.AppcJson;
+import io.stage1xen.appc.PodUuid;
 import io.stage1xen.host.HostInfo;
 import io.stage1xen.host.HostProbe;
 import io.stage1xen.process.Command;
 import io.stage1xen.process.ExecResult;
 import io.stage1xen.process.SystemProcessRunner;
+import io.stage1xen.testing.PlainJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class RealXlTest {
     Files.writeString(cfg, text, StandardCharsets.UTF_8);
     ExecResult r = runner.run(Command.of(Duration.ofSeconds(60), "xl", "create", "-n", cfg.toString()));
     assertEquals(0, r.exitCode(), () -> text + "\n" + r.stderr());
-    return AppcJson.readPlain(r.stdout(), "xl create -n");
+    return PlainJson.read(r.stdout(), "xl create -n");
   }
 
   @Test
@@ -72,7 +73,7 @@ class RealXlTest {
       String text = "name = \"s1x-dry\"\ntype = \"pv\"\nkernel = " + XlSyntax.quote("kernel", kernel.toString())
           + "\nmemory = 128\ncmdline = " + XlSyntax.quote("cmdline", h) + "\n";
       Object cfg = dryRun(text);
-      assertEquals(h, XlListJson.path(cfg, "b_info", "cmdline"), () -> "for '" + XlSyntax.show(h) + "'");
+      assertEquals(h, PlainJson.path(cfg, "b_info", "cmdline"), () -> "for '" + XlSyntax.show(h) + "'");
     }
   }
 
@@ -99,10 +100,10 @@ class RealXlTest {
           Optional.of(initrd), "console=hvc0", 128, 128, 1, List.of(new P9Share("vol0", path, P9SecurityModel.MAPPED_XATTR)), List.of(),
           Channel.forControl(Path.of("/run/s1x-dry")), List.of());
       Object cfg = dryRun(XlConfigRenderer.render(c));
-      Object p9 = ((List<?>) XlListJson.path(cfg, "p9s")).get(0);
+      Object p9 = ((List<?>) PlainJson.path(cfg, "p9s")).get(0);
       assertEquals(Map.of("tag", "vol0", "security_model", "mapped-xattr", "path", p), p9, () -> "for " + p);
-      Object ctl = ((List<?>) XlListJson.path(cfg, "channels")).get(1);
-      assertEquals("/run/s1x-dry/ctl.sock", XlListJson.path(ctl, "connection.socket", "path"));
+      Object ctl = ((List<?>) PlainJson.path(cfg, "channels")).get(1);
+      assertEquals("/run/s1x-dry/ctl.sock", PlainJson.path(ctl, "connection.socket", "path"));
     }
   }
 
@@ -114,17 +115,17 @@ class RealXlTest {
           .replaceAll("(?m)^kernel = .*$", "kernel = " + XlSyntax.quote("k", kernel.toString()))
           .replaceAll("(?m)^ramdisk = .*$", "ramdisk = " + XlSyntax.quote("r", initrd.toString()));
       Object cfg = dryRun(text);
-      assertEquals("rkt-" + Fixtures.UUID, XlListJson.path(cfg, "c_info", "name"), golden);
+      assertEquals("rkt-" + Fixtures.UUID, PlainJson.path(cfg, "c_info", "name"), golden);
       assertEquals(golden.startsWith("pvh") || golden.equals("volumes.cfg") || golden.equals("networks.cfg")
-          ? "pvh" : "pv", XlListJson.path(cfg, "c_info", "type"), golden);
+          ? "pvh" : "pv", PlainJson.path(cfg, "c_info", "type"), golden);
       int shares = text.split("security_model=", -1).length - 1;
-      assertEquals(shares, ((List<?>) XlListJson.path(cfg, "p9s")).size(), golden);
-      assertEquals("stage1-xen-ctl", XlListJson.path(((List<?>) XlListJson.path(cfg, "channels")).get(1), "name"));
+      assertEquals(shares, ((List<?>) PlainJson.path(cfg, "p9s")).size(), golden);
+      assertEquals("stage1-xen-ctl", PlainJson.path(((List<?>) PlainJson.path(cfg, "channels")).get(1), "name"));
       if (golden.equals("operator-extra-keys.cfg")) {
-        assertEquals(512, XlListJson.path(cfg, "b_info", "sched_params", "weight"), golden);
+        assertEquals(512, PlainJson.path(cfg, "b_info", "sched_params", "weight"), golden);
       }
       if (golden.equals("networks.cfg")) {
-        assertEquals("00:16:3e:5f:2a:01", XlListJson.path(((List<?>) XlListJson.path(cfg, "nics")).get(0), "mac"));
+        assertEquals("00:16:3e:5f:2a:01", PlainJson.path(((List<?>) PlainJson.path(cfg, "nics")).get(0), "mac"));
       }
     }
   }
@@ -136,7 +137,7 @@ class RealXlTest {
     Files.writeString(share.resolve("hello.txt"), "hello from dom0\n");
     Path xenDir = Files.createDirectories(tmp.resolve("xen"));
     String uuid = "0badc0de-0000-4000-8000-" + String.format("%012x", System.currentTimeMillis());
-    DomainRequest request = new DomainRequest(uuid, xenDir, "console=hvc0 xh9p=app0",
+    DomainRequest request = new DomainRequest(PodUuid.of(uuid), xenDir, "console=hvc0 xh9p=app0",
         List.of(new P9Share("app0", share, P9SecurityModel.MAPPED_FILE)), List.of(), PodResourceRequest.of(List.of(new AppResourceRequest("a",
             OptionalLong.empty(), OptionalLong.empty(), List.of()))), Set.of());
     OperatorSettings settings = OperatorSettings.resolve(HostConfig.defaults("none"), Map.of(), System.getenv(),

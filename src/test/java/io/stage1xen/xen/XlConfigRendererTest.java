@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.host.GuestTypeRendering;
+import io.stage1xen.inet.InterfaceName;
+import io.stage1xen.inet.MacAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class XlConfigRendererTest {
 
   static Stream<Arguments> pods() {
-    Vif full = new Vif(Optional.of("00:16:3e:5f:2a:01"), Optional.of("rkt-br0"), Optional.of("10.2.0.5"),
-        Optional.of("vif-bridge"), Optional.of("rkt5f2a0"));
+    Vif full = new Vif(Optional.of(new MacAddress("00:16:3e:5f:2a:01")), Optional.of(new InterfaceName("rkt-br0")),
+        Optional.of("10.2.0.5"), Optional.of("vif-bridge"), Optional.of(new InterfaceName("rkt5f2a0")));
     Vif nat = new Vif(Optional.empty(), Optional.empty(), Optional.of("172.16.28.2"), Optional.of("vif-nat"),
         Optional.empty());
     return Stream.of(

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class XlListJsonTest {
@@ -33,6 +34,20 @@ class XlListJsonTest {
   void refusesWhatIsNotAnXlDomainList(String json) {
     XlException e = assertThrows(XlException.class, () -> decoder.decode(json));
     assertTrue(e.getMessage().startsWith("'xl list -l' printed"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "[{\"domid\": \"1\", \"config\": {\"c_info\": {\"name\": \"x\"}}}] | [0].domid (line 1, column 12): expected an integer, found a string: \"1\"",
+      "[{\"domid\": 1}] | [0].config (line 1, column 2): is required",
+      "[{\"domid\": 1, \"config\": {\"c_info\": {}}}] | [0].config.c_info.name (line 1, column 36): is required",
+      "[{\"domid\": 1, \"config\": {\"c_info\": {\"name\": \"x\"}, \"b_info\": {\"max_memkb\": \"lots\"}}}] | [0].config.b_info.max_memkb (line 1, column 75): expected an integer, found a string: \"lots\"",
+      "[{\"domid\": 99999999999, \"config\": {\"c_info\": {\"name\": \"x\"}}}] | [0].domid (line 1, column 12): number out of range for int: 99999999999",
+      "{} | $ (line 1, column 1): expected an array, found an object",
+      "[null] | [0]: expected an object, found null"})
+  void errorsNameTheFieldAndTheValue(String json, String detail) {
+    XlException e = assertThrows(XlException.class, () -> decoder.decode(json));
+    assertEquals("'xl list -l' printed JSON that cannot be read: " + detail, e.getMessage());
   }
 
   @Test

@@ -1,14 +1,14 @@
-package io.stage1xen.appc;
+package io.stage1xen.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /** Reads fields of JSON trees the way Go's encoding/json does: names match case-insensitively, null is absent. */
-final class NodeFields {
+public final class NodeFields {
   private NodeFields() {}
 
   /** The value of {@code name} in {@code object}, or null when it is missing or JSON null. */
-  static JsonNode get(JsonNode object, String name) {
+  public static JsonNode get(JsonNode object, String name) {
     if (object == null || !object.isObject()) {
       return null;
     }
@@ -24,12 +24,12 @@ final class NodeFields {
     return null;
   }
 
-  static boolean isAbsent(JsonNode node) {
+  public static boolean isAbsent(JsonNode node) {
     return node == null || node.isNull() || node.isMissingNode();
   }
 
   /** A one-word description of a node's JSON type for error messages. */
-  static String kind(JsonNode node) {
+  public static String kind(JsonNode node) {
     if (isAbsent(node)) {
       return "null";
     }

@@ -1,4 +1,4 @@
-package io.stage1xen.appc;
+package io.stage1xen.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;

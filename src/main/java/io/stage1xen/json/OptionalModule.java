@@ -1,4 +1,4 @@
-package io.stage1xen.appc;
+package io.stage1xen.json;
 
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.BeanProperty;

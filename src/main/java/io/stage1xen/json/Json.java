@@ -257,6 +257,9 @@ public final class Json {
     if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
       return "an integer";
     }
+    if (Number.class.isAssignableFrom(raw)) {
+      return "a number";
+    }
     if (raw == Boolean.class || raw == boolean.class) {
       return "true or false";
     }

@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code bridge}; addresses always come from {@code host-local}. Fields missing from the file are null here (false
  * for the flags), and every rule fails naming its field and value.
  */
-public record CniConfig(String cniVersion, String name, String type, boolean ipMasq, boolean isGateway, Integer mtu,
+public record CniConfig(String cniVersion, String name, String type, boolean ipMasq, boolean isGateway, Number mtu,
     Optional<InterfaceName> bridge, Ipam ipam, Optional<Dns> dns) {
   public static final Set<String> TYPES = Set.of("ptp", "bridge");
   public static final String IPAM_TYPE = "host-local";
@@ -44,7 +44,8 @@ public record CniConfig(String cniVersion, String name, String type, boolean ipM
     if (cniVersion != null && cniVersion.isEmpty()) {
       throw new ValueException("cniVersion", "must be a non-empty string", cniVersion);
     }
-    if (mtu != null && (mtu < 68 || mtu > 65535)) {
+    // bound as a Number so that 1500.5 is refused, not truncated (Go's json refuses it for an int)
+    if (mtu != null && !(mtu instanceof Integer i && i >= 68 && i <= 65535)) {
       throw new ValueException("mtu", "must be an integer between 68 and 65535", mtu);
     }
     bridge = bridge == null ? Optional.empty() : bridge;

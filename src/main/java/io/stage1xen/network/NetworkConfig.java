@@ -33,7 +33,7 @@ public record NetworkConfig(String name, String type, boolean ipMasq, OptionalIn
       CniConfig c = Json.read(text, source, CniConfig.class);
       String ipamInput = Json.withFieldFirst(text, source, "cniVersion", DEFAULT_CNI_VERSION);
       return new NetworkConfig(c.name(), c.type(), c.ipMasq(), c.mtu() == null ? OptionalInt.empty()
-          : OptionalInt.of(c.mtu()), c.bridge().orElse(DEFAULT_BRIDGE), c.isGateway(), c.dns(), ipamInput, source);
+          : OptionalInt.of(c.mtu().intValue()), c.bridge().orElse(DEFAULT_BRIDGE), c.isGateway(), c.dns(), ipamInput, source);
     } catch (JsonException e) {
       throw new IllegalArgumentException(e.getMessage());
     }

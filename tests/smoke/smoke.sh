@@ -132,7 +132,7 @@ prepare_images() {
 # Scenarios
 
 # rkt's status of a pod that ran and ended with these app codes (rkt prints app-* lines only once it is not running)
-exited_status() { # exited_status PID APP=CODE...
+exited_status() { # exited_status PID APP=CODE... (the apps sorted by name, as rkt_status prints them)
   local s="state=exited created started networks= pid=$1 exited=true" a
   shift
   for a in "$@"; do s+=" app-$a"; done
@@ -411,7 +411,7 @@ scenario_stop() {
   expect_eq "$c: rkt/status/stubborn holds 137 (SIGKILL after the grace period)" 137 "$(cat "$pod/stage1/rootfs/rkt/status/stubborn" 2>/dev/null)"
   expect_eq "$c: rkt run's exit code is the first failure (137)" 137 "$RC"
   if domain_exists "rkt-$U"; then fail "$c: the domain is gone when rkt run returns" "xl still lists rkt-$U"; else ok "$c: the domain is gone when rkt run returns"; fi
-  expect_eq "$c: rkt status of the stopped pod" "$(exited_status "$pid" trapper=0 stubborn=137)" "$(rkt_status "$U")"
+  expect_eq "$c: rkt status of the stopped pod" "$(exited_status "$pid" stubborn=137 trapper=0)" "$(rkt_status "$U")"
   out=$(rk stop "$U" 2>&1)
   expect_eq "$c: a second rkt stop: already stopped, exit 0" "0 pod \"$U\" is already stopped" "$? $out"
   check_collected "$c" gc

@@ -42,9 +42,12 @@ rk() {
   "${RK_CMD[@]}" "$@"
 }
 
-# rkt_status UUID: `rkt status` on one line, each value of created= and started= (times) replaced by its name
+# rkt_status UUID: `rkt status` on one line, each value of created= and started= (times) replaced by its name, the
+# app-NAME= lines last and sorted by name (rkt prints them in the random order of a Go map's iteration)
 rkt_status() {
-  rk status "$1" 2>&1 | sed -e 's/^\(created\|started\)=.*/\1/' | paste -sd ' ' -
+  local out
+  out=$(rk status "$1" 2>&1 | sed -e 's/^\(created\|started\)=.*/\1/')
+  { grep -v '^app-' <<<"$out"; grep '^app-' <<<"$out" | LC_ALL=C sort; } | paste -sd ' ' -
 }
 
 # rkt_list_fields UUID COLUMN...: columns (UUID, APP, IMAGE NAME, IMAGE ID, STATE, CREATED, STARTED, NETWORKS) of the

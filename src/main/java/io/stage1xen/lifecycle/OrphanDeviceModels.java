@@ -50,6 +50,11 @@ final class OrphanDeviceModels {
     this.name = name;
   }
 
+  /** As {@link #reap(Path...)} over the logs that name the pod's domain: xl's monitor log and xl create's output. */
+  List<Long> reap(Path xlCreateLog) throws InterruptedException {
+    return reap(new DomainInquest(env, xl, name).xlLog(), xlCreateLog);
+  }
+
   /**
    * Ends the device models of the pod's domain ids found in these logs, when the domain is gone; returns their pids.
    * Reading /proc costs nothing worth measuring; xl is asked only when a candidate was found.

@@ -48,7 +48,7 @@ final class PodCollector {
       } else {
         LOG.debug("no domain {} left", name);
       }
-      new OrphanDeviceModels(env, xl, name).reap(new DomainInquest(env, xl, name).xlLog(), layout.xlCreateLog());
+      new OrphanDeviceModels(env, xl, name).reap(layout.xlCreateLog());
     } catch (XlMissingException e) {
       // without xl there is no Xen here, so no domain either; the rest is still collected
       LOG.warn("{}; assuming no domain of pod {} is left", e.getMessage(), params.uuid());

@@ -113,8 +113,7 @@ final class PodDomain {
     try {
       LOG.debug("destroying domain {}: {}", name, why);
       xl.destroy(name);
-      return new OrphanDeviceModels(env, xl, name).reap(new DomainInquest(env, xl, name).xlLog(),
-          layout.xlCreateLog());
+      return new OrphanDeviceModels(env, xl, name).reap(layout.xlCreateLog());
     } catch (XlException e) {
       LOG.warn("could not destroy domain {}: {} (run 'rkt gc' to retry)", name, e.getMessage());
     } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.stage1xen.aci;
 
 import io.stage1xen.appc.ImageManifestTree;
+import io.stage1xen.outcome.Stage1Failure;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +35,7 @@ public final class AciPacker {
   public AciPacker(Instant mtime) {
     Objects.requireNonNull(mtime, "mtime");
     if (mtime.getNano() != 0 || mtime.isBefore(Instant.EPOCH)) {
-      throw new IllegalArgumentException("ACI mtime must be whole seconds since 1970: " + mtime);
+      throw new Stage1Failure("ACI mtime must be whole seconds since 1970: " + mtime);
     }
     this.mtime = mtime;
   }

@@ -1,6 +1,7 @@
 package io.stage1xen.aci;
 
 import io.stage1xen.appc.ImageManifestTree;
+import io.stage1xen.outcome.Stage1Failure;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,7 +76,7 @@ public final class AciVerifier {
     ImageManifestTree manifest;
     try {
       manifest = ImageManifestTree.parse(new String(manifestBytes, StandardCharsets.UTF_8), where + "!manifest");
-    } catch (IllegalArgumentException e) {
+    } catch (Stage1Failure e) {
       throw new InvalidAciException(e.getMessage());
     }
     checkLabels(manifest, where);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stage1xen.json.Json;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,11 +43,11 @@ public final class ImageManifestTree {
     try {
       node = Json.mapper().reader().withFeatures(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(source + ": not valid JSON: " + e.getOriginalMessage()
+      throw new Stage1Failure(source + ": not valid JSON: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     }
     if (!(node instanceof ObjectNode object)) {
-      throw new IllegalArgumentException(source + ": not a JSON object");
+      throw new Stage1Failure(source + ": not a JSON object");
     }
     String kind = requiredString(object, "acKind", source);
     if (!kind.equals("ImageManifest")) {
@@ -85,7 +86,7 @@ public final class ImageManifestTree {
   /** A copy with label {@code name} set to {@code value}: replaced in place if present, appended otherwise. */
   public ImageManifestTree withLabel(String name, String value) {
     if (!AC_IDENTIFIER.matcher(name).matches() || name.equals("name")) {
-      throw new IllegalArgumentException("label name \"" + name + "\" is not allowed");
+      throw new Stage1Failure("label name \"" + name + "\" is not allowed");
     }
     Objects.requireNonNull(value, "value");
     ObjectNode copy = root.deepCopy();
@@ -125,7 +126,7 @@ public final class ImageManifestTree {
   private static String requiredString(ObjectNode object, String field, String path, String source) {
     JsonNode value = object.get(field);
     if (value == null || value.isNull()) {
-      throw new IllegalArgumentException(source + ": field \"" + path + "\": missing");
+      throw new Stage1Failure(source + ": field \"" + path + "\": missing");
     }
     if (!value.isTextual()) {
       throw bad(source, path, "expected a string, got", value.toString());
@@ -160,7 +161,7 @@ public final class ImageManifestTree {
     return result;
   }
 
-  private static IllegalArgumentException bad(String source, String field, String problem, String value) {
-    return new IllegalArgumentException(source + ": field \"" + field + "\": " + problem + " \"" + value + "\"");
+  private static Stage1Failure bad(String source, String field, String problem, String value) {
+    return new Stage1Failure(source + ": field \"" + field + "\": " + problem + " \"" + value + "\"");
   }
 }

@@ -6,6 +6,7 @@ import io.stage1xen.aci.EntrypointLinks;
 import io.stage1xen.aci.InvalidAciException;
 import io.stage1xen.aci.VerifiedAci;
 import io.stage1xen.appc.ImageManifestTree;
+import io.stage1xen.outcome.Stage1Failure;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ final class AciCommand implements Runnable {
     try {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(file.toString(), null, "manifest not found");
+      throw new Stage1Failure(file + ": manifest not found");
     }
     return ImageManifestTree.parse(text, file.toString());
   }

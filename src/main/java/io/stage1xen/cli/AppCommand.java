@@ -3,6 +3,7 @@ package io.stage1xen.cli;
 import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.PodUuid;
 import io.stage1xen.lifecycle.Entrypoints;
+import io.stage1xen.outcome.Outcome;
 import io.stage1xen.pod.AppAction;
 import io.stage1xen.pod.AppEntrypointParameters;
 import java.util.Optional;
@@ -52,7 +53,7 @@ final class AppCommand implements Runnable {
     }
 
     @Override
-    int call(Entrypoints entrypoints, AppEntrypointParameters parameters) throws Exception {
+    Outcome call(Entrypoints entrypoints, AppEntrypointParameters parameters) throws Exception {
       return entrypoints.app(parameters);
     }
   }

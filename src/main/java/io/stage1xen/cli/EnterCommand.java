@@ -2,6 +2,7 @@ package io.stage1xen.cli;
 
 import io.stage1xen.appc.AcName;
 import io.stage1xen.lifecycle.Entrypoints;
+import io.stage1xen.outcome.Outcome;
 import io.stage1xen.pod.EnterParameters;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +38,7 @@ final class EnterCommand extends EntrypointCommand<EnterParameters> {
   }
 
   @Override
-  int call(Entrypoints entrypoints, EnterParameters parameters) throws Exception {
+  Outcome call(Entrypoints entrypoints, EnterParameters parameters) throws Exception {
     return entrypoints.enter(parameters);
   }
 }

@@ -1,6 +1,8 @@
 package io.stage1xen.cli;
 
 import io.stage1xen.lifecycle.Entrypoints;
+import io.stage1xen.outcome.Outcome;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,16 +25,16 @@ abstract class EntrypointCommand<P> implements Callable<Integer> {
 
   abstract P parameters();
 
-  abstract int call(Entrypoints entrypoints, P parameters) throws Exception;
+  abstract Outcome call(Entrypoints entrypoints, P parameters) throws Exception;
 
   @Override
   public final Integer call() throws Exception {
     P parameters;
     try {
       parameters = parameters();
-    } catch (IllegalArgumentException e) {
+    } catch (Stage1Failure e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return call(entrypoints, parameters);
+    return ExitCodes.of(call(entrypoints, parameters));
   }
 }

@@ -36,15 +36,14 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
   @Override
   public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
     PrintWriter err = cmd.getErr();
-    boolean expected = Failures.isExpected(ex);
-    String message = expected ? oneLine(ex.getMessage())
-        : "internal error: " + ex + " (rerun with --debug for details)";
+    boolean expected = Failures.expected(ex).isPresent();
+    String message = expected ? oneLine(ex.getMessage()) : Failures.unexpected(ex);
     err.println(prefix(cmd) + ": " + message);
     if (!expected && Stage1Cli.wantsDebug(parseResult.originalArgs().toArray(String[]::new))) {
       ex.printStackTrace(err);
     }
     err.flush();
-    return Failures.exitCodeFor(ex);
+    return Failures.exitCode(ex);
   }
 
   /** The first word that looks like an option of {@code cmd} but is none, before its first positional word. */

@@ -2,6 +2,7 @@ package io.stage1xen.cli;
 
 import io.stage1xen.appc.PodUuid;
 import io.stage1xen.lifecycle.Entrypoints;
+import io.stage1xen.outcome.Outcome;
 import io.stage1xen.pod.GcParameters;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -33,7 +34,7 @@ final class GcCommand extends EntrypointCommand<GcParameters> {
   }
 
   @Override
-  int call(Entrypoints entrypoints, GcParameters parameters) throws Exception {
+  Outcome call(Entrypoints entrypoints, GcParameters parameters) throws Exception {
     return entrypoints.gc(parameters);
   }
 }

@@ -2,6 +2,7 @@ package io.stage1xen.cli;
 
 import io.stage1xen.appc.PodUuid;
 import io.stage1xen.lifecycle.Entrypoints;
+import io.stage1xen.outcome.Outcome;
 import io.stage1xen.pod.DnsConfMode;
 import io.stage1xen.pod.InsecureOptions;
 import io.stage1xen.pod.NetList;
@@ -82,7 +83,7 @@ final class RunCommand extends EntrypointCommand<RunParameters> {
   }
 
   @Override
-  int call(Entrypoints entrypoints, RunParameters parameters) throws Exception {
+  Outcome call(Entrypoints entrypoints, RunParameters parameters) throws Exception {
     return entrypoints.run(parameters);
   }
 }

@@ -2,6 +2,7 @@ package io.stage1xen.cli;
 
 import io.stage1xen.appc.PodUuid;
 import io.stage1xen.lifecycle.Entrypoints;
+import io.stage1xen.outcome.Outcome;
 import io.stage1xen.pod.StopParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +29,7 @@ final class StopCommand extends EntrypointCommand<StopParameters> {
   }
 
   @Override
-  int call(Entrypoints entrypoints, StopParameters parameters) throws Exception {
+  Outcome call(Entrypoints entrypoints, StopParameters parameters) throws Exception {
     return entrypoints.stop(parameters);
   }
 }

@@ -2,6 +2,7 @@ package io.stage1xen.cli;
 
 import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.PodUuid;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.DnsConfMode;
 import io.stage1xen.pod.NetList;
 import io.stage1xen.pod.PrivateUsers;
@@ -19,7 +20,7 @@ final class ValueConverters {
   private static <T> T convert(String value, Function<String, T> parser) {
     try {
       return parser.apply(value);
-    } catch (IllegalArgumentException e) {
+    } catch (Stage1Failure e) {
       throw new TypeConversionException(e.getMessage());
     }
   }

@@ -1,5 +1,6 @@
 package io.stage1xen.guest;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,7 +50,7 @@ public record AppPlan(
     supplementaryGids = List.copyOf(Objects.requireNonNull(supplementaryGids, app + " supplementary GIDs"));
     for (Long gid : supplementaryGids) {
       if (gid < 0 || gid > 0xFFFF_FFFEL) {
-        throw new IllegalArgumentException(app + " supplementary GID " + gid + " is not a valid group id");
+        throw new Stage1Failure(app + " supplementary GID " + gid + " is not a valid group id");
       }
     }
     PlanChecks.absolutePath(app + " working directory", workingDirectory);
@@ -57,7 +58,7 @@ public record AppPlan(
     postStop = handlers(app + " post-stop handler", postStop);
     mounts = List.copyOf(Objects.requireNonNull(mounts, app + " mounts"));
     if (oomScoreAdj != null && (oomScoreAdj < -1000 || oomScoreAdj > 1000)) {
-      throw new IllegalArgumentException(app + " oom score adjustment " + oomScoreAdj + " is outside -1000..1000");
+      throw new Stage1Failure(app + " oom score adjustment " + oomScoreAdj + " is outside -1000..1000");
     }
   }
 

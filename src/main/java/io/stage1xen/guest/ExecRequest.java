@@ -1,5 +1,6 @@
 package io.stage1xen.guest;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,7 +18,7 @@ public record ExecRequest(String app, List<String> args, List<String> environmen
       PlanChecks.envEntry("enter environment entry", e);
     }
     if (rows < 0 || rows > 0xFFFF || cols < 0 || cols > 0xFFFF) {
-      throw new IllegalArgumentException("terminal size " + rows + "x" + cols + " is outside 0..65535");
+      throw new Stage1Failure("terminal size " + rows + "x" + cols + " is outside 0..65535");
     }
   }
 

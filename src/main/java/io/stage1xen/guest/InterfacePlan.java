@@ -4,6 +4,7 @@ import io.stage1xen.inet.InterfaceName;
 import io.stage1xen.inet.Ipv4;
 import io.stage1xen.inet.Ipv4Net;
 import io.stage1xen.inet.MacAddress;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -28,7 +29,7 @@ public record InterfacePlan(String name, String mac, String address, int mtu, bo
     PlanChecks.matching("interface " + name + " MAC", mac, MAC);
     PlanChecks.matching("interface " + name + " address", address, PREFIX);
     if (mtu != 0 && (mtu < 68 || mtu > 65535)) {
-      throw new IllegalArgumentException("interface " + name + " MTU " + mtu + " is outside 68..65535");
+      throw new Stage1Failure("interface " + name + " MTU " + mtu + " is outside 68..65535");
     }
     routes = List.copyOf(routes);
   }

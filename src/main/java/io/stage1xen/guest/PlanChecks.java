@@ -1,5 +1,6 @@
 package io.stage1xen.guest;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,10 +25,10 @@ final class PlanChecks {
   /** Any text: not null, no NUL (the guest passes it to C), valid Unicode (it travels as UTF-8). */
   static String text(String what, String value) {
     if (value == null) {
-      throw new IllegalArgumentException(what + " is missing");
+      throw new Stage1Failure(what + " is missing");
     }
     if (value.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException(what + " contains a NUL byte: " + show(value));
+      throw new Stage1Failure(what + " contains a NUL byte: " + show(value));
     }
     utf8(what, value);
     return value;
@@ -36,7 +37,7 @@ final class PlanChecks {
   static String nonEmpty(String what, String value) {
     text(what, value);
     if (value.isEmpty()) {
-      throw new IllegalArgumentException(what + " is empty");
+      throw new Stage1Failure(what + " is empty");
     }
     return value;
   }
@@ -44,7 +45,7 @@ final class PlanChecks {
   static String absolutePath(String what, String value) {
     text(what, value);
     if (!value.startsWith("/")) {
-      throw new IllegalArgumentException(what + " must be an absolute path: " + show(value));
+      throw new Stage1Failure(what + " must be an absolute path: " + show(value));
     }
     return value;
   }
@@ -52,7 +53,7 @@ final class PlanChecks {
   static String matching(String what, String value, Pattern pattern) {
     text(what, value);
     if (!pattern.matcher(value).matches()) {
-      throw new IllegalArgumentException(what + " " + show(value) + " does not match " + pattern.pattern());
+      throw new Stage1Failure(what + " " + show(value) + " does not match " + pattern.pattern());
     }
     return value;
   }
@@ -61,7 +62,7 @@ final class PlanChecks {
     text(what, value);
     int eq = value.indexOf('=');
     if (eq <= 0 || !ENV_NAME.matcher(value.substring(0, eq)).matches()) {
-      throw new IllegalArgumentException(what + " must be NAME=value with NAME matching " + ENV_NAME.pattern()
+      throw new Stage1Failure(what + " must be NAME=value with NAME matching " + ENV_NAME.pattern()
           + ": " + show(value));
     }
     return value;
@@ -69,14 +70,14 @@ final class PlanChecks {
 
   static List<String> args(String what, List<String> args) {
     if (args == null || args.isEmpty()) {
-      throw new IllegalArgumentException(what + " needs at least one argument (the program)");
+      throw new Stage1Failure(what + " needs at least one argument (the program)");
     }
     List<String> copy = List.copyOf(args);
     for (int i = 0; i < copy.size(); i++) {
       text(what + " argument " + i, copy.get(i));
     }
     if (copy.get(0).isEmpty()) {
-      throw new IllegalArgumentException(what + ": the program (argument 0) is empty");
+      throw new Stage1Failure(what + ": the program (argument 0) is empty");
     }
     return copy;
   }
@@ -90,7 +91,7 @@ final class PlanChecks {
       bb.get(out);
       return out;
     } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(what + " is not valid Unicode (unpaired surrogate): " + show(value));
+      throw new Stage1Failure(what + " is not valid Unicode (unpaired surrogate): " + show(value));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.stage1xen.guest;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 
 /**
@@ -89,7 +90,7 @@ public final class PlanEncoder {
     }
     byte[] bytes = f.toByteArray();
     if (bytes.length > Frame.MAX_PAYLOAD) {
-      throw new IllegalArgumentException("the pod plan takes " + bytes.length + " bytes, more than the "
+      throw new Stage1Failure("the pod plan takes " + bytes.length + " bytes, more than the "
           + Frame.MAX_PAYLOAD + " a frame can carry" + biggestApp(plan));
     }
     return bytes;

@@ -1,5 +1,6 @@
 package io.stage1xen.guest;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -42,25 +43,25 @@ public record PodPlan(
     }
     Objects.requireNonNull(grace, "grace");
     if (grace.isNegative() || grace.toMillis() > 0xFFFF_FFFFL) {
-      throw new IllegalArgumentException("grace period " + grace + " is outside 0..2^32-1 ms");
+      throw new Stage1Failure("grace period " + grace + " is outside 0..2^32-1 ms");
     }
     shares = List.copyOf(Objects.requireNonNull(shares, "shares"));
     apps = List.copyOf(Objects.requireNonNull(apps, "apps"));
     Set<String> names = new HashSet<>();
     for (AppPlan a : apps) {
       if (!names.add(a.name())) {
-        throw new IllegalArgumentException("app name '" + a.name() + "' appears twice in the pod");
+        throw new Stage1Failure("app name '" + a.name() + "' appears twice in the pod");
       }
     }
     Set<String> tags = new HashSet<>();
     for (SharePlan s : shares) {
       if (!tags.add(s.tag())) {
-        throw new IllegalArgumentException("share tag '" + s.tag() + "' appears twice in the pod");
+        throw new Stage1Failure("share tag '" + s.tag() + "' appears twice in the pod");
       }
     }
     interfaces = List.copyOf(Objects.requireNonNull(interfaces, "interfaces"));
     if (mutable && !apps.isEmpty()) {
-      throw new IllegalArgumentException("a mutable pod starts without apps, but the plan has " + apps.size());
+      throw new Stage1Failure("a mutable pod starts without apps, but the plan has " + apps.size());
     }
   }
 

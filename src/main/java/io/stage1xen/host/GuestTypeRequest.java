@@ -1,5 +1,6 @@
 package io.stage1xen.host;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,7 +27,7 @@ public record GuestTypeRequest(Optional<GuestType> forced, String source) {
       case "pvh":
         return new GuestTypeRequest(Optional.of(GuestType.PVH), source + "=pvh");
       default:
-        throw new IllegalArgumentException(source + " has invalid value '" + value + "': expected auto, pv or pvh");
+        throw new Stage1Failure(source + " has invalid value '" + value + "': expected auto, pv or pvh");
     }
   }
 }

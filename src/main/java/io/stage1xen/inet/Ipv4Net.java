@@ -3,6 +3,7 @@ package io.stage1xen.inet;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.stage1xen.json.ValueException;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.regex.Pattern;
 
 /** An IPv4 address with a prefix length ({@code 172.16.28.2/24}): an interface address, a subnet or a route. */
@@ -13,10 +14,10 @@ public record Ipv4Net(Ipv4 address, int prefix) {
 
   public Ipv4Net {
     if (address == null) {
-      throw new IllegalArgumentException("an address is required");
+      throw new Stage1Failure("an address is required");
     }
     if (prefix < 0 || prefix > 32) {
-      throw new IllegalArgumentException("prefix length " + prefix + " is outside 0..32");
+      throw new Stage1Failure("prefix length " + prefix + " is outside 0..32");
     }
   }
 

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import io.stage1xen.outcome.Stage1Failure;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -204,7 +205,11 @@ public final class Json {
       problem = "expected " + describeType(target) + (exact ? ", found " + kind(found.token()) : "");
       value = exact ? renderScalar(found) : null;
     } else {
-      IllegalArgumentException other = cause(e, IllegalArgumentException.class);
+      // a record's constructor refused the value: its own words (a check of its contract words it the JDK's way)
+      RuntimeException other = cause(e, Stage1Failure.class);
+      if (other == null) {
+        other = cause(e, IllegalArgumentException.class);
+      }
       problem = other != null ? other.getMessage() : firstClause(e.getOriginalMessage());
     }
     int line = 0;

@@ -1,5 +1,6 @@
 package io.stage1xen.json;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Collection;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  * <p>{@code field} is the path of the offending value relative to the object that threw (empty when the value itself
  * is the offender, {@code "[2].name"} for the name of the third element of a list).
  */
-public class ValueException extends IllegalArgumentException {
+public class ValueException extends Stage1Failure {
   private static final long serialVersionUID = 1L;
   private static final int MAX_RENDERED = 120;
 

@@ -8,6 +8,8 @@ import io.stage1xen.guest.FrameReader;
 import io.stage1xen.guest.FrameWriter;
 import io.stage1xen.guest.PlanEncoder;
 import io.stage1xen.guest.UnixSocketLink;
+import io.stage1xen.outcome.Outcome;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.EnterParameters;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
@@ -47,7 +49,7 @@ final class EnterClient {
     this.env = env;
   }
 
-  int enter(EnterParameters params) throws Exception {
+  Outcome enter(EnterParameters params) throws Exception {
     PodLayout layout = PodLayout.of(env.workingDirectory());
     String app = appName(layout, params.appName());
     UnixSocketLink link = connectWhenReady(layout);
@@ -90,10 +92,10 @@ final class EnterClient {
       }
       Optional<SupervisorRecord> supervisor = SupervisorRecord.live(env, layout);
       if (supervisor.isEmpty()) {
-        throw new IllegalStateException("pod " + pod + " is not running: its run has exited (or never started)");
+        throw new Stage1Failure("pod " + pod + " is not running: its run has exited (or never started)");
       }
       if (Files.isSymbolicLink(layout.supervisorStatus())) {
-        throw new IllegalStateException("pod " + pod + " is stopping: its apps have ended or it was asked to stop ("
+        throw new Stage1Failure("pod " + pod + " is stopping: its apps have ended or it was asked to stop ("
             + layout.execSocket() + ": " + refused.getMessage() + ")");
       }
       Instant now = env.clock().instant();
@@ -102,7 +104,7 @@ final class EnterClient {
               HostConfig.DEFAULT_READINESS_TIMEOUT)))
           .plus(READY_MARGIN);
       if (!now.isBefore(deadline)) {
-        throw new IllegalStateException("pod " + pod + " did not become ready: waited "
+        throw new Stage1Failure("pod " + pod + " did not become ready: waited "
             + Duration.between(start, now).toSeconds() + " s while its run (pid " + supervisor.get().pid()
             + ") was starting it; on a slow host raise readiness-timeout-seconds in stage1-xen/host.conf of rkt's"
             + " --local-config directory");
@@ -116,19 +118,19 @@ final class EnterClient {
     }
   }
 
-  private int relayUntilExit(FrameReader reader) throws IOException {
+  private Outcome relayUntilExit(FrameReader reader) throws IOException {
     Frame f;
     while ((f = reader.read()) != null) {
       switch (f.type()) {
         case Frame.STDOUT -> write(env.stdout(), f.payload());
         case Frame.STDERR -> write(env.stderr(), f.payload());
         case Frame.EXITED -> {
-          return f.exitCode();
+          return Outcome.exited(f.exitCode());
         }
         default -> LOG.debug("ignoring frame {}", f);
       }
     }
-    throw new IllegalStateException("the pod stopped before the command finished");
+    throw new Stage1Failure("the pod stopped before the command finished");
   }
 
   /** --appname, or the pod's only app (rkt fills it in, but other callers may not). */
@@ -140,7 +142,7 @@ final class EnterClient {
     if (manifest.appNames().size() == 1) {
       return manifest.appNames().get(0).value();
     }
-    throw new IllegalArgumentException("the pod has " + manifest.appNames().size() + " apps " + manifest.appNames()
+    throw new Stage1Failure("the pod has " + manifest.appNames().size() + " apps " + manifest.appNames()
         + ": name one with --appname");
   }
 

@@ -1,6 +1,7 @@
 package io.stage1xen.lifecycle;
 
 import io.stage1xen.appc.LenientPodManifest;
+import io.stage1xen.outcome.Outcome;
 import io.stage1xen.pod.GcParameters;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
@@ -33,7 +34,7 @@ final class PodCollector {
     this.xl = xl;
   }
 
-  int gc(GcParameters params) throws Exception {
+  Outcome gc(GcParameters params) throws Exception {
     PodLayout layout = PodLayout.of(env.workingDirectory());
     layout.uuid().filter(u -> !u.equals(params.uuid())).ifPresent(u -> LOG.warn(
         "gc of pod {} runs in the directory of pod {}; collecting {}", params.uuid(), u, params.uuid()));
@@ -60,7 +61,7 @@ final class PodCollector {
     }
     removeSockets(layout);
     PodVolumes.of(env.processes(), env.mountinfo(), layout).remove();
-    return 0;
+    return Outcome.SUCCEEDED;
   }
 
   /** The control sockets die with QEMU; stale ones would only confuse a person looking at the pod. */

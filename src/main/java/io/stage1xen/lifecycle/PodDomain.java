@@ -1,5 +1,6 @@
 package io.stage1xen.lifecycle;
 
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.xen.DomainDeath;
 import io.stage1xen.xen.DomainExistsException;
@@ -57,7 +58,7 @@ final class PodDomain {
       if (!orphans.isEmpty()) {
         // its QEMU ran, so QEMU was not what failed: the domain went from under xl create (libxl's lines for that
         // vary with the moment, measured on Xen 4.17, and some look like a device model that could not start)
-        throw new IllegalStateException("the pod VM " + name + " was destroyed from outside (xl destroy, or"
+        throw new Stage1Failure("the pod VM " + name + " was destroyed from outside (xl destroy, or"
             + " another toolstack) while xl create was making it; its QEMU (pid " + orphans.get(0) + ") outlived it"
             + " and was ended; xl's output: " + layout.xlCreateLog(), e);
       }
@@ -67,7 +68,7 @@ final class PodDomain {
 
   void unpause() throws XlException, InterruptedException {
     if (xl.unpause(name) == DomainOutcome.NOT_FOUND) {
-      throw new IllegalStateException("the pod VM " + name + " disappeared before it was started");
+      throw new Stage1Failure("the pod VM " + name + " disappeared before it was started");
     }
     LOG.debug("domain {} unpaused", name);
   }

@@ -10,6 +10,7 @@ import io.stage1xen.network.PodNetwork;
 import io.stage1xen.network.PortForward;
 import io.stage1xen.network.PortForwards;
 import io.stage1xen.network.Route;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.RunParameters;
@@ -63,7 +64,7 @@ final class PodNetworking {
         stage1.resolve(HOST_LOCAL), layout, runner);
     Path script = stage1.resolve(VIF_SCRIPT);
     if (!network.isEmpty() && !Files.isExecutable(script)) {
-      throw new IllegalArgumentException("the vif hotplug script " + script + " is missing from the stage1 image");
+      throw new Stage1Failure("the vif hotplug script " + script + " is missing from the stage1 image");
     }
     if (network.isEmpty()) {
       LOG.debug("--net={}: the pod VM has loopback only", params.net());
@@ -110,7 +111,7 @@ final class PodNetworking {
     }
     OptionalInt domid = xl.domid(domain);
     if (domid.isEmpty()) {
-      throw new IllegalStateException("domain " + domain + " disappeared before its vifs could be configured");
+      throw new Stage1Failure("domain " + domain + " disappeared before its vifs could be configured");
     }
     network.configureVifs(domid.getAsInt());
   }

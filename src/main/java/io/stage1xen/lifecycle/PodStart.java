@@ -6,6 +6,7 @@ import io.stage1xen.guest.PodPlan;
 import io.stage1xen.guest.UnixSocketLink;
 import io.stage1xen.host.HostInfo;
 import io.stage1xen.host.HostProbe;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
@@ -195,7 +196,7 @@ final class PodStart {
       }
       // what the start tripped over next (a vanished vif, a closed channel) is a consequence, not the news
       LOG.debug("the start failed because the domain died: {}", e.getMessage());
-      throw new IllegalStateException(death.get().describe("before its apps started"), e);
+      throw new Stage1Failure(death.get().describe("before its apps started"), e);
     }
     return Optional.of(new Started(domain, events, Optional.ofNullable(enter), Optional.ofNullable(interactive)));
   }
@@ -231,7 +232,7 @@ final class PodStart {
   }
 
   /** The guest hung up before its apps started without saying why: its VM ended. */
-  private static final class VmEnded extends IllegalStateException {
+  private static final class VmEnded extends Stage1Failure {
     VmEnded(String message) {
       super(message);
     }
@@ -239,14 +240,14 @@ final class PodStart {
 
   private void refuseUnsupported(Pod pod) {
     if (params.mutable() || pod.manifest().isMutable()) {
-      throw new IllegalArgumentException("mutable pods (rkt app sandbox) are not supported by stage1-xen");
+      throw new Stage1Failure("mutable pods (rkt app sandbox) are not supported by stage1-xen");
     }
     if (pod.manifest().apps().isEmpty()) {
-      throw new IllegalArgumentException(layout.podManifest() + ": apps: the pod has no apps to run");
+      throw new Stage1Failure(layout.podManifest() + ": apps: the pod has no apps to run");
     }
     for (var net : params.net().networks()) {
       if (net.name().equals("host")) {
-        throw new IllegalArgumentException("--net=host: a pod in its own VM cannot share the host's network stack;"
+        throw new Stage1Failure("--net=host: a pod in its own VM cannot share the host's network stack;"
             + " use --net=default, a named network, or --net=none");
       }
     }
@@ -299,12 +300,12 @@ final class PodStart {
         if (reason.isEmpty()) {
           throw new VmEnded("the pod VM " + domain.name() + " ended before its apps started");
         }
-        throw new IllegalStateException(reason.get() == ControlChannel.Listener.PoweroffReason.GUEST_ERROR
+        throw new Stage1Failure(reason.get() == ControlChannel.Listener.PoweroffReason.GUEST_ERROR
             ? "the pod VM's init failed before its apps started (see the guest messages above) and powered off"
             : "the pod VM " + domain.name() + " powered off before its apps started");
       }
       if (!env.clock().instant().isBefore(deadline)) {
-        throw new IllegalStateException("the pod VM " + domain.name() + " did not start its apps within "
+        throw new Stage1Failure("the pod VM " + domain.name() + " did not start its apps within "
             + timeout.toSeconds() + " s (raise readiness-timeout-seconds in "
             + HostConfig.location(params.localConfig().orElse(DEFAULT_LOCAL_CONFIG)) + " on slow hosts)");
       }

@@ -14,6 +14,7 @@ import io.stage1xen.appc.ResourceMemory;
 import io.stage1xen.appc.RuntimeApp;
 import io.stage1xen.guest.AppPlan;
 import io.stage1xen.guest.PodPlan;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.RunParameters;
 import io.stage1xen.volume.VolumeMap;
@@ -65,7 +66,7 @@ final class PodVm {
     }
     Isolators podIso = pod.manifest().isolators();
     PodResourceRequest resources = new PodResourceRequest(apps, memoryLimit(podIso), cpuLimit(podIso), names(podIso));
-    PodUuid uuid = pod.layout().uuid().orElseThrow(() -> new IllegalStateException(
+    PodUuid uuid = pod.layout().uuid().orElseThrow(() -> new Stage1Failure(
         "the pod directory " + pod.layout().root() + " is not named after a pod uuid"));
     return new DomainRequest(uuid, pod.layout().xenDirectory(), CMDLINE, shares, vifs, resources,
         ENFORCED_IN_GUEST);

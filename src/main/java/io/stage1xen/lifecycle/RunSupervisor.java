@@ -1,6 +1,8 @@
 package io.stage1xen.lifecycle;
 
 import io.stage1xen.guest.ControlChannel;
+import io.stage1xen.outcome.Outcome;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.RunParameters;
 import io.stage1xen.xen.DomainDeath;
@@ -24,8 +26,6 @@ final class RunSupervisor {
   private static final Logger LOG = LoggerFactory.getLogger(RunSupervisor.class);
   /** How often the run looks again at what it waits for (a socket, the guest, the domain). */
   static final Duration POLL = Duration.ofMillis(200);
-  /** What run returns for a pod that was killed (rkt stop --force, or a stop the guest did not carry out). */
-  private static final int KILLED = 128 + 9;
 
   private final Stage1Environment env;
   private final RunParameters params;
@@ -43,7 +43,7 @@ final class RunSupervisor {
     this.start = new PodStart(env, params, layout, files, xlFactory, stop);
   }
 
-  int run() throws Exception {
+  Outcome run() throws Exception {
     // before anything else: a stop finds this process from its first step on, and its signal is handled
     env.signals().handle(List.of("TERM", "INT", "HUP"), stop::request);
     boolean hadXenDirectory = Files.isDirectory(layout.xenDirectory());
@@ -51,7 +51,7 @@ final class RunSupervisor {
     try {
       try {
         Optional<PodStart.Started> pod = start.start();
-        return pod.isPresent() ? live(pod.get()) : KILLED;
+        return pod.isPresent() ? live(pod.get()) : Outcome.KILLED;
       } finally {
         start.release();
       }
@@ -77,41 +77,41 @@ final class RunSupervisor {
   }
 
   /** The pod's life: until the guest hangs up (it powered off, crashed, or was destroyed). */
-  private int live(PodStart.Started pod) throws InterruptedException {
+  private Outcome live(PodStart.Started pod) throws InterruptedException {
     pod.events().awaitClosed();
     pod.closeSessions();
     pod.domain().awaitGone();
     return outcome(pod.events(), pod.domain());
   }
 
-  /** What rkt run returns: the first app that failed, 0 when all succeeded, 254 when the VM itself failed. */
-  private int outcome(GuestEvents events, PodDomain domain) throws InterruptedException {
+  /** What rkt run reports: the first app that failed, success when all succeeded, a failure when the VM failed. */
+  private Outcome outcome(GuestEvents events, PodDomain domain) throws InterruptedException {
     Optional<String> violation = events.protocolViolation();
     if (violation.isPresent()) {
-      throw new IllegalStateException("the pod VM broke the control protocol (" + violation.get()
+      throw new Stage1Failure("the pod VM broke the control protocol (" + violation.get()
           + "); its domain was destroyed");
     }
     Optional<ControlChannel.Listener.PoweroffReason> reason = events.poweroff();
     Optional<Integer> failed = events.firstFailure();
     boolean guestError = reason.isPresent() && reason.get() == ControlChannel.Listener.PoweroffReason.GUEST_ERROR;
     if (reason.isPresent() && !guestError) {
-      return failed.orElse(0);
+      return failed.map(Outcome::exited).orElse(Outcome.SUCCEEDED);
     }
     if (stop.forced()) {
       LOG.info("pod {} was killed by 'rkt stop --force'", params.uuid());
-      return KILLED;
+      return Outcome.KILLED;
     }
     Optional<String> kill = stop.kill();
     if (kill.isPresent()) {
       LOG.warn("pod {} was stopped by destroying its VM ({}): its apps were killed", params.uuid(), kill.get());
-      return KILLED;
+      return Outcome.KILLED;
     }
     if (guestError) {
-      throw new IllegalStateException("the pod VM's init failed (see the guest messages above) and powered off");
+      throw new Stage1Failure("the pod VM's init failed (see the guest messages above) and powered off");
     }
     String failure = failed.map(code -> " (an app had failed with " + code + ")").orElse("");
     Optional<DomainDeath> death = domain.death(true);
-    throw new IllegalStateException(death.map(d -> d.describe("while its apps ran") + failure)
+    throw new Stage1Failure(death.map(d -> d.describe("while its apps ran") + failure)
         .orElse("the pod VM " + domain.name() + " ended without powering off" + failure));
   }
 }

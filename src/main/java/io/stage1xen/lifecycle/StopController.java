@@ -2,6 +2,7 @@ package io.stage1xen.lifecycle;
 
 import io.stage1xen.appc.PodUuid;
 import io.stage1xen.guest.ControlChannel;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.xen.HostConfig;
 import java.io.IOException;
@@ -70,7 +71,7 @@ final class StopController {
 
   void abortIfRequested(String when) {
     if (requested.get()) {
-      throw new IllegalStateException("pod stopped (rkt stop or a signal) " + when);
+      throw new Stage1Failure("pod stopped (rkt stop or a signal) " + when);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.stage1xen.lifecycle;
 
+import io.stage1xen.outcome.Outcome;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.StopParameters;
 import io.stage1xen.xen.DomainName;
@@ -29,7 +30,7 @@ final class StopRequest {
     this.xl = xl;
   }
 
-  int stop(StopParameters params) throws Exception {
+  Outcome stop(StopParameters params) throws Exception {
     PodLayout layout = PodLayout.of(env.workingDirectory());
     String name = DomainName.forPod(params.uuid());
     if (params.force()) {
@@ -37,7 +38,7 @@ final class StopRequest {
       Files.writeString(layout.stopForcedMarker(), "", StandardCharsets.US_ASCII);
       DomainOutcome outcome = xl.destroy(name);
       LOG.debug("xl destroy {}: {}", name, outcome);
-      return 0;
+      return Outcome.SUCCEEDED;
     }
     Files.createDirectories(layout.xenDirectory());
     Files.writeString(layout.stopRequestedMarker(), "", StandardCharsets.US_ASCII);
@@ -46,10 +47,10 @@ final class StopRequest {
     if (supervisor.isPresent()) {
       LOG.debug("asking the run supervisor (pid {}) to stop the pod", supervisor.get().pid());
       ProcessHandle.of(supervisor.get().pid()).ifPresent(ProcessHandle::destroy);
-      return 0;
+      return Outcome.SUCCEEDED;
     }
     DomainOutcome outcome = xl.shutdown(name, false, HostConfig.DEFAULT_XL_TIMEOUT);
     LOG.debug("no live supervisor; xl shutdown {}: {}", name, outcome);
-    return 0;
+    return Outcome.SUCCEEDED;
   }
 }

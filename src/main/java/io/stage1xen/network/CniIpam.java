@@ -2,6 +2,7 @@ package io.stage1xen.network;
 
 import io.stage1xen.json.Json;
 import io.stage1xen.json.JsonException;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.process.Command;
 import io.stage1xen.process.ExecResult;
 import io.stage1xen.process.ProcessException;
@@ -27,7 +28,7 @@ public final class CniIpam {
   public IpamResult add(CniCall call, String network) throws ProcessException, InterruptedException {
     ExecResult r = run("ADD", call);
     if (!r.succeeded()) {
-      throw new IllegalStateException("network " + network + ": host-local could not allocate an address: "
+      throw new Stage1Failure("network " + network + ": host-local could not allocate an address: "
           + errorOf(r));
     }
     return IpamResult.parse(r.stdout(), "host-local's result for network " + network);
@@ -37,7 +38,7 @@ public final class CniIpam {
   public void del(CniCall call, String network) throws ProcessException, InterruptedException {
     ExecResult r = run("DEL", call);
     if (!r.succeeded()) {
-      throw new IllegalStateException("network " + network + ": host-local could not release the address of "
+      throw new Stage1Failure("network " + network + ": host-local could not release the address of "
           + call.ifName() + ": " + errorOf(r));
     }
   }

@@ -4,6 +4,7 @@ import io.stage1xen.inet.Ipv4;
 import io.stage1xen.inet.Ipv4Net;
 import io.stage1xen.json.Json;
 import io.stage1xen.json.JsonException;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +23,7 @@ public record IpamResult(Ipv4Net address, Optional<Ipv4> gateway, List<Route> ro
     try {
       result = Json.read(json, source, CniResult.class);
     } catch (JsonException e) {
-      throw new IllegalArgumentException(e.getMessage());
+      throw new Stage1Failure(e.getMessage(), e);
     }
     List<CniResult.CniRoute> routes = result.routes();
     Ipv4Net address = null;
@@ -39,7 +40,7 @@ public record IpamResult(Ipv4Net address, Optional<Ipv4> gateway, List<Route> ro
       }
     }
     if (address == null) {
-      throw new IllegalArgumentException(source + ": the IPAM plugin returned no IPv4 address (stage1-xen attaches"
+      throw new Stage1Failure(source + ": the IPAM plugin returned no IPv4 address (stage1-xen attaches"
           + " IPv4 networks only)");
     }
     // IPv6 routes belong to IPv6 addresses, which are not attached

@@ -3,6 +3,7 @@ package io.stage1xen.network;
 import io.stage1xen.inet.InterfaceName;
 import io.stage1xen.json.Json;
 import io.stage1xen.json.JsonException;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -35,7 +36,7 @@ public record NetworkConfig(String name, String type, boolean ipMasq, OptionalIn
       return new NetworkConfig(c.name(), c.type(), c.ipMasq(), c.mtu() == null ? OptionalInt.empty()
           : OptionalInt.of(c.mtu().intValue()), c.bridge().orElse(DEFAULT_BRIDGE), c.isGateway(), c.dns(), ipamInput, source);
     } catch (JsonException e) {
-      throw new IllegalArgumentException(e.getMessage());
+      throw new Stage1Failure(e.getMessage(), e);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.stage1xen.network;
 import io.stage1xen.json.Json;
 import io.stage1xen.json.JsonException;
 import io.stage1xen.json.ValueException;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.NetList;
 import io.stage1xen.pod.NetworkRequest;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class NetworkSelection {
       }
     }
     if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("--net=" + list.raw() + ": no network named " + String.join(", ", missing)
+      throw new Stage1Failure("--net=" + list.raw() + ": no network named " + String.join(", ", missing)
           + " in " + dir + " (nor built in: default, default-restricted)");
     }
     for (SelectedNetwork n : out) {
@@ -110,7 +111,7 @@ public final class NetworkSelection {
     try {
       return Json.read(text, source, Named.class).name();
     } catch (JsonException e) {
-      throw new IllegalArgumentException(e.getMessage());
+      throw new Stage1Failure(e.getMessage(), e);
     }
   }
 }

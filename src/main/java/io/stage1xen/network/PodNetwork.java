@@ -1,6 +1,7 @@
 package io.stage1xen.network;
 
 import io.stage1xen.inet.MacAddress;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.AtomicFile;
 import io.stage1xen.pod.NetList;
 import io.stage1xen.pod.PodLayout;
@@ -56,11 +57,11 @@ public final class PodNetwork {
       Path plugin, PodLayout layout, ProcessRunner runner) throws IOException {
     List<SelectedNetwork> selected = NetworkSelection.select(net, localConfig);
     if (selected.isEmpty() && !forwards.isEmpty()) {
-      throw new IllegalArgumentException(layout.podManifest() + ": ports: forwarding port '" + forwards.get(0).name()
+      throw new Stage1Failure(layout.podManifest() + ": ports: forwarding port '" + forwards.get(0).name()
           + "' needs a contained network, but --net=" + net.raw() + " gives the pod none");
     }
     if (!selected.isEmpty() && !Files.isExecutable(plugin)) {
-      throw new IllegalArgumentException("the CNI IPAM plugin " + plugin + " is missing from the stage1 image"
+      throw new Stage1Failure("the CNI IPAM plugin " + plugin + " is missing from the stage1 image"
           + " (rebuild it with build.sh, which bundles host-local)");
     }
     return new PodNetwork(uuid, selected, forwards, plugin, layout, runner);
@@ -201,7 +202,7 @@ public final class PodNetwork {
       try {
         ipam.del(s.ipam().get(i), s.networks().get(i));
         LOG.debug("network {}: address of {} released", s.networks().get(i), s.ipam().get(i).ifName());
-      } catch (ProcessException | IllegalStateException e) {
+      } catch (ProcessException | Stage1Failure e) {
         LOG.warn("{}", e.getMessage());
         clean = false;
       }
@@ -240,7 +241,7 @@ public final class PodNetwork {
       if (HostCommands.mayAlreadyExist(argv) && r.stderr().contains("File exists")) {
         return;
       }
-      throw new IllegalStateException("setting up the pod's networking on the host failed: '"
+      throw new Stage1Failure("setting up the pod's networking on the host failed: '"
           + r.command().display() + "' exited with " + r.exitCode() + ": " + r.outputTail());
     }
   }

@@ -5,6 +5,7 @@ import io.stage1xen.appc.PodPort;
 import io.stage1xen.appc.Port;
 import io.stage1xen.inet.Ipv4;
 import io.stage1xen.inet.Ipv4Net;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,27 +29,27 @@ public final class PortForwards {
       PodPort p = ports.get(i);
       String field = manifest + ": ports[" + i + "]";
       String name = p.name().value();
-      Port target = p.podPort().orElseGet(() -> declared(apps, name).orElseThrow(() -> new IllegalArgumentException(
+      Port target = p.podPort().orElseGet(() -> declared(apps, name).orElseThrow(() -> new Stage1Failure(
           field + ".name: '" + name + "' names no port of the pod's apps (declared: " + names(apps) + ")")));
       if (p.hostPort() == 0) {
-        throw new IllegalArgumentException(field + ".hostPort: port '" + name + "' needs a host port");
+        throw new Stage1Failure(field + ".hostPort: port '" + name + "' needs a host port");
       }
       Optional<Ipv4> hostIp = Optional.empty();
       if (p.hostIP().isPresent() && !p.hostIP().get().equals("0.0.0.0")) {
         if (!Ipv4.isIpv4(p.hostIP().get())) {
-          throw new IllegalArgumentException(field + ".hostIP: '" + p.hostIP().get()
+          throw new Stage1Failure(field + ".hostIP: '" + p.hostIP().get()
               + "' is not an IPv4 address (stage1-xen forwards IPv4 only)");
         }
         hostIp = Optional.of(Ipv4.parse(p.hostIP().get(), field + ".hostIP"));
         if (LOOPBACK.contains(hostIp.get())) {
-          throw new IllegalArgumentException(field + ".hostIP: '" + p.hostIP().get() + "' is a loopback address;"
+          throw new Stage1Failure(field + ".hostIP: '" + p.hostIP().get() + "' is a loopback address;"
               + " stage1-xen does not forward from dom0's loopback, which would open it to the pod"
               + " (use one of the host's addresses, or none for all of them)");
         }
       }
       String protocol = target.protocol().isEmpty() ? "tcp" : target.protocol().toLowerCase(java.util.Locale.ROOT);
       if (!protocol.equals("tcp") && !protocol.equals("udp")) {
-        throw new IllegalArgumentException(field + ": app port '" + name + "' has protocol '" + target.protocol()
+        throw new Stage1Failure(field + ": app port '" + name + "' has protocol '" + target.protocol()
             + "'; only tcp and udp can be forwarded");
       }
       out.add(new PortForward(name, protocol, p.hostPort(), hostIp, target.port()));

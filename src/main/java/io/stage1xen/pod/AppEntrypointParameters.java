@@ -2,6 +2,7 @@ package io.stage1xen.pod;
 
 import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.PodUuid;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Optional;
 
 /**
@@ -11,11 +12,11 @@ import java.util.Optional;
 public record AppEntrypointParameters(AppAction action, boolean debug, Optional<PodUuid> uuid, AcName app) {
   public AppEntrypointParameters {
     if (action == null) {
-      throw new IllegalArgumentException("the app action is required");
+      throw new Stage1Failure("the app action is required");
     }
     uuid = uuid == null ? Optional.empty() : uuid;
     if (app == null) {
-      throw new IllegalArgumentException("--app is required");
+      throw new Stage1Failure("--app is required");
     }
   }
 }

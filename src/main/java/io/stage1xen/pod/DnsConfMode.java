@@ -1,5 +1,6 @@
 package io.stage1xen.pod;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Locale;
 
 /**
@@ -25,14 +26,14 @@ public record DnsConfMode(Resolv resolv, Hosts hosts) {
 
   public DnsConfMode {
     if (resolv == null || hosts == null) {
-      throw new IllegalArgumentException("both resolv and hosts modes are required");
+      throw new Stage1Failure("both resolv and hosts modes are required");
     }
   }
 
   /** Parses {@code resolv=X,hosts=Y}; either part may be left out (it stays {@code default}), in any order. */
   public static DnsConfMode parse(String value) {
     if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException("--dns-conf-mode needs a value");
+      throw new Stage1Failure("--dns-conf-mode needs a value");
     }
     Resolv resolv = null;
     Hosts hosts = null;
@@ -43,17 +44,17 @@ public record DnsConfMode(Resolv resolv, Hosts hosts) {
       switch (key) {
         case "resolv" -> {
           if (resolv != null) {
-            throw new IllegalArgumentException("'resolv' given twice in " + EntrypointValues.quote(value));
+            throw new Stage1Failure("'resolv' given twice in " + EntrypointValues.quote(value));
           }
           resolv = mode(Resolv.class, mode, "resolv", "host, stage0, none or default");
         }
         case "hosts" -> {
           if (hosts != null) {
-            throw new IllegalArgumentException("'hosts' given twice in " + EntrypointValues.quote(value));
+            throw new Stage1Failure("'hosts' given twice in " + EntrypointValues.quote(value));
           }
           hosts = mode(Hosts.class, mode, "hosts", "host, stage0 or default");
         }
-        default -> throw new IllegalArgumentException("unknown part " + EntrypointValues.quote(key) + " (resolv or hosts)");
+        default -> throw new Stage1Failure("unknown part " + EntrypointValues.quote(key) + " (resolv or hosts)");
       }
     }
     return new DnsConfMode(resolv == null ? Resolv.DEFAULT : resolv, hosts == null ? Hosts.DEFAULT : hosts);
@@ -65,7 +66,7 @@ public record DnsConfMode(Resolv resolv, Hosts hosts) {
         return e;
       }
     }
-    throw new IllegalArgumentException("invalid " + key + " mode " + EntrypointValues.quote(text) + " (" + allowed + ")");
+    throw new Stage1Failure("invalid " + key + " mode " + EntrypointValues.quote(text) + " (" + allowed + ")");
   }
 
   /** The flag's value as rkt writes it. */

@@ -1,6 +1,7 @@
 package io.stage1xen.pod;
 
 import io.stage1xen.appc.AcName;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,15 +12,15 @@ import java.util.Optional;
 public record EnterParameters(int pid, Optional<AcName> appName, List<String> command) {
   public EnterParameters {
     if (pid <= 0) {
-      throw new IllegalArgumentException("--pid must be a positive process id, not " + pid);
+      throw new Stage1Failure("--pid must be a positive process id, not " + pid);
     }
     appName = appName == null ? Optional.empty() : appName;
     if (command == null || command.isEmpty()) {
-      throw new IllegalArgumentException("enter needs a command after '--'");
+      throw new Stage1Failure("enter needs a command after '--'");
     }
     for (String arg : command) {
       if (arg == null || arg.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("command arguments must not contain NUL");
+        throw new Stage1Failure("command arguments must not contain NUL");
       }
     }
     command = List.copyOf(command);

@@ -1,6 +1,7 @@
 package io.stage1xen.pod;
 
 import io.stage1xen.appc.InvalidValueException;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -15,17 +16,17 @@ final class EntrypointValues {
 
   static Path path(Path value, String flag) {
     if (value == null || value.toString().isEmpty()) {
-      throw new IllegalArgumentException(flag + ": needs a path");
+      throw new Stage1Failure(flag + ": needs a path");
     }
     if (value.toString().indexOf('\0') >= 0) {
-      throw new IllegalArgumentException(flag + ": must not contain NUL");
+      throw new Stage1Failure(flag + ": must not contain NUL");
     }
     return value;
   }
 
   static String token(String value, String flag) {
     if (value == null || !TOKEN.matcher(value).matches()) {
-      throw new IllegalArgumentException(flag + ": must be 1 to 512 printable characters without spaces, not "
+      throw new Stage1Failure(flag + ": must be 1 to 512 printable characters without spaces, not "
           + quote(value));
     }
     return value;
@@ -38,12 +39,12 @@ final class EntrypointValues {
 
   static String hostname(String value) {
     if (value == null || value.isEmpty() || value.length() > MAX_HOSTNAME) {
-      throw new IllegalArgumentException("--hostname: must be 1 to " + MAX_HOSTNAME + " characters, not "
+      throw new Stage1Failure("--hostname: must be 1 to " + MAX_HOSTNAME + " characters, not "
           + quote(value));
     }
     for (String label : value.split("\\.", -1)) {
       if (!LABEL.matcher(label).matches()) {
-        throw new IllegalArgumentException("--hostname: not a valid hostname (RFC 1123 labels joined by '.'): "
+        throw new Stage1Failure("--hostname: not a valid hostname (RFC 1123 labels joined by '.'): "
             + quote(value));
       }
     }

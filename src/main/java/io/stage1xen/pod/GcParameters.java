@@ -1,6 +1,7 @@
 package io.stage1xen.pod;
 
 import io.stage1xen.appc.PodUuid;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -10,7 +11,7 @@ public record GcParameters(boolean debug, Optional<Path> localConfig, PodUuid uu
     localConfig = localConfig == null ? Optional.empty()
         : localConfig.map(p -> EntrypointValues.path(p, "--local-config"));
     if (uuid == null) {
-      throw new IllegalArgumentException("the pod UUID is required");
+      throw new Stage1Failure("the pod UUID is required");
     }
   }
 }

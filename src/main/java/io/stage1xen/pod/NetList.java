@@ -1,5 +1,6 @@
 package io.stage1xen.pod;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +26,7 @@ public record NetList(String raw, List<NetworkRequest> networks) {
 
   public static NetList parse(String value) {
     if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException("--net needs a value");
+      throw new Stage1Failure("--net needs a value");
     }
     List<NetworkRequest> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -33,25 +34,25 @@ public record NetList(String raw, List<NetworkRequest> networks) {
       String[] parts = item.split(":", -1);
       String name = parts[0];
       if (name.isEmpty()) {
-        throw new IllegalArgumentException("empty network name in " + EntrypointValues.quote(value));
+        throw new Stage1Failure("empty network name in " + EntrypointValues.quote(value));
       }
       if (!NetworkRequest.NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("invalid network name " + EntrypointValues.quote(name));
+        throw new Stage1Failure("invalid network name " + EntrypointValues.quote(name));
       }
       if (!seen.add(name)) {
-        throw new IllegalArgumentException("network " + EntrypointValues.quote(name) + " given twice");
+        throw new Stage1Failure("network " + EntrypointValues.quote(name) + " given twice");
       }
       if (parts.length > 2) {
-        throw new IllegalArgumentException("network " + EntrypointValues.quote(name) + " has more than one ':'");
+        throw new Stage1Failure("network " + EntrypointValues.quote(name) + " has more than one ':'");
       }
       Optional<String> args = parts.length == 2 && !parts[1].isEmpty() ? Optional.of(parts[1]) : Optional.empty();
       if (args.isPresent() && (name.equals("all") || name.equals("host"))) {
-        throw new IllegalArgumentException("network " + EntrypointValues.quote(name) + " takes no arguments");
+        throw new Stage1Failure("network " + EntrypointValues.quote(name) + " takes no arguments");
       }
       if (args.isPresent()) {
         for (String arg : args.get().split(";", -1)) {
           if (!ARG.matcher(arg).matches()) {
-            throw new IllegalArgumentException("invalid argument " + EntrypointValues.quote(arg) + " for network "
+            throw new Stage1Failure("invalid argument " + EntrypointValues.quote(arg) + " for network "
                 + EntrypointValues.quote(name) + " (KEY=value, several joined by ';')");
           }
         }

@@ -1,5 +1,6 @@
 package io.stage1xen.pod;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -13,7 +14,7 @@ public record NetworkRequest(String name, Optional<String> args) {
 
   public NetworkRequest {
     if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("a network name is required");
+      throw new Stage1Failure("a network name is required");
     }
     args = args == null ? Optional.empty() : args.filter(a -> !a.isEmpty());
   }

@@ -5,6 +5,7 @@ import io.stage1xen.appc.App;
 import io.stage1xen.appc.ImageManifest;
 import io.stage1xen.appc.PodManifest;
 import io.stage1xen.appc.RuntimeApp;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,11 +15,11 @@ import java.util.Optional;
 public record Pod(PodLayout layout, PodManifest manifest, Map<AcName, ImageManifest> images) {
   public Pod {
     if (layout == null || manifest == null || images == null) {
-      throw new IllegalArgumentException("layout, manifest and images are required");
+      throw new Stage1Failure("layout, manifest and images are required");
     }
     for (AcName app : manifest.appNames()) {
       if (!images.containsKey(app)) {
-        throw new IllegalArgumentException("no image manifest for app " + app);
+        throw new Stage1Failure("no image manifest for app " + app);
       }
     }
     images = Collections.unmodifiableMap(new LinkedHashMap<>(images));
@@ -27,7 +28,7 @@ public record Pod(PodLayout layout, PodManifest manifest, Map<AcName, ImageManif
   public ImageManifest image(AcName app) {
     ImageManifest m = images.get(app);
     if (m == null) {
-      throw new IllegalArgumentException("no app " + app + " in the pod");
+      throw new Stage1Failure("no app " + app + " in the pod");
     }
     return m;
   }
@@ -35,10 +36,10 @@ public record Pod(PodLayout layout, PodManifest manifest, Map<AcName, ImageManif
   /** The effective app of a runtime app: the pod manifest's override, else the image's; it must have an exec. */
   public App app(RuntimeApp runtimeApp) {
     Optional<App> app = runtimeApp.app().or(() -> image(runtimeApp.name()).app());
-    App a = app.orElseThrow(() -> new IllegalArgumentException(layout.podManifest() + ": app '"
+    App a = app.orElseThrow(() -> new Stage1Failure(layout.podManifest() + ": app '"
         + runtimeApp.name() + "' has no exec: neither the pod manifest nor its image defines an app section"));
     if (a.exec().isEmpty()) {
-      throw new IllegalArgumentException(layout.podManifest() + ": app '" + runtimeApp.name()
+      throw new Stage1Failure(layout.podManifest() + ": app '" + runtimeApp.name()
           + "' has an empty exec: nothing to run");
     }
     return a;

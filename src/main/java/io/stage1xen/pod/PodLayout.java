@@ -2,6 +2,7 @@ package io.stage1xen.pod;
 
 import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.PodUuid;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -22,10 +23,10 @@ public record PodLayout(Path root) {
 
   public PodLayout {
     if (root == null) {
-      throw new IllegalArgumentException("the pod directory is required");
+      throw new Stage1Failure("the pod directory is required");
     }
     if (!root.isAbsolute()) {
-      throw new IllegalArgumentException("the pod directory must be an absolute path: " + root);
+      throw new Stage1Failure("the pod directory must be an absolute path: " + root);
     }
     root = root.normalize();
   }

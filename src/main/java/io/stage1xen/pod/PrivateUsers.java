@@ -1,5 +1,6 @@
 package io.stage1xen.pod;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,7 +11,7 @@ public record PrivateUsers(long hostUidStart, long count) {
 
   public PrivateUsers {
     if (hostUidStart < 0 || count < 1 || hostUidStart + count > LIMIT) {
-      throw new IllegalArgumentException("invalid UID range " + hostUidStart + ":" + count
+      throw new Stage1Failure("invalid UID range " + hostUidStart + ":" + count
           + " (a start and a count of at least 1 within 32 bits)");
     }
   }
@@ -18,7 +19,7 @@ public record PrivateUsers(long hostUidStart, long count) {
   public static PrivateUsers parse(String value) {
     Matcher m = SYNTAX.matcher(value == null ? "" : value);
     if (!m.matches()) {
-      throw new IllegalArgumentException(EntrypointValues.quote(value) + " is not <hostUidStart>:<count>");
+      throw new Stage1Failure(EntrypointValues.quote(value) + " is not <hostUidStart>:<count>");
     }
     return new PrivateUsers(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
   }

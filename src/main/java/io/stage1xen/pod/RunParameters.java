@@ -1,6 +1,7 @@
 package io.stage1xen.pod;
 
 import io.stage1xen.appc.PodUuid;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -31,7 +32,7 @@ public record RunParameters(
     dnsConfMode = dnsConfMode == null ? DnsConfMode.DEFAULT : dnsConfMode;
     insecureOptions = insecureOptions == null ? InsecureOptions.NONE : insecureOptions;
     if (uuid == null) {
-      throw new IllegalArgumentException("the pod UUID is required");
+      throw new Stage1Failure("the pod UUID is required");
     }
   }
 

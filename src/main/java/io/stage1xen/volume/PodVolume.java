@@ -1,5 +1,6 @@
 package io.stage1xen.volume;
 
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.PodLayout;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -35,7 +36,7 @@ public record PodVolume(String key, String origin, Kind kind, Optional<Path> sou
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(source, "source");
     if ((kind == Kind.EMPTY) == source.isPresent()) {
-      throw new IllegalArgumentException(origin + ": a host volume needs a source and an empty one has none");
+      throw new Stage1Failure(origin + ": a host volume needs a source and an empty one has none");
     }
   }
 

@@ -8,6 +8,7 @@ import io.stage1xen.appc.RuntimeApp;
 import io.stage1xen.appc.Volume;
 import io.stage1xen.appc.VolumeKind;
 import io.stage1xen.guest.MountPlan;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import java.nio.file.Files;
@@ -238,8 +239,8 @@ public final class VolumeMapper {
     return (int) target.chars().filter(c -> c == '/').count();
   }
 
-  private static IllegalArgumentException error(Path file, String field, String problem, String value) {
-    return new IllegalArgumentException(file + ": " + field + ": " + problem + ": "
+  private static Stage1Failure error(Path file, String field, String problem, String value) {
+    return new Stage1Failure(file + ": " + field + ": " + problem + ": "
         + InvalidValueException.render(value));
   }
 }

@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -18,7 +19,7 @@ public record AppResourceRequest(String appName, OptionalLong memoryLimitBytes, 
     cpuLimitMillis = positive(appName, "resource/cpu limit", cpuLimitMillis);
     isolators = List.copyOf(isolators);
     if (shares < 1) {
-      throw new IllegalArgumentException(appName + ": an app brings at least its root filesystem's share, got "
+      throw new Stage1Failure(appName + ": an app brings at least its root filesystem's share, got "
           + shares);
     }
   }
@@ -34,7 +35,7 @@ public record AppResourceRequest(String appName, OptionalLong memoryLimitBytes, 
       return OptionalLong.empty();
     }
     if (value.isPresent() && value.getAsLong() <= 0) {
-      throw new IllegalArgumentException(scope + ": " + what + " must be positive, got " + value.getAsLong());
+      throw new Stage1Failure(scope + ": " + what + " must be positive, got " + value.getAsLong());
     }
     return value;
   }

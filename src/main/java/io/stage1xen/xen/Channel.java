@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,18 +20,18 @@ public record Channel(String name, Path socket) {
 
   public Channel {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("channel name '" + XlSyntax.show(name) + "' is invalid (expected "
+      throw new Stage1Failure("channel name '" + XlSyntax.show(name) + "' is invalid (expected "
           + NAME.pattern() + ")");
     }
     Objects.requireNonNull(socket, "channel socket");
     String p = socket.toString();
     if (!socket.isAbsolute()) {
-      throw new IllegalArgumentException("channel " + name + ": socket path '" + XlSyntax.show(p)
+      throw new Stage1Failure("channel " + name + ": socket path '" + XlSyntax.show(p)
           + "' must be absolute");
     }
     XlSyntax.specValue("channel " + name + " socket path", p);
     if (p.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
-      throw new IllegalArgumentException("channel " + name + ": socket path '" + XlSyntax.show(p) + "' is longer than"
+      throw new Stage1Failure("channel " + name + ": socket path '" + XlSyntax.show(p) + "' is longer than"
           + " the " + MAX_SOCKET_PATH_BYTES + " bytes a UNIX socket path may have (shorten the rkt data directory)");
     }
   }

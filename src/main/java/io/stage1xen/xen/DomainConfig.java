@@ -1,6 +1,7 @@
 package io.stage1xen.xen;
 
 import io.stage1xen.host.GuestTypeRendering;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -37,18 +38,18 @@ public record DomainConfig(
     kernel = absolute("kernel", kernel);
     ramdisk = Objects.requireNonNull(ramdisk, "ramdisk").map(p -> absolute("ramdisk", p));
     if (cmdline == null || !CMDLINE.matcher(cmdline).matches()) {
-      throw new IllegalArgumentException("kernel command line '" + XlSyntax.show(cmdline) + "' has characters outside "
+      throw new Stage1Failure("kernel command line '" + XlSyntax.show(cmdline) + "' has characters outside "
           + CMDLINE.pattern() + " (pod data never goes on the command line)");
     }
     if (memoryMib < 1 || memoryMib > (1L << 30)) {
-      throw new IllegalArgumentException("memory " + memoryMib + " MiB is out of range");
+      throw new Stage1Failure("memory " + memoryMib + " MiB is out of range");
     }
     if (maxmemMib < memoryMib || maxmemMib > (1L << 30)) {
-      throw new IllegalArgumentException("maxmem " + maxmemMib + " MiB must be between memory (" + memoryMib
+      throw new Stage1Failure("maxmem " + maxmemMib + " MiB must be between memory (" + memoryMib
           + " MiB) and 2^30 MiB");
     }
     if (vcpus < 1 || vcpus > 4096) {
-      throw new IllegalArgumentException("vcpus " + vcpus + " is out of range 1..4096");
+      throw new Stage1Failure("vcpus " + vcpus + " is out of range 1..4096");
     }
     p9 = List.copyOf(p9);
     vifs = List.copyOf(vifs);
@@ -60,7 +61,7 @@ public record DomainConfig(
     unique("extra xl key", extra.stream().map(XlSetting::key).toList());
     for (XlSetting s : extra) {
       if (XlKeyPolicy.isOwned(s.key())) {
-        throw new IllegalArgumentException(s.source() + ": key '" + s.key() + "' is written by stage1-xen itself");
+        throw new Stage1Failure(s.source() + ": key '" + s.key() + "' is written by stage1-xen itself");
       }
     }
   }
@@ -68,7 +69,7 @@ public record DomainConfig(
   private static Path absolute(String field, Path p) {
     Objects.requireNonNull(p, field);
     if (!p.isAbsolute()) {
-      throw new IllegalArgumentException(field + " path '" + XlSyntax.show(p.toString()) + "' must be absolute");
+      throw new Stage1Failure(field + " path '" + XlSyntax.show(p.toString()) + "' must be absolute");
     }
     XlSyntax.quote(field, p.toString());
     return p;
@@ -78,7 +79,7 @@ public record DomainConfig(
     Set<String> seen = new HashSet<>();
     for (String v : values) {
       if (!seen.add(v)) {
-        throw new IllegalArgumentException("duplicate " + what + " '" + XlSyntax.show(v) + "'");
+        throw new Stage1Failure("duplicate " + what + " '" + XlSyntax.show(v) + "'");
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.stage1xen.xen;
 
 import io.stage1xen.appc.PodUuid;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +21,7 @@ public final class DomainName {
 
   static String check(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("domain name '" + XlSyntax.show(name) + "' is invalid (expected "
+      throw new Stage1Failure("domain name '" + XlSyntax.show(name) + "' is invalid (expected "
           + NAME.pattern() + ")");
     }
     return name;

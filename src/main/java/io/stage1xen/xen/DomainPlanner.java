@@ -4,6 +4,7 @@ import io.stage1xen.host.GuestTypeDecision;
 import io.stage1xen.host.GuestTypeSelector;
 import io.stage1xen.host.HostException;
 import io.stage1xen.host.HostInfo;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ public final class DomainPlanner {
 
   private static void requireFile(String what, Path p) {
     if (!Files.isRegularFile(p)) {
-      throw new IllegalArgumentException(what + " " + p + " does not exist or is not a file");
+      throw new Stage1Failure(what + " " + p + " does not exist or is not a file");
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.stage1xen.xen;
 
 import io.stage1xen.host.GuestTypeRequest;
+import io.stage1xen.outcome.Stage1Failure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -87,7 +88,7 @@ public record HostConfig(
       text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(file + ": not valid UTF-8");
+      throw new Stage1Failure(file + ": not valid UTF-8");
     }
     return parse(text, file.toString());
   }
@@ -132,20 +133,20 @@ public record HostConfig(
     void set(String line, String where) {
       int eq = line.indexOf('=');
       if (eq < 0) {
-        throw new IllegalArgumentException(where + ": expected 'key = value', got '" + XlSyntax.show(line) + "'");
+        throw new Stage1Failure(where + ": expected 'key = value', got '" + XlSyntax.show(line) + "'");
       }
       String key = line.substring(0, eq).strip();
       String value = line.substring(eq + 1).strip();
       if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException(where + ": unknown setting '" + XlSyntax.show(key) + "' (known: "
+        throw new Stage1Failure(where + ": unknown setting '" + XlSyntax.show(key) + "' (known: "
             + String.join(", ", KEYS) + ")");
       }
       boolean repeatable = key.equals("extra") || key.equals("allow-key");
       if (!repeatable && !seen.add(key)) {
-        throw new IllegalArgumentException(where + ": setting '" + key + "' is given twice");
+        throw new Stage1Failure(where + ": setting '" + key + "' is given twice");
       }
       if (value.isEmpty()) {
-        throw new IllegalArgumentException(where + ": setting '" + key + "' has no value");
+        throw new Stage1Failure(where + ": setting '" + key + "' has no value");
       }
       String field = where + " " + key;
       switch (key) {
@@ -167,7 +168,7 @@ public record HostConfig(
         case "allow-key" -> {
           XlSyntax.key(field, value);
           if (XlKeyPolicy.isOwned(value)) {
-            throw new IllegalArgumentException(field + ": '" + value + "' is written by stage1-xen itself and cannot"
+            throw new Stage1Failure(field + ": '" + value + "' is written by stage1-xen itself and cannot"
                 + " be allowed");
           }
           allowed.add(value);
@@ -181,7 +182,7 @@ public record HostConfig(
       for (XlSetting s : extra) {
         XlKeyPolicy.check(s.key(), allowed, s.source());
         if (!keys.add(s.key())) {
-          throw new IllegalArgumentException(s.source() + ": xl key '" + s.key() + "' is set twice");
+          throw new Stage1Failure(s.source() + ": xl key '" + s.key() + "' is set twice");
         }
       }
       ResourcePolicy resources = new ResourcePolicy(overhead, appMemory, minMemory, vcpus,
@@ -196,10 +197,10 @@ public record HostConfig(
     try {
       n = Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(field + ": '" + XlSyntax.show(value) + "' is not a whole number");
+      throw new Stage1Failure(field + ": '" + XlSyntax.show(value) + "' is not a whole number");
     }
     if (n < min || n > max) {
-      throw new IllegalArgumentException(field + ": " + n + " is outside " + min + ".." + max);
+      throw new Stage1Failure(field + ": " + n + " is outside " + min + ".." + max);
     }
     return n;
   }
@@ -208,7 +209,7 @@ public record HostConfig(
     XlSyntax.quote(field, value);
     Path p = Path.of(value);
     if (!p.isAbsolute()) {
-      throw new IllegalArgumentException(field + ": '" + XlSyntax.show(value) + "' is not an absolute path");
+      throw new Stage1Failure(field + ": '" + XlSyntax.show(value) + "' is not an absolute path");
     }
     return p;
   }

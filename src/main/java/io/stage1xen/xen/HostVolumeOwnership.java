@@ -1,5 +1,7 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
+
 /**
  * host.conf's {@code host-volume-ownership}: what a guest's chown, chmod and mknod do to a host volume in dom0.
  * Only the operator decides this (never a pod annotation), because passthrough lets root in any pod make device
@@ -27,6 +29,6 @@ public enum HostVolumeOwnership {
         return o;
       }
     }
-    throw new IllegalArgumentException(field + ": '" + XlSyntax.show(value) + "' is not one of mapped, passthrough");
+    throw new Stage1Failure(field + ": '" + XlSyntax.show(value) + "' is not one of mapped, passthrough");
   }
 }

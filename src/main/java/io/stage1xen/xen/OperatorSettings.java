@@ -1,6 +1,7 @@
 package io.stage1xen.xen;
 
 import io.stage1xen.host.GuestTypeRequest;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public record OperatorSettings(
         XlSetting s = XlSettingParser.parse(line, source);
         XlKeyPolicy.check(s.key(), host.allowedKeys(), source);
         if (pod.put(s.key(), s) != null) {
-          throw new IllegalArgumentException(source + ": xl key '" + s.key() + "' is set twice");
+          throw new Stage1Failure(source + ": xl key '" + s.key() + "' is set twice");
         }
       }
       for (XlSetting s : pod.values()) {

@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -14,12 +15,12 @@ public record P9Share(String tag, Path path, P9SecurityModel securityModel) {
 
   public P9Share {
     if (tag == null || !TAG.matcher(tag).matches()) {
-      throw new IllegalArgumentException("p9 tag '" + XlSyntax.show(tag) + "' is invalid (expected " + TAG.pattern()
+      throw new Stage1Failure("p9 tag '" + XlSyntax.show(tag) + "' is invalid (expected " + TAG.pattern()
           + ")");
     }
     Objects.requireNonNull(path, "p9 path");
     if (!path.isAbsolute()) {
-      throw new IllegalArgumentException("p9 share " + tag + ": path '" + XlSyntax.show(path.toString())
+      throw new Stage1Failure("p9 share " + tag + ": path '" + XlSyntax.show(path.toString())
           + "' must be absolute");
     }
     XlSyntax.specValue("p9 share " + tag + " path", path.toString());

@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +48,14 @@ public final class PodAnnotations {
         continue;
       }
       if (!KNOWN.contains(name)) {
-        throw new IllegalArgumentException("annotation " + XlSyntax.show(name) + " on " + where
+        throw new Stage1Failure("annotation " + XlSyntax.show(name) + " on " + where
             + " is not a stage1-xen setting (known: " + String.join(", ", KNOWN) + ")");
       }
       String before = merged.putIfAbsent(name, e.getValue());
       if (before == null) {
         origin.put(name, where);
       } else if (!before.equals(e.getValue())) {
-        throw new IllegalArgumentException("annotation " + name + " is '" + XlSyntax.show(before) + "' on "
+        throw new Stage1Failure("annotation " + name + " is '" + XlSyntax.show(before) + "' on "
             + origin.get(name) + " but '" + XlSyntax.show(e.getValue()) + "' on " + where
             + "; the pod has one domain, so they must agree");
       }

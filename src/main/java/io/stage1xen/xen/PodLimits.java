@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Objects;
 
 /**
@@ -26,7 +27,7 @@ public record PodLimits(long maxMemoryMib, int maxVcpus, int maxShares, String w
 
   public PodLimits {
     if (maxMemoryMib < 1 || maxVcpus < 1 || maxShares < 1) {
-      throw new IllegalArgumentException("pod limits must be at least 1: max memory " + maxMemoryMib
+      throw new Stage1Failure("pod limits must be at least 1: max memory " + maxMemoryMib
           + " MiB, max vCPUs " + maxVcpus + ", max shares " + maxShares);
     }
     Objects.requireNonNull(where, "where");

@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
@@ -14,7 +15,7 @@ public record PodResourceRequest(List<AppResourceRequest> apps, OptionalLong pod
     Set<String> names = new HashSet<>();
     for (AppResourceRequest a : apps) {
       if (!names.add(a.appName())) {
-        throw new IllegalArgumentException("app '" + a.appName() + "' appears twice");
+        throw new Stage1Failure("app '" + a.appName() + "' appears twice");
       }
     }
     podMemoryLimitBytes = AppResourceRequest.positive("pod", "resource/memory limit", podMemoryLimitBytes);

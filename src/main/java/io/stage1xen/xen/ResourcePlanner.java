@@ -1,6 +1,7 @@
 package io.stage1xen.xen;
 
 import io.stage1xen.host.HostInfo;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.xen.IsolatorReport.Disposition;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,11 +49,11 @@ public final class ResourcePlanner {
     if (overrides.memoryMib().isPresent()) {
       memory = overrides.memoryMib().getAsLong();
       if (memory < policy.minMemoryMib()) {
-        throw new IllegalArgumentException(overrides.memorySource() + " asks for " + memory + " MiB, below the "
+        throw new Stage1Failure(overrides.memorySource() + " asks for " + memory + " MiB, below the "
             + policy.minMemoryMib() + " MiB minimum a guest gets (host.conf min-memory-mib)");
       }
       if (memory > policy.limits().maxMemoryMib()) {
-        throw new IllegalArgumentException(overrides.memorySource() + " asks for " + memory + " MiB, more than the "
+        throw new Stage1Failure(overrides.memorySource() + " asks for " + memory + " MiB, more than the "
             + policy.limits().maxMemoryMib() + " MiB a pod may have (" + policy.limits().raise("max-memory-mib") + ")");
       }
       why.add("memory " + memory + " MiB set by " + overrides.memorySource());
@@ -92,13 +93,13 @@ public final class ResourcePlanner {
         why.add("raised to the " + memory + " MiB minimum");
       }
       if (memory > policy.limits().maxMemoryMib()) {
-        throw new IllegalArgumentException(memoryAskedBy(pod, podLimitDecides, policy) + ": the pod's domain would"
+        throw new Stage1Failure(memoryAskedBy(pod, podLimitDecides, policy) + ": the pod's domain would"
             + " need " + memory + " MiB, more than the " + policy.limits().maxMemoryMib() + " MiB a pod may have ("
             + policy.limits().raise("max-memory-mib") + ")");
       }
     }
     if (memory > host.freeMemoryMib()) {
-      throw new IllegalArgumentException("the pod's domain needs " + memory + " MiB but Xen has only "
+      throw new Stage1Failure("the pod's domain needs " + memory + " MiB but Xen has only "
           + host.freeMemoryMib() + " MiB free (xl info free_memory)");
     }
     return memory;
@@ -111,11 +112,11 @@ public final class ResourcePlanner {
     if (overrides.vcpus().isPresent()) {
       int n = overrides.vcpus().getAsInt();
       if (n > limits.maxVcpus()) {
-        throw new IllegalArgumentException(overrides.vcpuSource() + " asks for " + n + " vCPUs, more than the "
+        throw new Stage1Failure(overrides.vcpuSource() + " asks for " + n + " vCPUs, more than the "
             + limits.maxVcpus() + " a pod may have (" + limits.raise("max-vcpus") + ")");
       }
       if (n < 1 || n > hostCpus) {
-        throw new IllegalArgumentException(overrides.vcpuSource() + " asks for " + n + " vCPUs; this host allows 1 to "
+        throw new Stage1Failure(overrides.vcpuSource() + " asks for " + n + " vCPUs; this host allows 1 to "
             + hostCpus + " (" + hostCpus + " CPUs)");
       }
       why.add("vcpus " + n + " set by " + overrides.vcpuSource());
@@ -153,7 +154,7 @@ public final class ResourcePlanner {
       }
     }
     if (wanted > limits.maxVcpus()) {
-      throw new IllegalArgumentException(vcpusAskedBy(pod, podLimitDecides) + ": the pod would need " + wanted
+      throw new Stage1Failure(vcpusAskedBy(pod, podLimitDecides) + ": the pod would need " + wanted
           + " vCPUs, more than the " + limits.maxVcpus() + " a pod may have (" + limits.raise("max-vcpus") + ")");
     }
     // beyond the policy a request is refused; beyond this host's CPUs it is only pointless, and is capped
@@ -177,10 +178,10 @@ public final class ResourcePlanner {
       }
     }
     if (most == null || most.shares() == 1) {
-      throw new IllegalArgumentException("the pod's " + pod.apps().size() + " apps and their volumes: the pod would"
+      throw new Stage1Failure("the pod's " + pod.apps().size() + " apps and their volumes: the pod would"
           + " need " + shares + tail);
     }
-    throw new IllegalArgumentException("app " + most.appName() + ": its mounts and mountPoints bring "
+    throw new Stage1Failure("app " + most.appName() + ": its mounts and mountPoints bring "
         + (most.shares() - 1) + " volume shares besides its root filesystem's: the pod would need " + shares + tail);
   }
 

@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Objects;
 
 /**
@@ -32,20 +33,20 @@ public record ResourcePolicy(long overheadMib, long defaultAppMemoryMib, long mi
 
   public ResourcePolicy {
     if (overheadMib < 0 || defaultAppMemoryMib < 0 || minMemoryMib < 1) {
-      throw new IllegalArgumentException("memory settings out of range: overhead " + overheadMib + ", default app "
+      throw new Stage1Failure("memory settings out of range: overhead " + overheadMib + ", default app "
           + defaultAppMemoryMib + ", minimum " + minMemoryMib + " MiB");
     }
     if (defaultVcpus < 1) {
-      throw new IllegalArgumentException("default vCPUs must be at least 1, got " + defaultVcpus);
+      throw new Stage1Failure("default vCPUs must be at least 1, got " + defaultVcpus);
     }
     Objects.requireNonNull(limits, "limits");
     // a pod that gets the defaults must be allowed: otherwise every pod would be refused
     if (minMemoryMib > limits.maxMemoryMib()) {
-      throw new IllegalArgumentException("min-memory-mib " + minMemoryMib + " is more than max-memory-mib "
+      throw new Stage1Failure("min-memory-mib " + minMemoryMib + " is more than max-memory-mib "
           + limits.maxMemoryMib() + " (" + limits.where() + ")");
     }
     if (defaultVcpus > limits.maxVcpus()) {
-      throw new IllegalArgumentException("default-vcpus " + defaultVcpus + " is more than max-vcpus "
+      throw new Stage1Failure("default-vcpus " + defaultVcpus + " is more than max-vcpus "
           + limits.maxVcpus() + " (" + limits.where() + ")");
     }
   }

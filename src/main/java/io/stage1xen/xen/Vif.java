@@ -2,6 +2,7 @@ package io.stage1xen.xen;
 
 import io.stage1xen.inet.InterfaceName;
 import io.stage1xen.inet.MacAddress;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
@@ -36,7 +37,7 @@ public record Vif(Optional<MacAddress> mac, Optional<InterfaceName> bridge, Opti
     value.ifPresent(v -> {
       XlSyntax.specValue(field, v);
       if (!pattern.matcher(v).matches()) {
-        throw new IllegalArgumentException(field + ": value '" + XlSyntax.show(v) + "' is not " + expected);
+        throw new Stage1Failure(field + ": value '" + XlSyntax.show(v) + "' is not " + expected);
       }
     });
     return value;

@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Map;
 import java.util.Set;
 
@@ -72,7 +73,7 @@ public final class XlKeyPolicy {
     XlSyntax.key(source, key);
     if (OWNED.containsKey(key)) {
       String instead = OWNED.get(key);
-      throw new IllegalArgumentException(source + ": key '" + key + "' is written by stage1-xen itself and cannot be"
+      throw new Stage1Failure(source + ": key '" + key + "' is written by stage1-xen itself and cannot be"
           + " set" + (instead.isEmpty() ? "" : "; use " + instead));
     }
     if (HARMLESS.contains(key) || allowedByHost.contains(key)) {
@@ -80,7 +81,7 @@ public final class XlKeyPolicy {
     }
     String danger = danger(key);
     String why = danger != null ? danger : "is not on stage1-xen's list of harmless xl keys";
-    throw new IllegalArgumentException(source + ": key '" + key + "' " + why + "; it is refused unless host.conf"
+    throw new Stage1Failure(source + ": key '" + key + "' " + why + "; it is refused unless host.conf"
         + " allows it with 'allow-key = " + key + "'");
   }
 

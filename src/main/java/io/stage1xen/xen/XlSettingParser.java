@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public final class XlSettingParser {
   public static XlSetting parse(String line, String source) {
     int eq = line.indexOf('=');
     if (eq < 0) {
-      throw new IllegalArgumentException(source + ": expected 'key = value', got '" + XlSyntax.show(line) + "'");
+      throw new Stage1Failure(source + ": expected 'key = value', got '" + XlSyntax.show(line) + "'");
     }
     String key = line.substring(0, eq).strip();
     XlSyntax.key(source, key);
@@ -117,7 +118,7 @@ public final class XlSettingParser {
     }
   }
 
-  private IllegalArgumentException error(String what) {
-    return new IllegalArgumentException(source + ": value " + what);
+  private Stage1Failure error(String what) {
+    return new Stage1Failure(source + ": value " + what);
   }
 }

@@ -1,5 +1,6 @@
 package io.stage1xen.xen;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -77,7 +78,7 @@ public final class XlSyntax {
   /** An xl.cfg key as its lexer accepts it: lower-case letter first, then lower-case letters, digits, '_'. */
   public static String key(String field, String key) {
     if (key == null || !KEY.matcher(key).matches()) {
-      throw new IllegalArgumentException(field + ": '" + show(key) + "' is not an xl.cfg key (expected "
+      throw new Stage1Failure(field + ": '" + show(key) + "' is not an xl.cfg key (expected "
           + KEY.pattern() + ")");
     }
     return key;
@@ -127,7 +128,7 @@ public final class XlSyntax {
 
   private static void requireText(String field, String value) {
     if (value == null) {
-      throw new IllegalArgumentException(field + " is missing");
+      throw new Stage1Failure(field + " is missing");
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -142,8 +143,8 @@ public final class XlSyntax {
     }
   }
 
-  private static IllegalArgumentException invalid(String field, String value, String why) {
-    return new IllegalArgumentException(field + ": value '" + show(value) + "' " + why);
+  private static Stage1Failure invalid(String field, String value, String why) {
+    return new Stage1Failure(field + ": value '" + show(value) + "' " + why);
   }
 
   private static String hex(char c) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -154,8 +155,8 @@ class AciPackerTest {
 
   @Test
   void subSecondOrNegativeTimesAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new AciPacker(Instant.ofEpochSecond(1, 5)));
-    assertThrows(IllegalArgumentException.class, () -> new AciPacker(Instant.ofEpochSecond(-1)));
+    assertThrows(Stage1Failure.class, () -> new AciPacker(Instant.ofEpochSecond(1, 5)));
+    assertThrows(Stage1Failure.class, () -> new AciPacker(Instant.ofEpochSecond(-1)));
   }
 
   private static void assertLeftNothing(Path dir) throws IOException {

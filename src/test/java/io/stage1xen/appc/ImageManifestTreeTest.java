@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class ImageManifestTreeTest {
       duplicate JSON key   | {"acKind":"ImageManifest","acVersion":"1","name":"a","name":"b"}    | m.json: not valid JSON: Duplicate field 'name'
       """)
   void invalidManifestsGiveOneLineNamingFileAndField(String what, String json, String expected) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageManifestTree.parse(json, "m.json"));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> ImageManifestTree.parse(json, "m.json"));
     assertTrue(e.getMessage().startsWith(expected), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
   }
@@ -85,6 +86,6 @@ class ImageManifestTreeTest {
   @CsvSource({"name", "Version", "a b", "''"})
   void withLabelRefusesInvalidNames(String name) {
     ImageManifestTree m = ImageManifestTree.parse(VALID, "m.json");
-    assertThrows(IllegalArgumentException.class, () -> m.withLabel(name, "x"));
+    assertThrows(Stage1Failure.class, () -> m.withLabel(name, "x"));
   }
 }

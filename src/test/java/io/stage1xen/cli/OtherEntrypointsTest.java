@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.PodUuid;
 import io.stage1xen.lifecycle.RecordingEntrypoints;
+import io.stage1xen.outcome.Outcome;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.AppAction;
 import io.stage1xen.pod.AppEntrypointParameters;
 import io.stage1xen.pod.EnterParameters;
@@ -75,14 +77,15 @@ class OtherEntrypointsTest {
 
   @Test
   void appStopCanSayTheAppWasNotRunning() {
-    CliRun run = CliRun.of(new RecordingEntrypoints(ExitCodes.APP_NOT_RUNNING), POD_ROOTFS + "app/stop",
+    CliRun run = CliRun.of(RecordingEntrypoints.failing(
+        new Stage1Failure(Stage1Failure.Kind.APP_NOT_RUNNING, "app hello is not running")), POD_ROOTFS + "app/stop",
         "--debug=false", "--app=hello");
     assertEquals(5, run.exitCode());
   }
 
   @Test
   void enterReturnsTheCommandsCode() {
-    assertEquals(127, CliRun.of(new RecordingEntrypoints(127), ENTER_ARGV0, "--pid=1", "--appname=a", "--", "nope")
+    assertEquals(127, CliRun.of(new RecordingEntrypoints(Outcome.exited(127)), ENTER_ARGV0, "--pid=1", "--appname=a", "--", "nope")
         .exitCode());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stage1xen.appc.PodUuid;
 import io.stage1xen.appc.Stage1Interface;
 import io.stage1xen.lifecycle.RecordingEntrypoints;
+import io.stage1xen.outcome.Outcome;
 import io.stage1xen.pod.DnsConfMode;
 import io.stage1xen.pod.DnsConfMode.Hosts;
 import io.stage1xen.pod.DnsConfMode.Resolv;
@@ -145,7 +146,7 @@ class RunCommandTest {
 
   @Test
   void theExitCodeIsTheEntrypoints() {
-    assertEquals(7, CliRun.of(new RecordingEntrypoints(7), ARGV0, "--net=default", UUID).exitCode());
+    assertEquals(7, CliRun.of(new RecordingEntrypoints(Outcome.exited(7)), ARGV0, "--net=default", UUID).exitCode());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,23 +42,23 @@ class InterfacePlanTest {
   @ParameterizedTest
   @ValueSource(strings = {"10.0.0.1", "10.0.0.1/33", "256.0.0.1/8", "10.0.0.1/8\n", "::1/128", "10.0.0.1/8 x", ""})
   void addressesThatAreNotIpv4PrefixesAreRefused(String address) {
-    assertThrows(IllegalArgumentException.class, () -> new InterfacePlan("eth0", "02:0a:0b:0c:0d:0e", address, 0,
+    assertThrows(Stage1Failure.class, () -> new InterfacePlan("eth0", "02:0a:0b:0c:0d:0e", address, 0,
         true, List.of()));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"02:0A:0B:0C:0D:0E", "02:0a:0b:0c:0d", "02-0a-0b-0c-0d-0e", "02:0a:0b:0c:0d:0e\0"})
   void macsMustBeLowerCaseColonHex(String mac) {
-    assertThrows(IllegalArgumentException.class, () -> new InterfacePlan("eth0", mac, "10.0.0.2/8", 0, true,
+    assertThrows(Stage1Failure.class, () -> new InterfacePlan("eth0", mac, "10.0.0.2/8", 0, true,
         List.of()));
   }
 
   @Test
   void namesAndMtusAreChecked() {
-    assertThrows(IllegalArgumentException.class, () -> new InterfacePlan("eth0/../x", "02:0a:0b:0c:0d:0e",
+    assertThrows(Stage1Failure.class, () -> new InterfacePlan("eth0/../x", "02:0a:0b:0c:0d:0e",
         "10.0.0.2/8", 0, true, List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new InterfacePlan("eth0", "02:0a:0b:0c:0d:0e", "10.0.0.2/8",
+    assertThrows(Stage1Failure.class, () -> new InterfacePlan("eth0", "02:0a:0b:0c:0d:0e", "10.0.0.2/8",
         67, true, List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new InterfacePlan.RoutePlan("0.0.0.0/0", "gateway"));
+    assertThrows(Stage1Failure.class, () -> new InterfacePlan.RoutePlan("0.0.0.0/0", "gateway"));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -100,7 +101,7 @@ class PlanEncoderTest {
         .build();
     PodPlan p = plan(small, big);
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlanEncoder.encode(p));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> PlanEncoder.encode(p));
 
     assertTrue(e.getMessage().matches("the pod plan takes \\d+ bytes, more than the 1048576 a frame can carry; app"
         + " 'big' alone takes \\d+ bytes \\(its exec, environment, event handlers and mounts\\)"), e.getMessage());
@@ -167,7 +168,7 @@ class PlanEncoderTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidApps")
   void invalidInputIsRefusedWithAOneLineMessage(String name, Runnable build, String mention) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build::run);
+    Stage1Failure e = assertThrows(Stage1Failure.class, build::run);
     assertTrue(e.getMessage().contains(mention), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
   }
@@ -175,21 +176,21 @@ class PlanEncoderTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "-a", "a-", "has space", "a/b", "x\ny"})
   void invalidHostnamesAreRefused(String hostname) {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(Stage1Failure.class,
         () -> new PodPlan(hostname, null, null, false, Duration.ZERO, false, List.of(), List.of()));
   }
 
   @Test
   void podLevelChecks() {
     AppPlan a = app(List.of("/x"));
-    assertThrows(IllegalArgumentException.class, () -> plan(a, a), "duplicate app names");
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(Stage1Failure.class, () -> plan(a, a), "duplicate app names");
+    assertThrows(Stage1Failure.class,
         () -> new PodPlan("h", null, null, false, Duration.ZERO, true, List.of(), List.of(a)), "mutable with apps");
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(Stage1Failure.class,
         () -> new PodPlan("h", "a\0", null, false, Duration.ZERO, false, List.of(), List.of()), "NUL in hosts");
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(Stage1Failure.class,
         () -> new PodPlan("h", null, null, false, Duration.ofMillis(-1), false, List.of(), List.of()), "grace");
-    assertThrows(IllegalArgumentException.class, () -> new PodPlan("h", null, null, false, Duration.ZERO, false,
+    assertThrows(Stage1Failure.class, () -> new PodPlan("h", null, null, false, Duration.ZERO, false,
         List.of(new SharePlan("a", "/a", false), new SharePlan("a", "/b", false)), List.of()), "duplicate tags");
   }
 
@@ -197,7 +198,7 @@ class PlanEncoderTest {
   void planLargerThanAFrameIsRefused() {
     String big = "x".repeat(600_000);
     AppPlan a = AppPlan.builder("web", "/r", List.of("/x", big, big)).build();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlanEncoder.encode(plan(a)));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> PlanEncoder.encode(plan(a)));
     assertTrue(e.getMessage().contains("more than"), e.getMessage());
   }
 }

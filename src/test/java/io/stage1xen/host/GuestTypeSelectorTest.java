@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -97,7 +98,7 @@ class GuestTypeSelectorTest {
 
   @Test
   void rejectsUnknownRequestNamingTheSource() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> GuestTypeRequest.parse("hvm", "annotation stage1-xen/guest-type"));
     assertEquals("annotation stage1-xen/guest-type has invalid value 'hvm': expected auto, pv or pvh", e.getMessage());
   }

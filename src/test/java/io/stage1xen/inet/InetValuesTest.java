@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.stage1xen.json.Json;
 import io.stage1xen.json.JsonException;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class InetValuesTest {
   @ValueSource(strings = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4 ", "1.2.3.4\n", "::1", "a.b.c.d",
       "1.2.3.4/32"})
   void ipv4RefusesEverythingButTheDottedQuad(String text) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ipv4.parse(text, "hostIP"));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> Ipv4.parse(text, "hostIP"));
     assertEquals("hostIP: is not an IPv4 address (a.b.c.d): " + io.stage1xen.json.ValueException.quote(text),
         e.getMessage());
   }
@@ -38,14 +39,14 @@ class InetValuesTest {
   @ValueSource(strings = {"10.0.0.1", "10.0.0.1/33", "256.0.0.1/8", "10.0.0.1/08", "10.0.0.1/8\n", "::1/128",
       "10.0.0.1/8 x", "/8", ""})
   void prefixesRefuseOtherForms(String text) {
-    assertThrows(IllegalArgumentException.class, () -> Ipv4Net.parse(text, "t"));
+    assertThrows(Stage1Failure.class, () -> Ipv4Net.parse(text, "t"));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"02:0A:0B:0C:0D:0E", "02:0a:0b:0c:0d", "02-0a-0b-0c-0d-0e", "2:0a:0b:0c:0d:0e",
       "02:0a:0b:0c:0d:0e\n", ""})
   void macsAreLowerCaseColonHexOnly(String text) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MacAddress.parse(text, "vif mac"));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> MacAddress.parse(text, "vif mac"));
     assertEquals("vif mac: is not a MAC address (six lower-case hex pairs separated by ':'): "
         + io.stage1xen.json.ValueException.quote(text), e.getMessage());
   }
@@ -53,7 +54,7 @@ class InetValuesTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "abcdefghijklmnop", "br 0", "br0;x", "eth0/../x", "br,0", "vif\n"})
   void interfaceNamesAreOneShortPlainWord(String text) {
-    assertThrows(IllegalArgumentException.class, () -> InterfaceName.parse(text, "bridge"));
+    assertThrows(Stage1Failure.class, () -> InterfaceName.parse(text, "bridge"));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.stage1xen.lifecycle;
 
+import io.stage1xen.outcome.Outcome;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.AppEntrypointParameters;
 import io.stage1xen.pod.EnterParameters;
 import io.stage1xen.pod.GcParameters;
@@ -8,17 +10,34 @@ import io.stage1xen.pod.StopParameters;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A test double that records the parameters of every call and returns a chosen exit code. */
+/** A test double that records the parameters of every call and ends each as chosen: an outcome, or a failure. */
 public final class RecordingEntrypoints implements Entrypoints {
   public final List<Object> calls = new ArrayList<>();
-  private final int exitCode;
+  private final Outcome outcome;
+  private final Stage1Failure failure;
 
-  public RecordingEntrypoints(int exitCode) {
-    this.exitCode = exitCode;
+  private RecordingEntrypoints(Outcome outcome, Stage1Failure failure) {
+    this.outcome = outcome;
+    this.failure = failure;
+  }
+
+  public RecordingEntrypoints(Outcome outcome) {
+    this(outcome, null);
   }
 
   public RecordingEntrypoints() {
-    this(0);
+    this(Outcome.SUCCEEDED);
+  }
+
+  public static RecordingEntrypoints failing(Stage1Failure failure) {
+    return new RecordingEntrypoints(null, failure);
+  }
+
+  private Outcome end() {
+    if (failure != null) {
+      throw failure;
+    }
+    return outcome;
   }
 
   /** The only call made; fails when there was none or more than one. */
@@ -30,32 +49,32 @@ public final class RecordingEntrypoints implements Entrypoints {
   }
 
   @Override
-  public int run(RunParameters parameters) {
+  public Outcome run(RunParameters parameters) {
     calls.add(parameters);
-    return exitCode;
+    return end();
   }
 
   @Override
-  public int enter(EnterParameters parameters) {
+  public Outcome enter(EnterParameters parameters) {
     calls.add(parameters);
-    return exitCode;
+    return end();
   }
 
   @Override
-  public int gc(GcParameters parameters) {
+  public Outcome gc(GcParameters parameters) {
     calls.add(parameters);
-    return exitCode;
+    return end();
   }
 
   @Override
-  public int stop(StopParameters parameters) {
+  public Outcome stop(StopParameters parameters) {
     calls.add(parameters);
-    return exitCode;
+    return end();
   }
 
   @Override
-  public int app(AppEntrypointParameters parameters) {
+  public Outcome app(AppEntrypointParameters parameters) {
     calls.add(parameters);
-    return exitCode;
+    return end();
   }
 }

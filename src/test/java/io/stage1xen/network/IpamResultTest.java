@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.inet.Ipv4;
 import io.stage1xen.inet.Ipv4Net;
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class IpamResultTest {
 
   @Test
   void ipv6OnlyIsRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IpamResult.parse(
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> IpamResult.parse(
         "{\"cniVersion\":\"0.4.0\",\"ips\":[{\"version\":\"6\",\"address\":\"fd00::2/64\"}]}", "result"));
     assertTrue(e.getMessage().contains("no IPv4 address"), e.getMessage());
   }
@@ -64,7 +65,7 @@ class IpamResultTest {
       "{\"ips\": [{\"address\": \"10.1.0.2/24\"}], \"dns\": {\"nameservers\": [\"1.1.1.1 x\"]}} | r: dns.nameservers[0] (line 1, column 63): is empty or contains blanks or control characters: \"1.1.1.1 x\"",
       "[] | r: $ (line 1, column 1): expected an object, found an array"})
   void badResultsNameTheFieldAndTheValue(String json, String message) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IpamResult.parse(json, "r"));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> IpamResult.parse(json, "r"));
     assertEquals(message, e.getMessage());
   }
 }

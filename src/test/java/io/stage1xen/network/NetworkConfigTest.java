@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,7 +30,7 @@ class NetworkConfigTest {
       "dns line break | {\"name\":\"n\",\"type\":\"ptp\",\"dns\":{\"nameservers\":[\"1.1.1.1\\nnameserver 6.6.6.6\"]}," + IPAM + "} | contains blanks",
   })
   void invalidConfigurationsAreOneLineErrors(String what, String json, String expected) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkConfig.parse(json, "f.conf"));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> NetworkConfig.parse(json, "f.conf"));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
     assertTrue(!e.getMessage().contains("\n"), e.getMessage());
   }

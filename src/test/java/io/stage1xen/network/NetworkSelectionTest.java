@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.NetList;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,7 +102,7 @@ class NetworkSelectionTest {
   @Test
   void anUnknownNameIsOneLineNamingIt() throws IOException {
     conf("10-a.conf", ptp("a", "10.1.0.0/24"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> names("a,nope"));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> names("a,nope"));
     assertTrue(e.getMessage().contains("no network named nope") && !e.getMessage().contains("\n"), e.getMessage());
   }
 
@@ -110,7 +111,7 @@ class NetworkSelectionTest {
     conf("10-mv.conf", "{\"name\":\"lan\",\"type\":\"macvlan\",\"master\":\"eth0\",\"ipam\":{\"type\":\"host-local\","
         + "\"subnet\":\"10.5.0.0/24\"}}");
     assertEquals(List.of("default"), names("default"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> names("lan"));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> names("lan"));
     assertEquals(config.resolve("net.d/10-mv.conf") + ": type (line 1, column 22): network 'lan' has type 'macvlan', which stage1-xen"
         + " cannot attach to a pod VM (supported: bridge, ptp)", e.getMessage());
   }
@@ -118,7 +119,7 @@ class NetworkSelectionTest {
   @Test
   void brokenJsonNamesTheFile() throws IOException {
     conf("10-x.conf", "{\"name\": \"x\",");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> names("x"));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> names("x"));
     assertTrue(e.getMessage().startsWith(config.resolve("net.d/10-x.conf").toString()), e.getMessage());
   }
 }

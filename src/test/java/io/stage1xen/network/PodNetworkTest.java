@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.NetList;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.process.Command;
@@ -145,7 +146,7 @@ class PodNetworkTest {
         ? new ExecResult(c, 1, "{\"code\":999,\"msg\":\"requested IP address 172.16.28.9 is not available\"}", "")
         : null);
     PodNetwork net = prepare("default:IP=172.16.28.9", List.of(), runner);
-    IllegalStateException e = assertThrows(IllegalStateException.class, net::attach);
+    Stage1Failure e = assertThrows(Stage1Failure.class, net::attach);
     assertEquals("network default: host-local could not allocate an address: requested IP address 172.16.28.9 is"
         + " not available", e.getMessage());
     assertEquals("IP=172.16.28.9", runner.commands().get(0).environment().get("CNI_ARGS"));
@@ -251,7 +252,7 @@ class PodNetworkTest {
     assertTrue(none.isEmpty());
     assertEquals(List.of(), none.attach());
     assertEquals(List.of(), runner.commands());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PodNetwork.prepare(UUID,
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> PodNetwork.prepare(UUID,
         NetList.parse("none"), tmp, List.of(new PortForward("http", "tcp", 80, Optional.empty(), 80)), plugin, layout,
         runner));
     assertTrue(e.getMessage().contains("ports: forwarding port 'http' needs a contained network"), e.getMessage());

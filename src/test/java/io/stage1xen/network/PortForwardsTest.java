@@ -7,6 +7,7 @@ import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.PodPort;
 import io.stage1xen.appc.Port;
 import io.stage1xen.inet.Ipv4;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +48,7 @@ class PortForwardsTest {
           + " for all of them)",
       "::1 | /pods/run/p/pod: ports[0].hostIP: '::1' is not an IPv4 address (stage1-xen forwards IPv4 only)"})
   void refusedHostAddresses(String hostIp, String message) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(hostIp));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> resolve(hostIp));
     assertEquals(message, e.getMessage());
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.PodUuid;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +32,7 @@ class EntrypointParametersTest {
   @ValueSource(strings = {"", ",", "a,", ",a", "a,,b", "a,a", "a:x:y", "host:IP=1.2.3.4", "all:K=V", "a:IP",
       "a:=x", "a b", "$(id)", "a;b", "-x", "a:IP=1.2.3.4,", "a:IP=fd00::1"})
   void netListRejects(String value) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetList.parse(value));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> NetList.parse(value));
     assertFalse(e.getMessage().contains("\n"));
   }
 
@@ -57,7 +58,7 @@ class EntrypointParametersTest {
   @ValueSource(strings = {"", "resolv", "resolv=", "resolv=HOST", "hosts=none", "resolv=host,", "dns=host",
       "resolv=host,resolv=none", "resolv=host;hosts=host", "resolv=host, hosts=host"})
   void dnsConfModeRejects(String value) {
-    assertThrows(IllegalArgumentException.class, () -> DnsConfMode.parse(value));
+    assertThrows(Stage1Failure.class, () -> DnsConfMode.parse(value));
   }
 
   @Test
@@ -76,7 +77,7 @@ class EntrypointParametersTest {
   @ValueSource(strings = {"", "1", "1:", ":1", "1:0", "-1:5", "4294967295:2", "99999999999:1", "a:b", "1:2:3",
       " 1:2"})
   void privateUsersRejects(String value) {
-    assertThrows(IllegalArgumentException.class, () -> PrivateUsers.parse(value));
+    assertThrows(Stage1Failure.class, () -> PrivateUsers.parse(value));
   }
 
   @ParameterizedTest
@@ -90,7 +91,7 @@ class EntrypointParametersTest {
   @ValueSource(strings = {"", "-a", "a-", "a..b", "a_b", "a b", "a.", ".a", "ä", "a\nb",
       "abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij.abcdefghij", "$(reboot)"})
   void hostnameRejects(String hostname) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> withHostname(hostname));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> withHostname(hostname));
     assertTrue(e.getMessage().startsWith("--hostname: "), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
   }
@@ -103,7 +104,7 @@ class EntrypointParametersTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "a b", "tab\t", "new\nline", "é"})
   void mdsTokenRejects(String token) {
-    assertThrows(IllegalArgumentException.class, () -> new RunParameters(false, null, false, null,
+    assertThrows(Stage1Failure.class, () -> new RunParameters(false, null, false, null,
         Optional.of(token), null, null, null, null, false, POD));
   }
 
@@ -111,9 +112,9 @@ class EntrypointParametersTest {
   void runParametersDefaultsForNulls() {
     RunParameters p = new RunParameters(false, null, false, null, null, null, null, null, null, false, POD);
     assertEquals(RunParameters.defaults(POD), p);
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(Stage1Failure.class,
         () -> new RunParameters(false, null, false, null, null, null, null, null, null, false, null));
-    assertThrows(IllegalArgumentException.class, () -> new RunParameters(false, null, false, null, null,
+    assertThrows(Stage1Failure.class, () -> new RunParameters(false, null, false, null, null,
         Optional.of(Path.of("")), null, null, null, false, POD));
   }
 
@@ -121,19 +122,19 @@ class EntrypointParametersTest {
   void enterParameters() {
     EnterParameters e = new EnterParameters(5, Optional.of(AcName.of("a")), List.of("sh", "-c", "x"));
     assertEquals(List.of("sh", "-c", "x"), e.command());
-    assertThrows(IllegalArgumentException.class, () -> new EnterParameters(0, null, List.of("sh")));
-    assertThrows(IllegalArgumentException.class, () -> new EnterParameters(-3, null, List.of("sh")));
-    assertThrows(IllegalArgumentException.class, () -> new EnterParameters(1, null, List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new EnterParameters(1, null, List.of("a\0b")));
+    assertThrows(Stage1Failure.class, () -> new EnterParameters(0, null, List.of("sh")));
+    assertThrows(Stage1Failure.class, () -> new EnterParameters(-3, null, List.of("sh")));
+    assertThrows(Stage1Failure.class, () -> new EnterParameters(1, null, List.of()));
+    assertThrows(Stage1Failure.class, () -> new EnterParameters(1, null, List.of("a\0b")));
     assertEquals(Optional.empty(), new EnterParameters(1, null, List.of("sh")).appName());
   }
 
   @Test
   void otherParameters() {
-    assertThrows(IllegalArgumentException.class, () -> new GcParameters(false, null, null));
-    assertThrows(IllegalArgumentException.class, () -> new StopParameters(true, null));
-    assertThrows(IllegalArgumentException.class, () -> new AppEntrypointParameters(AppAction.ADD, false, null, null));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(Stage1Failure.class, () -> new GcParameters(false, null, null));
+    assertThrows(Stage1Failure.class, () -> new StopParameters(true, null));
+    assertThrows(Stage1Failure.class, () -> new AppEntrypointParameters(AppAction.ADD, false, null, null));
+    assertThrows(Stage1Failure.class,
         () -> new AppEntrypointParameters(null, false, null, AcName.of("a")));
     assertEquals("app/stop", AppAction.STOP.entrypoint());
     assertEquals(Optional.empty(), new GcParameters(true, null, POD).localConfig());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.PodUuid;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -85,8 +86,8 @@ class PodLayoutTest {
   void normalisedAndAbsolute() {
     assertEquals(Path.of("/a/pods/run/" + UUID), PodLayout.of(Path.of("/a/x/../pods/./run/" + UUID)).root());
     assertTrue(PodLayout.of(Path.of("relative")).root().isAbsolute());
-    assertThrows(IllegalArgumentException.class, () -> new PodLayout(Path.of("relative")));
-    assertThrows(IllegalArgumentException.class, () -> new PodLayout(null));
+    assertThrows(Stage1Failure.class, () -> new PodLayout(Path.of("relative")));
+    assertThrows(Stage1Failure.class, () -> new PodLayout(null));
   }
 
   @Test
@@ -105,7 +106,7 @@ class PodLayoutTest {
   @Test
   void appNamesCannotEscape() {
     PodLayout l = PodLayout.of(Path.of("/p"));
-    assertThrows(IllegalArgumentException.class, () -> l.appRootfs(AcName.of("..")));
+    assertThrows(Stage1Failure.class, () -> l.appRootfs(AcName.of("..")));
     assertFalse(l.appRootfs(AcName.of("a")).toString().contains(".."));
   }
 }

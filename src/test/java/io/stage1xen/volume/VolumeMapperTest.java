@@ -11,6 +11,7 @@ import io.stage1xen.appc.InvalidManifestException;
 import io.stage1xen.appc.PodManifest;
 import io.stage1xen.guest.MountPlan;
 import io.stage1xen.guest.SharePlan;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.testing.PlainJson;
@@ -267,7 +268,7 @@ class VolumeMapperTest {
   void unusableMountPathsAreOneLineErrorsNamingTheField(String path, String message) throws Exception {
     String json = pod("[{\"name\":\"data\",\"kind\":\"empty\"}]",
         app("a", "", ",\"mounts\":[{\"volume\":\"data\",\"path\":" + PlainJson.write(path) + "}]"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map(json));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> map(json));
     assertTrue(e.getMessage().startsWith(LAYOUT.podManifest() + ": " + message), e.getMessage());
     assertEquals(1, e.getMessage().lines().count());
   }
@@ -289,7 +290,7 @@ class VolumeMapperTest {
   void twoMountsOnOnePathAreRefused() throws Exception {
     String json = pod("[{\"name\":\"x\",\"kind\":\"empty\"},{\"name\":\"y\",\"kind\":\"empty\"}]",
         app("a", "", ",\"mounts\":[{\"volume\":\"x\",\"path\":\"/d\"},{\"volume\":\"y\",\"path\":\"/d/\"}]"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map(json));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> map(json));
     assertEquals(LAYOUT.podManifest() + ": apps[0].mounts[1].path: is already the path of apps[0].mounts[0]: \"/d/\"",
         e.getMessage());
   }
@@ -320,7 +321,7 @@ class VolumeMapperTest {
   void anUnusableHostSourceIsOneLineNamingTheVolumeFieldAndValue(String source, String problem) throws Exception {
     String json = pod("[{\"name\":\"scratch\",\"kind\":\"empty\"},{\"name\":\"data\",\"kind\":\"host\",\"source\":\""
         + source + "\"}]", app("a", "", mountsOf("data", "/d")));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> map(json));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> map(json));
     assertEquals(LAYOUT.podManifest() + ": volumes[1].source: the host path of volume \"data\" " + problem + ": \""
         + source + "\"", e.getMessage());
   }
@@ -360,7 +361,7 @@ class VolumeMapperTest {
     PodLayout layout = PodLayout.of(Path.of("/var/lib/rkt,x/pods/run", UUID));
     VolumeMap m = VolumeMapper.map(load(layout, pod("[{\"name\":\"d\",\"kind\":\"empty\"}]",
         app("a", "", mountsOf("d", "/d")))), HOST);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.p9Shares(MODELS));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> m.p9Shares(MODELS));
     assertEquals("p9 share app0 path: value '/var/lib/rkt,x/pods/run/" + UUID + "/xen/volumes/app0' contains ',',"
         + " which cannot be written inside an xl device spec", e.getMessage());
   }

@@ -8,6 +8,7 @@ import io.stage1xen.appc.PodUuid;
 import io.stage1xen.host.GuestTypeRendering;
 import io.stage1xen.inet.InterfaceName;
 import io.stage1xen.inet.MacAddress;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DevicesTest {
 
   private static void refused(Supplier<?> build, String message) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build::get);
+    Stage1Failure e = assertThrows(Stage1Failure.class, build::get);
     assertTrue(e.getMessage().contains(message), e.getMessage());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.host.GuestTypeRendering;
 import io.stage1xen.host.HostException;
+import io.stage1xen.outcome.Stage1Failure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ class DomainPlannerTest {
 
   @Test
   void missingKernelNamesThePath() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DomainPlanner.plan(
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> DomainPlanner.plan(
         request(List.of()), settings(Map.of(PodAnnotations.KERNEL, "/nonexistent/vmlinuz"), Map.of()),
         Fixtures.XEN_417));
     assertEquals("guest kernel /nonexistent/vmlinuz does not exist or is not a file", e.getMessage());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.host.GuestType;
+import io.stage1xen.outcome.Stage1Failure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +102,7 @@ class HostConfigTest {
       "host-volume-ownership = none|host.conf:1 host-volume-ownership: 'none' is not one of mapped, passthrough",
       "host-volume-ownership = Passthrough|host.conf:1 host-volume-ownership: 'Passthrough' is not one of"})
   void refusesWithFileLineAndValue(String line, String message) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> HostConfig.parse(line + "\n", "host.conf"));
     assertTrue(e.getMessage().startsWith(message), e.getMessage());
   }
@@ -124,10 +125,10 @@ class HostConfigTest {
 
   @Test
   void repeatsAreRefusedExceptForExtraAndAllowKey() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> HostConfig.parse("kernel = /a\nkernel = /b\n", "host.conf"));
     assertEquals("host.conf:2: setting 'kernel' is given twice", e.getMessage());
-    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+    Stage1Failure twice = assertThrows(Stage1Failure.class,
         () -> HostConfig.parse("extra = cpus = \"1\"\nextra = cpus = \"2\"\n", "host.conf"));
     assertEquals("host.conf:2 extra: xl key 'cpus' is set twice", twice.getMessage());
   }
@@ -143,7 +144,7 @@ class HostConfigTest {
     Path file = HostConfig.location(localConfig);
     Files.createDirectories(file.getParent());
     Files.write(file, new byte[] {'k', 'e', 'r', 'n', 'e', 'l', '=', '/', (byte) 0xff, '\n'});
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostConfig.load(localConfig));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> HostConfig.load(localConfig));
     assertEquals(file + ": not valid UTF-8", e.getMessage());
   }
 }

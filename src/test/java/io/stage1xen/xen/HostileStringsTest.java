@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.stage1xen.host.GuestTypeRendering;
 import io.stage1xen.inet.InterfaceName;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -103,7 +104,7 @@ class HostileStringsTest {
       config = build.apply(hostile);
     } catch (InvalidPathException e) {
       return false; // not even a path (NUL): the test could not build the input
-    } catch (IllegalArgumentException e) {
+    } catch (Stage1Failure e) {
       assertTrue(!mayRender, where + " refused a representable value '"
           + XlSyntax.show(hostile) + "': " + e.getMessage());
       assertTrue(e.getMessage() != null && !e.getMessage().contains("\n"), where + ": error must be one line: "
@@ -192,7 +193,7 @@ class HostileStringsTest {
         XlSetting s = XlSettingParser.parse("cpus = \"" + escaped + "\"", "test");
         assertTrue(quotable(h), "accepted '" + XlSyntax.show(h) + "'");
         assertEquals(new XlValue.Text(h), s.value());
-      } catch (IllegalArgumentException e) {
+      } catch (Stage1Failure e) {
         assertTrue(!quotable(h), "refused '" + XlSyntax.show(h) + "': " + e.getMessage());
       }
       // raw, unescaped operator text: either a clean refusal or a value that renders back to itself
@@ -200,7 +201,7 @@ class HostileStringsTest {
         XlSetting s = XlSettingParser.parse("cpus = " + h, "test");
         Map<String, Object> cfg = XlCfgReader.read(s.render() + "\n");
         assertEquals(Set.of("cpus"), cfg.keySet());
-      } catch (IllegalArgumentException e) {
+      } catch (Stage1Failure e) {
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
       }
     }

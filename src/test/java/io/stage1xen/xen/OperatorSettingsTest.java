@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.host.GuestType;
+import io.stage1xen.outcome.Stage1Failure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ class OperatorSettingsTest {
         .kernel());
     assertEquals(Optional.of(Path.of("/pod/initrd")), resolve(HOST, Map.of(PodAnnotations.INITRD, "/pod/initrd"),
         Map.of()).initrd());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> resolve(HOST, Map.of(PodAnnotations.KERNEL, "vmlinuz"), Map.of()));
     assertEquals("annotation stage1-xen/kernel: 'vmlinuz' is not an absolute path", e.getMessage());
   }
@@ -66,7 +67,7 @@ class OperatorSettingsTest {
         Map.of());
     assertEquals(OptionalLong.of(512), s.overrides().memoryMib());
     assertEquals(OptionalInt.of(2), s.overrides().vcpus());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> resolve(HOST, Map.of(PodAnnotations.MEMORY_MIB, "512M"), Map.of()));
     assertEquals("annotation stage1-xen/memory-mib: '512M' is not a whole number", e.getMessage());
   }
@@ -82,11 +83,11 @@ class OperatorSettingsTest {
 
   @Test
   void podXlConfigCannotUnlockDangerousKeys() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(HOST,
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> resolve(HOST,
         Map.of(PodAnnotations.XL_CONFIG, "cpus = \"1\"\niomem = [ \"fe000,1\" ]"), Map.of()));
     assertEquals("annotation stage1-xen/xl-config line 2: key 'iomem' hands the domain host memory ranges; it is"
         + " refused unless host.conf allows it with 'allow-key = iomem'", e.getMessage());
-    IllegalArgumentException injected = assertThrows(IllegalArgumentException.class, () -> resolve(HOST,
+    Stage1Failure injected = assertThrows(Stage1Failure.class, () -> resolve(HOST,
         Map.of(PodAnnotations.XL_CONFIG, "cpus = \"1\"\nname = \"other\""), Map.of()));
     assertTrue(injected.getMessage().contains("key 'name' is written by stage1-xen itself"), injected.getMessage());
   }
@@ -103,11 +104,11 @@ class OperatorSettingsTest {
 
   @Test
   void conflictingOrUnknownAnnotationsAreErrors() {
-    IllegalArgumentException conflict = assertThrows(IllegalArgumentException.class, () -> PodAnnotations.merge(
+    Stage1Failure conflict = assertThrows(Stage1Failure.class, () -> PodAnnotations.merge(
         Map.of(PodAnnotations.VCPUS, "1"), Map.of("web", Map.of(PodAnnotations.VCPUS, "2"))));
     assertEquals("annotation stage1-xen/vcpus is '1' on the pod but '2' on app web; the pod has one domain, so they"
         + " must agree", conflict.getMessage());
-    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> PodAnnotations.merge(
+    Stage1Failure unknown = assertThrows(Stage1Failure.class, () -> PodAnnotations.merge(
         Map.of(), Map.of("web", Map.of("stage1-xen/memory", "512"))));
     assertTrue(unknown.getMessage().startsWith("annotation stage1-xen/memory on app web is not a stage1-xen setting"),
         unknown.getMessage());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.xen.IsolatorReport.Disposition;
 import java.util.List;
 import java.util.OptionalInt;
@@ -125,12 +126,12 @@ class ResourcePlannerTest {
   @Test
   void overridesOutsideTheHostsBoundsAreErrors() {
     PodResourceRequest pod = PodResourceRequest.of(List.of(app("a", -1, -1)));
-    IllegalArgumentException low = assertThrows(IllegalArgumentException.class, () -> ResourcePlanner.plan(pod, 1,
+    Stage1Failure low = assertThrows(Stage1Failure.class, () -> ResourcePlanner.plan(pod, 1,
         ResourcePolicy.DEFAULTS, new ResourceOverrides(OptionalLong.of(64), "annotation stage1-xen/memory-mib",
             OptionalInt.empty(), ""), Fixtures.host(4, 4096), Set.of()));
     assertEquals("annotation stage1-xen/memory-mib asks for 64 MiB, below the 128 MiB minimum a guest gets"
         + " (host.conf min-memory-mib)", low.getMessage());
-    IllegalArgumentException cpus = assertThrows(IllegalArgumentException.class, () -> ResourcePlanner.plan(pod, 1,
+    Stage1Failure cpus = assertThrows(Stage1Failure.class, () -> ResourcePlanner.plan(pod, 1,
         ResourcePolicy.DEFAULTS, new ResourceOverrides(OptionalLong.empty(), "", OptionalInt.of(5),
             "annotation stage1-xen/vcpus"), Fixtures.host(4, 4096), Set.of()));
     assertEquals("annotation stage1-xen/vcpus asks for 5 vCPUs; this host allows 1 to 4 (4 CPUs)",
@@ -193,7 +194,7 @@ class ResourcePlannerTest {
         : OptionalLong.of(podMemory), podCpu < 0 ? OptionalLong.empty() : OptionalLong.of(podCpu), List.of());
     ResourcePolicy policy = new ResourcePolicy(96, 64, 128, 1, limits);
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> ResourcePlanner.plan(pod, shares, policy, overrides, Fixtures.host(8, 1 << 20), Set.of()));
 
     assertEquals(message, e.getMessage());
@@ -223,7 +224,7 @@ class ResourcePlannerTest {
   @Test
   void theDefaultLimitsLetADefaultPodRunAndStopAnImageAskingForTheHost() {
     assertEquals(new PodLimits(4096, 8, 24, "host.conf"), ResourcePolicy.DEFAULTS.limits());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> ResourcePlanner.plan(PodResourceRequest.of(List.of(app("greedy", 64L << 30, -1))), 1,
             ResourcePolicy.DEFAULTS, ResourceOverrides.NONE, Fixtures.host(8, 1 << 20), Set.of()));
     assertTrue(e.getMessage().startsWith("app greedy: isolator resource/memory limit of 65536 MiB"), e.getMessage());
@@ -231,7 +232,7 @@ class ResourcePlannerTest {
 
   @Test
   void moreMemoryThanXenHasFreeIsAClearError() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> ResourcePlanner.plan(PodResourceRequest.of(List.of(app("big", 2048 * MIB, -1))), 1,
             ResourcePolicy.DEFAULTS, ResourceOverrides.NONE, Fixtures.host(2, 1000), Set.of()));
     assertEquals("the pod's domain needs 2144 MiB but Xen has only 1000 MiB free (xl info free_memory)",
@@ -265,9 +266,9 @@ class ResourcePlannerTest {
 
   @Test
   void requestsAreValidated() {
-    assertThrows(IllegalArgumentException.class, () -> app("a", 0, -1));
-    assertThrows(IllegalArgumentException.class, () -> app("a", -1, 0));
-    IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
+    assertThrows(Stage1Failure.class, () -> app("a", 0, -1));
+    assertThrows(Stage1Failure.class, () -> app("a", -1, 0));
+    Stage1Failure dup = assertThrows(Stage1Failure.class,
         () -> PodResourceRequest.of(List.of(app("a", -1, -1), app("a", -1, -1))));
     assertEquals("app 'a' appears twice", dup.getMessage());
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,7 +31,7 @@ class XlKeyPolicyTest {
       "channel|written by stage1-xen itself",
       "on_reboot|written by stage1-xen itself"})
   void ownedKeysAreRefusedEvenWhenAllowed(String key, String message) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> XlKeyPolicy.check(key, Set.of(key), "annotation stage1-xen/xl-config line 1"));
     assertTrue(e.getMessage().startsWith("annotation stage1-xen/xl-config line 1: key '" + key + "' is written by"),
         e.getMessage());
@@ -53,7 +54,7 @@ class XlKeyPolicyTest {
       "seclabel|XSM security label",
       "on_watchdog|is not on stage1-xen's list of harmless xl keys"})
   void otherKeysNeedTheHostsPermission(String key, String why) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> XlKeyPolicy.check(key, Set.of(), "host.conf:4 extra"));
     assertEquals("host.conf:4 extra: key '" + key + "' " + e.getMessage().substring(("host.conf:4 extra: key '" + key
         + "' ").length()), e.getMessage());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,7 +43,7 @@ class XlSettingParserTest {
       "cpus = [ \"a\"|without ','",
       "cpus = 99999999999999999999|too large"})
   void refusesWithTheSourceNamed(String line, String why) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> XlSettingParser.parse(line, "host.conf:7 extra"));
     assertTrue(e.getMessage().startsWith("host.conf:7 extra"), e.getMessage());
     assertTrue(e.getMessage().contains(why), e.getMessage());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stage1xen.outcome.Stage1Failure;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +42,7 @@ class XlSyntaxTest {
       "lone \udc00 low|unpaired surrogate U+DC00",
       "ends high \ud83d|unpaired surrogate U+D83D"})
   void refusesWhatXlCannotCarry(String value, String why) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> XlSyntax.quote("kernel", value));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> XlSyntax.quote("kernel", value));
     assertTrue(e.getMessage().startsWith("kernel: value '"), e.getMessage());
     assertTrue(e.getMessage().contains(why), e.getMessage());
     assertTrue(!e.getMessage().contains("\n") && !e.getMessage().contains("\u0000"), "one printable line");
@@ -64,7 +65,7 @@ class XlSyntaxTest {
       "`/a `|starts or ends with a blank",
       "``|is empty"})
   void specValuesThatDoNot(String v, String why) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> XlSyntax.specValue("p9 share app0 path", v));
     assertTrue(e.getMessage().startsWith("p9 share app0 path: value '"), e.getMessage());
     assertTrue(e.getMessage().contains(why), e.getMessage());
@@ -74,10 +75,10 @@ class XlSyntaxTest {
   void specValuesRefuseEveryControlCharacter() {
     for (char c = 0; c < 0x20; c++) {
       String v = "/a" + c + "b";
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> XlSyntax.specValue("f", v));
+      Stage1Failure e = assertThrows(Stage1Failure.class, () -> XlSyntax.specValue("f", v));
       assertTrue(e.getMessage().contains(c == 0 ? "NUL" : "control character U+00"), e.getMessage());
     }
-    assertThrows(IllegalArgumentException.class, () -> XlSyntax.specValue("f", "/a\u007fb"));
+    assertThrows(Stage1Failure.class, () -> XlSyntax.specValue("f", "/a\u007fb"));
   }
 
   @ParameterizedTest
@@ -89,7 +90,7 @@ class XlSyntaxTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "_x", "Cpus", "9x", "cpu-weight", "a b", "a=b", "kernel\n", "é"})
   void notKeys(String k) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> XlSyntax.key("extra", k));
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> XlSyntax.key("extra", k));
     assertTrue(e.getMessage().contains("is not an xl.cfg key"), e.getMessage());
   }
 
@@ -97,7 +98,7 @@ class XlSyntaxTest {
   void listsQuoteEveryItem() {
     assertEquals("[ \"a\", \"b\\\"c\" ]", XlSyntax.list("l", List.of("a", "b\"c")));
     assertEquals("[]", XlSyntax.list("l", List.of()));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> XlSyntax.list("cpus", List.of("ok", "bad\u0002")));
     assertTrue(e.getMessage().startsWith("cpus[1]: "), e.getMessage());
   }

@@ -187,11 +187,11 @@ scenario_apps() {
     list=$(xl list "$dom" 2>&1 | awk 'NR == 2 {print $3, $4}')
     mem=${list% *}
     vcpus=${list#* }
-    # 96 MiB guest overhead + 96 MiB (main's 100M limit) + 64 MiB (second, no limit) + 4 MiB for the second 9p
+    # 48 MiB guest overhead + 96 MiB (main's 100M limit) + 64 MiB (second, no limit) + 4 MiB for the second 9p
     # share; 1500m -> 2 vCPUs, 900m -> 1
     want_vcpus=$((HOST_CPUS < 2 ? HOST_CPUS : 2))
     [ "$cpu" = 1500m ] || want_vcpus=1
-    expect_eq "$c: the domain has the memory the isolators ask for (xl list)" 260 "$mem"
+    expect_eq "$c: the domain has the memory the isolators ask for (xl list)" 212 "$mem"
     expect_eq "$c: the domain has the vCPUs the isolators ask for ($cpu; xl list)" "$want_vcpus" "$vcpus"
     expect_eq "$c: rkt's pid file holds the run process" "$pid" "$(cat "$pod/pid" 2>/dev/null)"
     expect_eq "$c: rkt status while it runs: running, with its pid, no app-* lines" \

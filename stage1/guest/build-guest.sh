@@ -200,8 +200,9 @@ else
   kdir=$(fetch_deb "$pkg")
   vmlinuz=("$kdir"/boot/vmlinuz-*)
   [[ ${#vmlinuz[@]} -eq 1 ]] || die "$pkg: expected one /boot/vmlinuz-* in the package"
-  MODDIR=("$kdir"/lib/modules/*)
-  [[ ${#MODDIR[@]} -eq 1 ]] || die "$pkg: expected one /lib/modules/<version> in the package"
+  moddirs=("$kdir"/lib/modules/*)
+  [[ ${#moddirs[@]} -eq 1 ]] || die "$pkg: expected one /lib/modules/<version> in the package"
+  MODDIR=${moddirs[0]}
   # the ELF is cached next to the unpacked package: extracting it is most of a warm build's time
   if [[ $FORMAT != bzimage && ! -s $kdir/vmlinux.elf ]]; then
     extract_elf "${vmlinuz[0]}" "$kdir/vmlinux.elf.tmp"

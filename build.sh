@@ -101,12 +101,20 @@ missing_packages() {
     have_header zlib.h || missing+=(zlib1g-dev)
   fi
   if guest_script; then
-    # what stage1/guest/build-guest.sh builds the initrd with (it fetches the kernel package itself)
+    # what stage1/guest/build-guest.sh builds the initrd with (it fetches the kernel packages itself)
     command -v gcc >/dev/null 2>&1 || missing+=(gcc)
     have_header stdio.h || missing+=(libc6-dev)
     busybox_static_ok || missing+=(busybox-static)
     command -v cpio >/dev/null 2>&1 || missing+=(cpio)
     command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
+    if [ "${GUEST_KERNEL:-source}" = source ]; then
+      # the guest kernel compiled from Debian's kernel source (make, Kconfig's parser, objtool, timeconst)
+      command -v make >/dev/null 2>&1 || missing+=(make)
+      command -v bc >/dev/null 2>&1 || missing+=(bc)
+      command -v bison >/dev/null 2>&1 || missing+=(bison)
+      command -v flex >/dev/null 2>&1 || missing+=(flex)
+      have_header libelf.h || missing+=(libelf-dev)
+    fi
   fi
   if wants_group qemu; then
     # the guest tier boots the built kernel and initrd under QEMU, with app roots from busybox-static
@@ -340,7 +348,7 @@ build_guest() {
     step "guest kernel and initrd: skipped (GUEST=no); the image cannot boot pods"
     return 0
   elif [ -x "$ROOT/stage1/guest/build-guest.sh" ]; then
-    step "guest kernel and initrd (stage1/guest/build-guest.sh)"
+    step "guest kernel (${GUEST_KERNEL:-source}) and initrd (stage1/guest/build-guest.sh)"
     mkdir -p "$BUILD_DIR/guest"
     JOBS=$JOBS "$ROOT/stage1/guest/build-guest.sh" "$BUILD_DIR/guest" || die "stage1/guest/build-guest.sh failed"
     if [ ! -f "$BUILD_DIR/guest/kernel" ] || [ ! -f "$BUILD_DIR/guest/initrd" ]; then

@@ -4,10 +4,16 @@
 #   build-guest.sh OUTDIR
 #
 # Environment:
-#   KERNEL=/path          use this kernel as is instead of Debian's (then MODULES is required)
+#   GUEST_KERNEL=source   source (default): built from Debian's kernel source package with kernel.config, every driver
+#                         built in, no modules; debian: Debian's prebuilt kernel image and 13 of its modules
+#   LINUX_SOURCE_PACKAGE  Debian kernel source package for GUEST_KERNEL=source (default linux-source-6.1)
+#   JOBS=N                parallel compile jobs for the kernel (default: the number of CPUs)
+#   KERNEL=/path          use this kernel as is instead (MODULES names its module tree when it needs modules)
 #   MODULES=/path         its module tree, i.e. .../lib/modules/<version>
-#   KERNEL_FORMAT=elf     how Debian's kernel is shipped: elf (default, fastest `xl create`), gzip-elf, bzimage
-#   LINUX_PACKAGE=name    Debian kernel image package (default: what linux-image-amd64 depends on)
+#   KERNEL_FORMAT=elf     how the kernel is shipped: elf (default, fastest `xl create`), gzip-elf; bzimage (Debian's
+#                         kernel only)
+#   LINUX_PACKAGE=name    Debian kernel image package for GUEST_KERNEL=debian (default: what linux-image-amd64
+#                         depends on)
 #   S1X_GUEST_CACHE=dir   download/extract cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/stage1-xen/guest)
 #   SOURCE_DATE_EPOCH     timestamp of every file in the initrd (default 1577836800, 2020-01-01)
 set -euo pipefail
@@ -23,6 +29,8 @@ OUT=$1
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${S1X_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/stage1-xen/guest}
 FORMAT=${KERNEL_FORMAT:-elf}
+GUEST_KERNEL=${GUEST_KERNEL:-source}
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1577836800}
 
 # tool -> Debian package that provides it
@@ -40,22 +48,49 @@ need apt-cache apt
   || die "static C library missing: install the Debian package libc6-dev"
 
 case $FORMAT in elf | gzip-elf | bzimage) ;; *) die "KERNEL_FORMAT='$FORMAT': expected elf, gzip-elf or bzimage" ;; esac
+case $GUEST_KERNEL in source | debian) ;; *) die "GUEST_KERNEL='$GUEST_KERNEL': expected source or debian" ;; esac
+if [[ -z ${KERNEL:-} && $GUEST_KERNEL == source ]]; then
+  [[ $FORMAT != bzimage ]] || die "KERNEL_FORMAT=bzimage: only with GUEST_KERNEL=debian (the built kernel ships as an ELF)"
+  need make make
+  need bc bc
+  need bison bison
+  need flex flex
+  need xz xz-utils
+  [[ -e /usr/include/libelf.h || -e /usr/include/x86_64-linux-gnu/libelf.h ]] \
+    || die "libelf headers missing (the kernel's objtool needs them): install the Debian package libelf-dev"
+fi
 
 mkdir -p "$CACHE"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/s1x-guest.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-# Downloads (once) and unpacks (once) a Debian package; prints the unpacked directory.
-fetch_deb() {
-  local pkg=$1 ver file dir
-  ver=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
-  [[ -n $ver ]] || die "Debian package $pkg unknown to apt (run 'apt-get update' first)"
-  file="$CACHE/${pkg}_${ver//:/%3a}_amd64.deb"
+# The version apt would install of a Debian package.
+deb_version() {
+  local ver
+  ver=$(apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
+  [[ -n $ver ]] || die "Debian package $1 unknown to apt (run 'apt-get update' first)"
+  echo "$ver"
+}
+
+# Downloads a Debian package once into the cache; prints the .deb's path.
+download_deb() {
+  local pkg=$1 ver arch file
+  ver=$(deb_version "$pkg")
+  arch=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Architecture: //p' | head -n1)
+  file="$CACHE/${pkg}_${ver//:/%3a}_${arch:-amd64}.deb"
   if [[ ! -s $file ]]; then
     (cd "$CACHE" && apt-get download "$pkg=$ver" >/dev/null 2>"$WORK/apt.err") \
       || die "cannot download Debian package $pkg=$ver: $(tail -n1 "$WORK/apt.err")"
   fi
   [[ -s $file ]] || die "apt-get download $pkg=$ver did not produce $file"
+  echo "$file"
+}
+
+# Downloads (once) and unpacks (once) a Debian package; prints the unpacked directory.
+fetch_deb() {
+  local pkg=$1 ver file dir
+  ver=$(deb_version "$pkg")
+  file=$(download_deb "$pkg")
   dir="$CACHE/x-${pkg}_${ver//:/%3a}"
   if [[ ! -d $dir ]]; then
     rm -rf "$dir.tmp"
@@ -87,20 +122,87 @@ extract_elf() {
   [[ $(od -An -tx1 -N4 "$out" | tr -d ' \n') == 7f454c46 ]] || die "$bz: payload is not an ELF image"
 }
 
-# ---- kernel and module tree ----
+# Builds the kernel from Debian's source package with kernel.config (once per cache key); prints the directory
+# that holds the stripped vmlinux ELF and its .config. The key covers everything that decides the kernel's bytes:
+# the source package's version, the fragment, the base configuration, this recipe, the compiler and the linker.
+KBASE=allnoconfig
+KRECIPE=1
+source_kernel() {
+  local pkg=${LINUX_SOURCE_PACKAGE:-linux-source-6.1} ver deb key dir src obj tarball line opt want got t0
+  ver=$(deb_version "$pkg")
+  key=$( { echo "$pkg $ver $KBASE recipe $KRECIPE"; cat "$HERE/kernel.config"; gcc --version | head -n1
+           ld --version | head -n1; } | sha256sum | cut -c1-16)
+  dir="$CACHE/kernel-$key"
+  if [[ -s $dir/vmlinux ]]; then
+    echo "$prog: kernel $pkg $ver from the cache ($dir)" >&2
+    echo "$dir"
+    return 0
+  fi
+  t0=$(date +%s)
+  deb=$(download_deb "$pkg")
+  src=$WORK/linux
+  obj=$WORK/linux-obj
+  mkdir -p "$src" "$obj"
+  tarball=./usr/src/$pkg.tar.xz
+  echo "$prog: unpacking $pkg $ver" >&2
+  dpkg-deb --fsys-tarfile "$deb" | tar -xO "$tarball" | xz -dc -T0 | tar -x -C "$src" --strip-components=1 \
+    || die "cannot unpack the kernel source ${tarball#./} from $deb"
+  # the build is tied to this fragment only: no user, host or time of the build machine in the image
+  local kmake=(make -s -C "$src" O="$obj" ARCH=x86_64 KBUILD_BUILD_USER=stage1-xen KBUILD_BUILD_HOST=stage1-xen
+    KBUILD_BUILD_TIMESTAMP="@$SOURCE_DATE_EPOCH" KBUILD_BUILD_VERSION=1)
+  "${kmake[@]}" KCONFIG_ALLCONFIG="$HERE/kernel.config" "$KBASE" >"$WORK/kconfig.log" 2>&1 \
+    || die "kernel configuration failed: $(tail -n1 "$WORK/kconfig.log")"
+  # every option of the fragment must be in the final .config as written: Kconfig silently drops an option whose
+  # dependencies are not met
+  while IFS= read -r line; do
+    if [[ $line =~ ^CONFIG_([A-Za-z0-9_]+)=(.*)$ ]]; then
+      opt=CONFIG_${BASH_REMATCH[1]} want=${BASH_REMATCH[2]}
+    elif [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
+      opt=${BASH_REMATCH[1]} want=n
+    else
+      continue
+    fi
+    got=$(sed -n "s/^$opt=//p" "$obj/.config")
+    [[ -n $got ]] || got=n
+    [[ $got == "$want" ]] || die "kernel.config: $opt=$want was not applied (the final .config has $opt=$got; a dependency is missing)"
+  done <"$HERE/kernel.config"
+  echo "$prog: compiling the kernel ($JOBS jobs)" >&2
+  "${kmake[@]}" -j"$JOBS" vmlinux >"$WORK/kbuild.log" 2>&1 \
+    || die "kernel build failed: $(grep -m1 -i 'error' "$WORK/kbuild.log" || tail -n1 "$WORK/kbuild.log")"
+  rm -rf "$dir.tmp"
+  mkdir -p "$dir.tmp"
+  # what the bzImage's payload is: the ELF without symbols and .comment
+  objcopy -R .comment -S "$obj/vmlinux" "$dir.tmp/vmlinux"
+  cp "$obj/.config" "$dir.tmp/config"
+  echo "$pkg $ver" >"$dir.tmp/VERSION"
+  rm -rf "$dir" "$src" "$obj"
+  mv "$dir.tmp" "$dir"
+  echo "$prog: kernel $pkg $ver built in $(($(date +%s) - t0)) s ($dir)" >&2
+  echo "$dir"
+}
+
+# ---- kernel and module tree (MODDIR empty: no modules) ----
+MODDIR=
 if [[ -n ${KERNEL:-} ]]; then
   [[ -f $KERNEL ]] || die "KERNEL=$KERNEL: no such file"
-  [[ -n ${MODULES:-} && -d ${MODULES:-} ]] || die "KERNEL is set: MODULES must name its lib/modules/<version> directory"
+  [[ -z ${MODULES:-} || -d ${MODULES:-} ]] || die "MODULES=$MODULES: no such directory"
   cp "$KERNEL" "$WORK/kernel"
-  MODDIR=$MODULES
+  MODDIR=${MODULES:-}
+elif [[ $GUEST_KERNEL == source ]]; then
+  kbuilt=$(source_kernel)
+  case $FORMAT in
+    elf) cp "$kbuilt/vmlinux" "$WORK/kernel" ;;
+    gzip-elf) gzip -n -9 <"$kbuilt/vmlinux" >"$WORK/kernel" ;;
+  esac
 else
   pkg=${LINUX_PACKAGE:-$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)}
   [[ -n $pkg ]] || die "Debian package linux-image-amd64 unknown to apt (run 'apt-get update' first)"
   kdir=$(fetch_deb "$pkg")
   vmlinuz=("$kdir"/boot/vmlinuz-*)
   [[ ${#vmlinuz[@]} -eq 1 ]] || die "$pkg: expected one /boot/vmlinuz-* in the package"
-  MODDIR=("$kdir"/lib/modules/*)
-  [[ ${#MODDIR[@]} -eq 1 ]] || die "$pkg: expected one /lib/modules/<version> in the package"
+  moddirs=("$kdir"/lib/modules/*)
+  [[ ${#moddirs[@]} -eq 1 ]] || die "$pkg: expected one /lib/modules/<version> in the package"
+  MODDIR=${moddirs[0]}
   # the ELF is cached next to the unpacked package: extracting it is most of a warm build's time
   if [[ $FORMAT != bzimage && ! -s $kdir/vmlinux.elf ]]; then
     extract_elf "${vmlinuz[0]}" "$kdir/vmlinux.elf.tmp"
@@ -113,70 +215,75 @@ else
   esac
 fi
 
-# ---- modules: only what the guest needs, with their dependencies, in load order ----
+# ---- modules: only what the guest needs, with their dependencies, in load order (none for a kernel that has
+# every driver built in: the initrd then has no lib/modules, and the init loads nothing) ----
 ROOT=$WORK/root
-mkdir -p "$ROOT/lib/modules" "$ROOT/bin" "$ROOT/sbin"
+mkdir -p "$ROOT/bin" "$ROOT/sbin"
 for d in dev proc sys tmp run; do mkdir -p "$ROOT/$d"; done
 
-declare -A MODFILE=() BUILTIN=() LOADED=()
-while IFS= read -r -d '' f; do
-  b=${f##*/}
-  b=${b%%.ko*}
-  MODFILE[${b//-/_}]=$f
-done < <(find "$MODDIR" \( -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst' -o -name '*.ko.gz' \) -print0 | sort -z)
-if [[ -f $MODDIR/modules.builtin ]]; then
-  while IFS= read -r line; do
-    b=${line##*/}
+if [[ -n $MODDIR ]]; then
+  mkdir -p "$ROOT/lib/modules"
+  declare -A MODFILE=() BUILTIN=() LOADED=()
+  while IFS= read -r -d '' f; do
+    b=${f##*/}
     b=${b%%.ko*}
-    BUILTIN[${b//-/_}]=1
-  done <"$MODDIR/modules.builtin"
-fi
-
-# Unpacks a module into the initrd (uncompressed: the init loads it with finit_module, no decompressor needed).
-install_module() {
-  local name=$1 src=${MODFILE[$1]} dst="$ROOT/lib/modules/$1.ko"
-  [[ -e $dst ]] && return 0
-  case $src in
-    *.ko.xz) need xz xz-utils; xz -dc "$src" >"$dst" ;;
-    *.ko.zst) need zstd zstd; zstd -dcq "$src" >"$dst" ;;
-    *.ko.gz) gzip -dc "$src" >"$dst" ;;
-    *) cp "$src" "$dst" ;;
-  esac
-}
-
-# Dependencies from the module's own .modinfo "depends=" (what depmod writes into modules.dep; Debian's
-# package ships no modules.dep, its postinst generates it).
-deps_of() {
-  local name=$1
-  install_module "$name"
-  objcopy -O binary --only-section=.modinfo "$ROOT/lib/modules/$name.ko" "$WORK/modinfo" 2>/dev/null \
-    || die "cannot read .modinfo of ${MODFILE[$name]}"
-  tr '\0' '\n' <"$WORK/modinfo" | sed -n 's/^depends=//p' | tr ',' ' '
-}
-
-# Depth-first: dependencies before the module itself.
-ORDER=()
-visit() {
-  local name=${1//-/_} dep
-  [[ -n ${LOADED[$name]:-} ]] && return 0
-  if [[ -z ${MODFILE[$name]:-} ]]; then
-    [[ -n ${BUILTIN[$name]:-} ]] && { LOADED[$name]=1; return 0; }
-    die "kernel module $name is neither in $MODDIR nor built in"
+    MODFILE[${b//-/_}]=$f
+  done < <(find "$MODDIR" \( -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst' -o -name '*.ko.gz' \) -print0 | sort -z)
+  if [[ -f $MODDIR/modules.builtin ]]; then
+    while IFS= read -r line; do
+      b=${line##*/}
+      b=${b%%.ko*}
+      BUILTIN[${b//-/_}]=1
+    done <"$MODDIR/modules.builtin"
   fi
-  LOADED[$name]=1
-  for dep in $(deps_of "$name"); do visit "$dep"; done
-  ORDER+=("$name")
-}
-write_list() {
-  local list=$1 m
-  shift
+
+  # Unpacks a module into the initrd (uncompressed: the init loads it with finit_module, no decompressor needed).
+  install_module() {
+    local name=$1 src=${MODFILE[$1]} dst="$ROOT/lib/modules/$1.ko"
+    [[ -e $dst ]] && return 0
+    case $src in
+      *.ko.xz) need xz xz-utils; xz -dc "$src" >"$dst" ;;
+      *.ko.zst) need zstd zstd; zstd -dcq "$src" >"$dst" ;;
+      *.ko.gz) gzip -dc "$src" >"$dst" ;;
+      *) cp "$src" "$dst" ;;
+    esac
+  }
+
+  # Dependencies from the module's own .modinfo "depends=" (what depmod writes into modules.dep; Debian's
+  # package ships no modules.dep, its postinst generates it).
+  deps_of() {
+    local name=$1
+    install_module "$name"
+    objcopy -O binary --only-section=.modinfo "$ROOT/lib/modules/$name.ko" "$WORK/modinfo" 2>/dev/null \
+      || die "cannot read .modinfo of ${MODFILE[$name]}"
+    tr '\0' '\n' <"$WORK/modinfo" | sed -n 's/^depends=//p' | tr ',' ' '
+  }
+
+  # Depth-first: dependencies before the module itself.
   ORDER=()
-  LOADED=()
-  for m in "$@"; do visit "$m"; done
-  printf '%s.ko\n' "${ORDER[@]}" >"$ROOT/lib/modules/$list.list"
-}
-write_list xen netfs fscache 9pnet 9pnet_xen 9p xen_netfront
-write_list virtio netfs fscache 9pnet virtio_pci virtio_console 9pnet_virtio 9p virtio_net
+  visit() {
+    local name=${1//-/_} dep
+    [[ -n ${LOADED[$name]:-} ]] && return 0
+    if [[ -z ${MODFILE[$name]:-} ]]; then
+      [[ -n ${BUILTIN[$name]:-} ]] && { LOADED[$name]=1; return 0; }
+      die "kernel module $name is neither in $MODDIR nor built in"
+    fi
+    LOADED[$name]=1
+    for dep in $(deps_of "$name"); do visit "$dep"; done
+    ORDER+=("$name")
+  }
+  write_list() {
+    local list=$1 m
+    shift
+    ORDER=()
+    LOADED=()
+    for m in "$@"; do visit "$m"; done
+    # a list whose modules are all built in is left out: the init loads nothing then
+    [[ ${#ORDER[@]} -eq 0 ]] || printf '%s.ko\n' "${ORDER[@]}" >"$ROOT/lib/modules/$list.list"
+  }
+  write_list xen netfs fscache 9pnet 9pnet_xen 9p xen_netfront
+  write_list virtio netfs fscache 9pnet virtio_pci virtio_console 9pnet_virtio 9p virtio_net
+fi
 
 # ---- busybox (poweroff for Xen's shutdown requests, and a rescue shell with rdinit=/bin/sh) ----
 bbdir=$(fetch_deb busybox-static)

@@ -1,5 +1,6 @@
 /* Loads the kernel modules named in a list file, one path per line relative to the list's directory, in the
- * order given (build-guest.sh writes them in dependency order, so no modprobe is needed). */
+ * order given (build-guest.sh writes them in dependency order, so no modprobe is needed). A kernel with every
+ * driver built in (the one build-guest.sh builds by default) comes with no list: there is nothing to load. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,7 +14,10 @@ void modules_load(const char *listfile) {
   FILE *f = fopen(listfile, "re");
   char line[512], dir[256], path[1024];
   if (!f) {
-    logmsg(LOG_WARNING, 0, "no module list %s: %s", listfile, strerror(errno));
+    if (errno == ENOENT)
+      DBG("no module list %s: the kernel has its drivers built in", listfile);
+    else
+      logmsg(LOG_WARNING, 0, "module list %s: %s", listfile, strerror(errno));
     return;
   }
   snprintf(dir, sizeof dir, "%s", listfile);

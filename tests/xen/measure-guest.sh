@@ -4,7 +4,9 @@
 #
 #   measure-guest.sh DIR
 #
-# DIR holds kernel.<format> files, initrd, rootfs/ (tests/images/make-rootfs.sh) and ctl-client (static).
+# DIR holds kernel.<format> files, initrd, rootfs/ (tests/images/make-rootfs.sh) and ctl-client (static). A
+# "format" may also be another kernel (kernel.debian, kernel.source, each an ELF): initrd.<format>, when present, is
+# the initrd booted with it (Debian's kernel needs the initrd that carries its modules).
 # Environment: RUNS (3), TYPES ("pv pvh"), FORMATS ("bzimage elf gzelf"), MEMS ("256"), OUT (DIR/results.txt),
 # APP (1; 0 = a plan without apps, the guest powers off right after it: boot and load times only).
 # Times are ms from the start of `xl create`: create = xl create returned, hello = HELLO received, out = the
@@ -19,7 +21,7 @@ OUT=${OUT:-$D/results.txt}
 W=/tmp/s1x-measure
 rm -rf "$W"
 mkdir -p "$W"
-cp "$D"/kernel.* "$D/initrd" "$D/ctl-client" "$W/"
+cp "$D"/kernel.* "$D"/initrd* "$D/ctl-client" "$W/"
 cp -a "$D/rootfs" "$W/rootfs"
 now() { date +%s%N; }
 field() { sed -n "s/^\([0-9]*\) $1.*/\1/p" "$2" | head -n1; }
@@ -32,11 +34,13 @@ for mem in $MEMS; do
     for fmt in $FORMATS; do
         name="m-$type-$fmt-$mem-$i"
         cfg="$W/$name.cfg"
+        initrd=$W/initrd
+        [ ! -f "$W/initrd.$fmt" ] || initrd=$W/initrd.$fmt
         cat >"$cfg" <<CFG
 name = "$name"
 type = "$type"
 kernel = "$W/kernel.$fmt"
-ramdisk = "$W/initrd"
+ramdisk = "$initrd"
 cmdline = "console=hvc0 s1x.ctl=/dev/hvc1 s1x.transport=xen"
 memory = $mem
 vcpus = 1

@@ -16,16 +16,16 @@ public record ResourcePolicy(long overheadMib, long defaultAppMemoryMib, long mi
     PodLimits limits) {
 
   /**
-   * The guest itself (Debian's 6.1 kernel, stage1-xen's initrd and init) with one 9p share: booted with 96 MB as PV
-   * and PVH on Xen, not with 88 MB (docs/BENCHMARKS.md, Guest).
+   * The guest itself (stage1-xen's kernel built from stage1/guest/kernel.config, its initrd and init) with one 9p
+   * share: the smallest memory= a one-app pod ran in on Xen as PV and PVH, plus a margin (docs/RESOURCES.md).
    */
-  public static final long DEFAULT_OVERHEAD_MIB = 96;
+  public static final long DEFAULT_OVERHEAD_MIB = 48;
   /** Each further 9p share: the Xen 9p front-end allocates its rings as 4 MiB of contiguous memory per device. */
   public static final long SHARE_MIB = 4;
   /** Enough for a small static service or shell; an app that needs more says so with --memory. */
   public static final long DEFAULT_APP_MEMORY_MIB = 64;
-  /** Below 80 MB this kernel does not boot; 128 MB leaves the guest some page cache. */
-  public static final long DEFAULT_MIN_MEMORY_MIB = 128;
+  /** The overhead and room for a small app's page cache: a pod whose apps ask for a few MiB still gets 64. */
+  public static final long DEFAULT_MIN_MEMORY_MIB = 64;
   public static final int DEFAULT_VCPUS = 1;
 
   public static final ResourcePolicy DEFAULTS = new ResourcePolicy(DEFAULT_OVERHEAD_MIB, DEFAULT_APP_MEMORY_MIB,

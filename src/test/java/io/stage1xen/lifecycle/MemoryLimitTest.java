@@ -77,7 +77,7 @@ class MemoryLimitTest {
     assertEquals(1, lines.size(), r.stderr());
     Matcher m = REFUSAL.matcher(lines.get(0));
     assertTrue(m.find(), lines.get(0));
-    assertEquals(96 + 382, Integer.parseInt(m.group(1)), "96 MiB for the guest and 400 MB for the app");
+    assertEquals(48 + 382, Integer.parseInt(m.group(1)), "48 MiB for the guest and 400 MB for the app");
     assertEquals(300, Integer.parseInt(m.group(2)));
     assertEquals(List.of("info"), host.xlCalls(), "asked, then refused: no create");
     assertFalse(Files.exists(host.podDirectory(uuid, PodState.RUN).resolve("xen")), "not even a config");
@@ -118,12 +118,12 @@ class MemoryLimitTest {
       h.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    assertEquals(0, fits.exitCode(), "800 - 383 leaves room for a second pod: " + fits.stderr());
+    assertEquals(0, fits.exitCode(), "800 - 335 leaves room for a second pod: " + fits.stderr());
     assertEquals(254, refused.exitCode());
     Matcher m = REFUSAL.matcher(refused.stderr());
     assertTrue(m.find(), refused.stderr());
-    assertEquals(383, Integer.parseInt(m.group(1)), "96 MiB for the guest and 300 MB for the app");
-    assertEquals(800 - 2 * 383, Integer.parseInt(m.group(2)), "xl info's free memory, after the two live pods");
+    assertEquals(335, Integer.parseInt(m.group(1)), "48 MiB for the guest and 300 MB for the app");
+    assertEquals(800 - 2 * 335, Integer.parseInt(m.group(2)), "xl info's free memory, after the two live pods");
     assertFalse(host.xlCalls().contains("create -p " + host.podDirectory(third, PodState.RUN).resolve(
         "xen/domain.cfg")), "refused before xl create");
     assertEquals(List.of(), host.liveDomains());
@@ -160,7 +160,7 @@ class MemoryLimitTest {
       assertTrue(REFUSAL.matcher(lines.get(0)).find() || lines.get(0).contains("failed to free memory"),
           lines.get(0));
     }
-    assertTrue(ran >= 1 && ran <= 2, "two pods of 383 MiB fit into 800, never three: " + ran + " ran");
+    assertTrue(ran >= 1 && ran <= 2, "two pods of 335 MiB fit into 800, never three: " + ran + " ran");
     assertEquals(List.of(), host.liveDomains());
   }
 }

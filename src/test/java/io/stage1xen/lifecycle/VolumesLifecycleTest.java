@@ -110,8 +110,8 @@ class VolumesLifecycleTest {
         + "\"").matcher(cfg).find(), cfg);
     assertTrue(cfg.contains("\"tag=app0,security_model=none,path=" + vols + "/app0\""), "an app's root: " + cfg);
     assertFalse(cfg.contains(data.toString()), "the host path itself never appears in xl.cfg");
-    // 96 MiB guest + 2 apps at 64 MiB + 4 MiB for each share after the first (app0, app1, vol0 … vol3)
-    assertTrue(cfg.contains("\nmemory = 244\n"), cfg);
+    // 48 MiB guest + 2 apps at 64 MiB + 4 MiB for each share after the first (app0, app1, vol0 … vol3)
+    assertTrue(cfg.contains("\nmemory = 196\n"), cfg);
     assertEquals(List.of(), ns.mountsUnder(vols), "the run unmounts its volumes when the pod ends");
     Path scratch = vols.resolve("empty/scratch");
     assertEquals("for the reader", Files.readString(scratch.resolve("shared")), "kept until gc, as rkt does");

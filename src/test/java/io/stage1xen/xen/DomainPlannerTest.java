@@ -50,12 +50,12 @@ class DomainPlannerTest {
     DomainConfig c = plan.config();
     assertEquals("rkt-" + Fixtures.UUID, c.name());
     assertEquals(GuestTypeRendering.TYPE_PVH, c.guestType());
-    assertEquals(352, c.memoryMib());
+    assertEquals(48 + 256, c.memoryMib());
     assertEquals(1, c.vcpus());
     assertEquals(kernel, c.kernel());
     assertEquals(pod.resolve("xen/ctl.sock"), c.channels().get(1).socket());
     assertTrue(plan.debugLines().get(0).startsWith("guest type PVH (TYPE_PVH)"), plan.debugLines().toString());
-    assertTrue(plan.debugLines().contains("domain rkt-" + Fixtures.UUID + ": 352 MiB, 1 vCPU(s), kernel " + kernel
+    assertTrue(plan.debugLines().contains("domain rkt-" + Fixtures.UUID + ": 304 MiB, 1 vCPU(s), kernel " + kernel
         + ", initrd " + initrd + ", 1 p9 share(s), 0 vif(s), 0 operator xl key(s)"), plan.debugLines().toString());
     assertEquals(2, plan.isolatorLines().size());
   }

@@ -97,7 +97,7 @@ class HostConfigTest {
       "max-shares = 0|host.conf:1 max-shares: 0 is outside 1..4096",
       "max-shares = many|host.conf:1 max-shares: 'many' is not a whole number",
       "max-shares =|host.conf:1: setting 'max-shares' has no value",
-      "max-memory-mib = 100|min-memory-mib 128 is more than max-memory-mib 100 (host.conf)",
+      "max-memory-mib = 50|min-memory-mib 64 is more than max-memory-mib 50 (host.conf)",
       "default-vcpus = 9|default-vcpus 9 is more than max-vcpus 8 (host.conf)",
       "host-volume-ownership = none|host.conf:1 host-volume-ownership: 'none' is not one of mapped, passthrough",
       "host-volume-ownership = Passthrough|host.conf:1 host-volume-ownership: 'Passthrough' is not one of"})

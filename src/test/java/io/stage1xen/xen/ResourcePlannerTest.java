@@ -34,15 +34,15 @@ class ResourcePlannerTest {
   /** memory limits in MiB (-1 none), pod limit (-1 none) -> domain MiB. */
   @ParameterizedTest(name = "apps {0}, pod {1} -> {2} MiB")
   @CsvSource({
-      "'-1', -1, 160",          // one app, no isolator: 96 + 64
-      "'-1 -1 -1', -1, 288",    // three default apps: 96 + 192
-      "'512', -1, 608",         // --memory=512M
-      "'8', -1, 128",           // 96 + 8 = 104, raised to the 128 floor
-      "'512 256', 600, 696",    // pod limit caps the sum: 96 + 600
-      "'100 100', 600, 296",    // pod limit above the sum changes nothing
-      "'-1 100', 600, 696",     // an app without a limit may use the pod's budget
-      "'', 300, 396",           // empty (mutable) pod: the pod limit is the budget
-      "'', -1, 128"})           // empty pod without limits: the floor
+      "'-1', -1, 112",          // one app, no isolator: 48 + 64
+      "'-1 -1 -1', -1, 240",    // three default apps: 48 + 192
+      "'512', -1, 560",         // --memory=512M
+      "'8', -1, 64",            // 48 + 8 = 56, raised to the 64 floor
+      "'512 256', 600, 648",    // pod limit caps the sum: 48 + 600
+      "'100 100', 600, 248",    // pod limit above the sum changes nothing
+      "'-1 100', 600, 648",     // an app without a limit may use the pod's budget
+      "'', 300, 348",           // empty (mutable) pod: the pod limit is the budget
+      "'', -1, 64"})            // empty pod without limits: the floor
   void memory(String apps, long podMib, long expected) {
     List<AppResourceRequest> list = new java.util.ArrayList<>();
     String[] words = apps.isBlank() ? new String[0] : apps.trim().split(" ");
@@ -60,7 +60,7 @@ class ResourcePlannerTest {
   @Test
   void decimalQuantitiesRoundUpToWholeMiB() {
     // rkt's --memory=128M is 128,000,000 bytes = 122.07 MiB
-    assertEquals(96 + 123, plan(PodResourceRequest.of(List.of(app("a", 128_000_000, -1)))).memoryMib());
+    assertEquals(48 + 123, plan(PodResourceRequest.of(List.of(app("a", 128_000_000, -1)))).memoryMib());
   }
 
   /** cpu limits in millicores (-1 none), pod limit, host CPUs -> vCPUs. */
@@ -107,7 +107,7 @@ class ResourcePlannerTest {
     assertEquals(List.of(
         "app web: 256 MiB (its resource/memory limit)",
         "app db: 64 MiB (no limit; the default)",
-        "memory = 96 MiB guest overhead + 320 MiB for the apps = 416 MiB",
+        "memory = 48 MiB guest overhead + 320 MiB for the apps = 368 MiB",
         "vcpus: the apps' resource/cpu limits add up to 1500m, rounded up to 2"), r.explanation());
   }
 
@@ -127,9 +127,9 @@ class ResourcePlannerTest {
   void overridesOutsideTheHostsBoundsAreErrors() {
     PodResourceRequest pod = PodResourceRequest.of(List.of(app("a", -1, -1)));
     Stage1Failure low = assertThrows(Stage1Failure.class, () -> ResourcePlanner.plan(pod, 1,
-        ResourcePolicy.DEFAULTS, new ResourceOverrides(OptionalLong.of(64), "annotation stage1-xen/memory-mib",
+        ResourcePolicy.DEFAULTS, new ResourceOverrides(OptionalLong.of(32), "annotation stage1-xen/memory-mib",
             OptionalInt.empty(), ""), Fixtures.host(4, 4096), Set.of()));
-    assertEquals("annotation stage1-xen/memory-mib asks for 64 MiB, below the 128 MiB minimum a guest gets"
+    assertEquals("annotation stage1-xen/memory-mib asks for 32 MiB, below the 64 MiB minimum a guest gets"
         + " (host.conf min-memory-mib)", low.getMessage());
     Stage1Failure cpus = assertThrows(Stage1Failure.class, () -> ResourcePlanner.plan(pod, 1,
         ResourcePolicy.DEFAULTS, new ResourceOverrides(OptionalLong.empty(), "", OptionalInt.of(5),
@@ -235,7 +235,7 @@ class ResourcePlannerTest {
     Stage1Failure e = assertThrows(Stage1Failure.class,
         () -> ResourcePlanner.plan(PodResourceRequest.of(List.of(app("big", 2048 * MIB, -1))), 1,
             ResourcePolicy.DEFAULTS, ResourceOverrides.NONE, Fixtures.host(2, 1000), Set.of()));
-    assertEquals("the pod's domain needs 2144 MiB but Xen has only 1000 MiB free (xl info free_memory)",
+    assertEquals("the pod's domain needs 2096 MiB but Xen has only 1000 MiB free (xl info free_memory)",
         e.getMessage());
   }
 
@@ -280,8 +280,8 @@ class ResourcePlannerTest {
         Fixtures.host(8, 16384), Set.of());
     DomainResources four = ResourcePlanner.plan(pod, 4, ResourcePolicy.DEFAULTS, ResourceOverrides.NONE,
         Fixtures.host(8, 16384), Set.of());
-    assertEquals(96 + 2 * 64, one.memoryMib());
-    assertEquals(96 + 3 * ResourcePolicy.SHARE_MIB + 2 * 64, four.memoryMib());
+    assertEquals(48 + 2 * 64, one.memoryMib());
+    assertEquals(48 + 3 * ResourcePolicy.SHARE_MIB + 2 * 64, four.memoryMib());
     assertTrue(four.explanation().stream().anyMatch(l -> l.contains("per 9p share after the first, 4 shares")),
         four.explanation().toString());
   }

@@ -106,10 +106,14 @@ class FailureReportingTest {
   }
 
   @Test
-  void anIoErrorIsNamedAsOneNotAsABug() {
-    CliRun run = gc(new IOException("No space left on device"));
+  void anIoErrorIsToldByItsMessageNotAsABug() {
+    CliRun run = gc(new IOException("cannot write /p/xen/domain.cfg: No space left on device"));
     assertEquals(254, run.exitCode());
-    assertTrue(run.err().contains("unexpected I/O failure: java.io.IOException: No space left on device"), run.err());
-    assertFalse(run.err().contains("a bug"), run.err());
+    assertEquals("stage1-xen gc: I/O failure: cannot write /p/xen/domain.cfg: No space left on device (rerun with"
+        + " --debug for the stack trace)\n", run.err().replace("\r", ""));
+
+    CliRun missing = gc(new java.nio.file.NoSuchFileException("/p/pod"));
+    assertTrue(missing.err().contains("I/O failure: /p/pod: no such file or directory"), missing.err());
+    assertFalse(missing.err().contains("Exception"), missing.err());
   }
 }

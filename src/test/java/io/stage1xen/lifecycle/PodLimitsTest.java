@@ -46,7 +46,7 @@ class PodLimitsTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "memory|,\"isolators\":[{\"name\":\"resource/memory\",\"value\":{\"limit\":\"1000M\"}}]|app app: isolator"
-          + " resource/memory limit of 954 MiB: the pod's domain would need 1058 MiB, more than the 512 MiB a pod may"
+          + " resource/memory limit of 954 MiB: the pod's domain would need 1010 MiB, more than the 512 MiB a pod may"
           + " have (raise max-memory-mib in CONF)",
       "vcpus|,\"isolators\":[{\"name\":\"resource/cpu\",\"value\":{\"limit\":\"2500m\"}}]|app app: isolator"
           + " resource/cpu limit of 2500m: the pod would need 3 vCPUs, more than the 2 a pod may have (raise"

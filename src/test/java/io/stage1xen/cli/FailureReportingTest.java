@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stage1xen.lifecycle.Entrypoints;
+import io.stage1xen.lifecycle.RecordingEntrypoints;
 import io.stage1xen.outcome.Outcome;
 import io.stage1xen.outcome.Stage1Failure;
-import io.stage1xen.pod.AppEntrypointParameters;
-import io.stage1xen.pod.EnterParameters;
-import io.stage1xen.pod.GcParameters;
-import io.stage1xen.pod.RunParameters;
-import io.stage1xen.pod.StopParameters;
 import java.io.IOException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,37 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FailureReportingTest {
   private static final String UUID = "5f2a6c1e-8d3b-4a7e-9c10-2b4d6e8f0a13";
 
-  /** Ends every entrypoint by throwing one exception. */
-  private record Throwing(Exception ex) implements Entrypoints {
-    @Override
-    public Outcome run(RunParameters p) throws Exception {
-      throw ex;
-    }
-
-    @Override
-    public Outcome enter(EnterParameters p) throws Exception {
-      throw ex;
-    }
-
-    @Override
-    public Outcome gc(GcParameters p) throws Exception {
-      throw ex;
-    }
-
-    @Override
-    public Outcome stop(StopParameters p) throws Exception {
-      throw ex;
-    }
-
-    @Override
-    public Outcome app(AppEntrypointParameters p) throws Exception {
-      throw ex;
-    }
-  }
-
   private static CliRun gc(Exception ex, String... debug) {
     String[] args = Stream.concat(Stream.of(debug), Stream.of(UUID)).toArray(String[]::new);
-    return CliRun.of(new Throwing(ex), "stage1-xen", Stream.concat(Stream.of("gc"), Stream.of(args))
+    return CliRun.of(RecordingEntrypoints.failing(ex), "stage1-xen", Stream.concat(Stream.of("gc"), Stream.of(args))
         .toArray(String[]::new));
   }
 
@@ -65,7 +32,7 @@ class FailureReportingTest {
   @ParameterizedTest(name = "{0} exits {1}")
   @MethodSource("outcomes")
   void everyOutcomeHasItsCode(Outcome outcome, int code) {
-    CliRun run = CliRun.of(new io.stage1xen.lifecycle.RecordingEntrypoints(outcome), "stage1-xen", "gc", UUID);
+    CliRun run = CliRun.of(new RecordingEntrypoints(outcome), "stage1-xen", "gc", UUID);
     assertEquals(code, run.exitCode(), run.err());
     assertEquals("", run.err());
   }

@@ -1,7 +1,6 @@
 package io.stage1xen.lifecycle;
 
 import io.stage1xen.outcome.Outcome;
-import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.AppEntrypointParameters;
 import io.stage1xen.pod.EnterParameters;
 import io.stage1xen.pod.GcParameters;
@@ -14,9 +13,9 @@ import java.util.List;
 public final class RecordingEntrypoints implements Entrypoints {
   public final List<Object> calls = new ArrayList<>();
   private final Outcome outcome;
-  private final Stage1Failure failure;
+  private final Exception failure;
 
-  private RecordingEntrypoints(Outcome outcome, Stage1Failure failure) {
+  private RecordingEntrypoints(Outcome outcome, Exception failure) {
     this.outcome = outcome;
     this.failure = failure;
   }
@@ -29,11 +28,12 @@ public final class RecordingEntrypoints implements Entrypoints {
     this(Outcome.SUCCEEDED);
   }
 
-  public static RecordingEntrypoints failing(Stage1Failure failure) {
+  /** Ends every call with this exception: a {@code Stage1Failure}, or anything a bug or the system may throw. */
+  public static RecordingEntrypoints failing(Exception failure) {
     return new RecordingEntrypoints(null, failure);
   }
 
-  private Outcome end() {
+  private Outcome end() throws Exception {
     if (failure != null) {
       throw failure;
     }
@@ -49,31 +49,31 @@ public final class RecordingEntrypoints implements Entrypoints {
   }
 
   @Override
-  public Outcome run(RunParameters parameters) {
+  public Outcome run(RunParameters parameters) throws Exception {
     calls.add(parameters);
     return end();
   }
 
   @Override
-  public Outcome enter(EnterParameters parameters) {
+  public Outcome enter(EnterParameters parameters) throws Exception {
     calls.add(parameters);
     return end();
   }
 
   @Override
-  public Outcome gc(GcParameters parameters) {
+  public Outcome gc(GcParameters parameters) throws Exception {
     calls.add(parameters);
     return end();
   }
 
   @Override
-  public Outcome stop(StopParameters parameters) {
+  public Outcome stop(StopParameters parameters) throws Exception {
     calls.add(parameters);
     return end();
   }
 
   @Override
-  public Outcome app(AppEntrypointParameters parameters) {
+  public Outcome app(AppEntrypointParameters parameters) throws Exception {
     calls.add(parameters);
     return end();
   }

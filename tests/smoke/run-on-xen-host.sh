@@ -4,7 +4,10 @@
 #
 #   run-on-xen-host.sh [--aci PATH] [--results DIR] [--suites "smoke volumes network security"] [-- SMOKE-ARGS...]
 #
-#   --aci PATH     the stage1 image (default: out/stage1-xen.aci of this repository)
+#   --aci PATH     the stage1 image (default: out/stage1-xen.aci of this repository). Given more than once, the suites
+#                  run once per image, in the order given, in the same boot of the Xen host (to compare two builds
+#                  under the same load, e.g. GUEST_KERNEL=debian against the default): each image's benchmark lines
+#                  follow a `=== image N: NAME` line, and its logs go to logs/N/
 #   --suites LIST  which suites run, in this order (default: all four): smoke.sh (apps, enter, stop, gc, bench),
 #                  volumes.sh, network.sh, security.sh; one boot of the Xen host runs them all
 #   --volume-types LIST  guest types of volumes.sh (default: its own, every type the host runs)
@@ -29,7 +32,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-ACI=$REPO/out/stage1-xen.aci
+ACIS=()
 RESULTS=""
 SUITES="smoke volumes network security"
 VOLUME_TYPES=""
@@ -38,7 +41,7 @@ SECURITY_TYPES=${SECURITY_TYPES:-}
 NETWORK_ARGS=${NETWORK_ARGS:-}
 while [ $# -gt 0 ]; do
   case $1 in
-    --aci) ACI=$2; shift 2 ;;
+    --aci) ACIS+=("$2"); shift 2 ;;
     --results) RESULTS=$2; shift 2 ;;
     --suites) SUITES=$2; shift 2 ;;
     --volume-types) VOLUME_TYPES=$2; shift 2 ;;
@@ -47,11 +50,17 @@ while [ $# -gt 0 ]; do
     *) echo "run-on-xen-host.sh: unknown argument '$1' (smoke.sh's own arguments go after --)" >&2; exit 2 ;;
   esac
 done
-[ -f "$ACI" ] || { echo "run-on-xen-host.sh: no stage1 image at $ACI (build it with ./build.sh, or pass --aci)" >&2; exit 2; }
-ACI=$(cd "$(dirname "$ACI")" && pwd)/$(basename "$ACI")
+[ ${#ACIS[@]} -gt 0 ] || ACIS=("$REPO/out/stage1-xen.aci")
+for i in "${!ACIS[@]}"; do
+  a=${ACIS[$i]}
+  [ -f "$a" ] || { echo "run-on-xen-host.sh: no stage1 image at $a (build it with ./build.sh, or pass --aci)" >&2; exit 2; }
+  ACIS[$i]=$(cd "$(dirname "$a")" && pwd)/$(basename "$a")
+done
+ACI=${ACIS[0]}
 
 if grep -qs control_d /proc/xen/capabilities && command -v xl >/dev/null 2>&1; then
   echo "run-on-xen-host.sh: this machine is a Xen dom0; running the suite here" >&2
+  [ ${#ACIS[@]} = 1 ] || { echo "run-on-xen-host.sh: more than one --aci needs a booted Xen host (xen-host)" >&2; exit 2; }
   args=()
   if [ -n "$RESULTS" ]; then
     mkdir -p "$RESULTS"
@@ -91,7 +100,11 @@ case $RESULTS in *,*) echo "run-on-xen-host.sh: --results must not contain a com
 rm -rf "$RESULTS/logs" "$RESULTS/tests" "$RESULTS/bench.txt" "$RESULTS/rkt"
 mkdir -p "$RESULTS/tests"
 cp -a "$REPO/tests/images" "$REPO/tests/smoke" "$REPO/tests/xen" "$RESULTS/tests/"
-cp "$ACI" "$RESULTS/stage1-xen.aci"
+if [ ${#ACIS[@]} = 1 ]; then
+  cp "$ACI" "$RESULTS/stage1-xen.aci"
+else
+  for i in "${!ACIS[@]}"; do cp "${ACIS[$i]}" "$RESULTS/stage1-xen-$((i + 1)).aci"; done
+fi
 cp "$rkt" "$RESULTS/rkt"
 # the host xen-host boots runs under software emulation (see smoke.sh --emulated)
 smoke=(--logs /mnt/host/logs --bench /mnt/host/bench.txt --emulated)
@@ -107,10 +120,27 @@ quote() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
   echo '# rkt from the share, installed the way a user installs it, unless dom0 has its own'
   echo 'command -v rkt >/dev/null 2>&1 || { install -m 0755 rkt /usr/local/bin/rkt && PATH=/usr/local/bin:$PATH; } || exit 1'
   echo 'echo "run-in-dom0.sh: $(command -v rkt): $(rkt version | head -n 1)"'
-  printf 'SUITES=%s VOLUME_TYPES=%s NETWORK_TYPES=%s SECURITY_TYPES=%s NETWORK_ARGS=%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' \
-    "$(quote "$SUITES")" "$(quote "$VOLUME_TYPES")" "$(quote "${NETWORK_TYPES:-}")" "$(quote "$SECURITY_TYPES")" "$(quote "$NETWORK_ARGS")"
-  for a in "${smoke[@]}" "$@"; do quote "$a"; done
-  echo
+  env=$(printf 'SUITES=%s VOLUME_TYPES=%s NETWORK_TYPES=%s SECURITY_TYPES=%s NETWORK_ARGS=%s' \
+    "$(quote "$SUITES")" "$(quote "$VOLUME_TYPES")" "$(quote "${NETWORK_TYPES:-}")" "$(quote "$SECURITY_TYPES")" "$(quote "$NETWORK_ARGS")")
+  if [ ${#ACIS[@]} = 1 ]; then
+    printf '%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' "$env"
+    for a in "${smoke[@]}" "$@"; do quote "$a"; done
+    echo
+  else
+    # one image after the other; the exit status is 1 when any of them failed
+    echo 'rc=0'
+    for i in "${!ACIS[@]}"; do
+      n=$((i + 1))
+      printf 'echo %s >>bench.txt\n' "$(quote "=== image $n: $(basename "${ACIS[$i]}")")"
+      printf '%s bash tests/smoke/all-suites.sh stage1-xen-%s.aci ' "$env" "$n"
+      for a in "${smoke[@]}" "$@"; do
+        [ "$a" != /mnt/host/logs ] || a=/mnt/host/logs/$n
+        quote "$a"
+      done
+      echo '|| rc=1'
+    done
+    echo 'exit $rc'
+  fi
 } >"$RESULTS/run-in-dom0.sh"
 
 echo "run-on-xen-host.sh: booting a Xen host with $XH (share $RESULTS)" >&2

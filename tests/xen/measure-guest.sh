@@ -8,7 +8,8 @@
 # "format" may also be another kernel (kernel.debian, kernel.source, each an ELF): initrd.<format>, when present, is
 # the initrd booted with it (Debian's kernel needs the initrd that carries its modules).
 # Environment: RUNS (3), TYPES ("pv pvh"), FORMATS ("bzimage elf gzelf"), MEMS ("256"), OUT (DIR/results.txt),
-# APP (1; 0 = a plan without apps, the guest powers off right after it: boot and load times only).
+# APP (1; 0 = a plan without apps, the guest powers off right after it: boot and load times only), EXTRA_CMDLINE
+# (appended to the kernel command line, which is otherwise the one the stage1 gives its pods, e.g. "printk.time=1").
 # Times are ms from the start of `xl create`: create = xl create returned, hello = HELLO received, out = the
 # app's first output, off = POWEROFF received, gone = the domain no longer exists.
 set -u
@@ -41,7 +42,7 @@ name = "$name"
 type = "$type"
 kernel = "$W/kernel.$fmt"
 ramdisk = "$initrd"
-cmdline = "console=hvc0 s1x.ctl=/dev/hvc1 s1x.transport=xen"
+cmdline = "console=hvc0 quiet s1x.ctl=/dev/hvc1 s1x.transport=xen${EXTRA_CMDLINE:+ $EXTRA_CMDLINE}"
 memory = $mem
 vcpus = 1
 on_poweroff = "destroy"

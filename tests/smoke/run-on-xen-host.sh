@@ -100,14 +100,13 @@ case $RESULTS in *,*) echo "run-on-xen-host.sh: --results must not contain a com
 rm -rf "$RESULTS/logs" "$RESULTS/tests" "$RESULTS/bench.txt" "$RESULTS/rkt"
 mkdir -p "$RESULTS/tests"
 cp -a "$REPO/tests/images" "$REPO/tests/smoke" "$REPO/tests/xen" "$RESULTS/tests/"
-if [ ${#ACIS[@]} = 1 ]; then
-  cp "$ACI" "$RESULTS/stage1-xen.aci"
-else
-  for i in "${!ACIS[@]}"; do cp "${ACIS[$i]}" "$RESULTS/stage1-xen-$((i + 1)).aci"; done
-fi
+# image N of several is stage1-xen-N.aci in the share and logs to logs/N; a single one keeps the plain names
+share_name() { if [ ${#ACIS[@]} = 1 ]; then echo stage1-xen.aci; else echo "stage1-xen-$1.aci"; fi; }
+share_logs() { if [ ${#ACIS[@]} = 1 ]; then echo /mnt/host/logs; else echo "/mnt/host/logs/$1"; fi; }
+for i in "${!ACIS[@]}"; do cp "${ACIS[$i]}" "$RESULTS/$(share_name $((i + 1)))"; done
 cp "$rkt" "$RESULTS/rkt"
 # the host xen-host boots runs under software emulation (see smoke.sh --emulated)
-smoke=(--logs /mnt/host/logs --bench /mnt/host/bench.txt --emulated)
+smoke=(--bench /mnt/host/bench.txt --emulated)
 # dom0 has no compiler: the bare `xl create` baseline's protocol client is built here
 if command -v gcc >/dev/null 2>&1 && gcc -static -O2 -o "$RESULTS/ctl-client" "$REPO/tests/xen/ctl-client.c" 2>"$RESULTS/ctl-client.log"; then
   smoke+=(--ctl-client /mnt/host/ctl-client)
@@ -122,25 +121,16 @@ quote() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
   echo 'echo "run-in-dom0.sh: $(command -v rkt): $(rkt version | head -n 1)"'
   env=$(printf 'SUITES=%s VOLUME_TYPES=%s NETWORK_TYPES=%s SECURITY_TYPES=%s NETWORK_ARGS=%s' \
     "$(quote "$SUITES")" "$(quote "$VOLUME_TYPES")" "$(quote "${NETWORK_TYPES:-}")" "$(quote "$SECURITY_TYPES")" "$(quote "$NETWORK_ARGS")")
-  if [ ${#ACIS[@]} = 1 ]; then
-    printf '%s exec bash tests/smoke/all-suites.sh stage1-xen.aci ' "$env"
-    for a in "${smoke[@]}" "$@"; do quote "$a"; done
-    echo
-  else
-    # one image after the other; the exit status is 1 when any of them failed
-    echo 'rc=0'
-    for i in "${!ACIS[@]}"; do
-      n=$((i + 1))
-      printf 'echo %s >>bench.txt\n' "$(quote "=== image $n: $(basename "${ACIS[$i]}")")"
-      printf '%s bash tests/smoke/all-suites.sh stage1-xen-%s.aci ' "$env" "$n"
-      for a in "${smoke[@]}" "$@"; do
-        [ "$a" != /mnt/host/logs ] || a=/mnt/host/logs/$n
-        quote "$a"
-      done
-      echo '|| rc=1'
-    done
-    echo 'exit $rc'
-  fi
+  # one image after the other; the exit status is the last failing suite run's, 0 when all passed
+  echo 'rc=0'
+  for i in "${!ACIS[@]}"; do
+    n=$((i + 1))
+    [ ${#ACIS[@]} = 1 ] || printf 'echo %s >>bench.txt\n' "$(quote "=== image $n: $(basename "${ACIS[$i]}")")"
+    printf '%s bash tests/smoke/all-suites.sh %s ' "$env" "$(share_name $n)"
+    for a in --logs "$(share_logs $n)" "${smoke[@]}" "$@"; do quote "$a"; done
+    echo '|| rc=$?'
+  done
+  echo 'exit $rc'
 } >"$RESULTS/run-in-dom0.sh"
 
 echo "run-on-xen-host.sh: booting a Xen host with $XH (share $RESULTS)" >&2

@@ -239,10 +239,17 @@ final class PodStart {
   }
 
   private void refuseUnsupported(Pod pod) {
-    if (params.mutable() || pod.manifest().isMutable()) {
-      throw new Stage1Failure("mutable pods (rkt app sandbox) are not supported by stage1-xen");
+    // a mutable pod (rkt app sandbox, docs/MUTABLE.md) starts empty and gets its apps from app/add later
+    boolean mutable = pod.manifest().isMutable();
+    if (params.mutable() && !mutable) {
+      throw new Stage1Failure(layout.podManifest() + ": annotations: --mutable needs the pod's annotation "
+          + "coreos.com/rkt/stage1/mutable=\"true\", which rkt app sandbox writes");
     }
-    if (pod.manifest().apps().isEmpty()) {
+    if (mutable && !pod.manifest().apps().isEmpty()) {
+      throw new Stage1Failure(layout.podManifest() + ": apps: a mutable pod starts without apps (rkt app sandbox), "
+          + "but this one has " + pod.manifest().appNames());
+    }
+    if (!mutable && pod.manifest().apps().isEmpty()) {
       throw new Stage1Failure(layout.podManifest() + ": apps: the pod has no apps to run");
     }
     for (var net : params.net().networks()) {

@@ -58,8 +58,8 @@ public final class Stage1Entrypoints implements Entrypoints {
   }
 
   @Override
-  public Outcome app(AppEntrypointParameters parameters) {
-    throw new Stage1Failure("mutable pods (rkt app ...) are not supported by stage1-xen");
+  public Outcome app(AppEntrypointParameters parameters) throws Exception {
+    return told(() -> new AppChanges(environment.get()).change(parameters));
   }
 
   private interface Step {

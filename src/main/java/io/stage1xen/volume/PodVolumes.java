@@ -4,6 +4,7 @@ import io.stage1xen.appc.AcName;
 import io.stage1xen.guest.AppPlan;
 import io.stage1xen.guest.MountPlan;
 import io.stage1xen.guest.PodPlan;
+import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.process.ProcessException;
 import io.stage1xen.process.ProcessRunner;
@@ -12,6 +13,7 @@ import io.stage1xen.xen.P9SecurityModel;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -110,6 +112,17 @@ public final class PodVolumes {
       throws IOException, ProcessException, InterruptedException {
     PodVolume v = s.volume();
     Files.createDirectory(s.hostDir());
+    if (v.kind() == PodVolume.Kind.ADDED_APPS) {
+      // read-only in dom0, read-write in the guest: the guest writes only inside the apps' roots bound below it, and
+      // can never put a name (a symlink, say) where app/add will make an app's mount point
+      Path source = v.source().orElseThrow();
+      Files.createDirectory(source, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      mounts.bind(source, s.mountPoint(), false);
+      mounts.restrict(s.hostDir(), false, true);
+      LOG.debug("{}: {} on {} as share {}, nodev, nosuid, read-only in dom0", v.origin(), source, s.mountPoint(),
+          s.tag());
+      return;
+    }
     Path source = v.kind() == PodVolume.Kind.EMPTY ? v.dataDirectory(layout) : v.source().orElseThrow();
     boolean recursive = v.kind() == PodVolume.Kind.HOST_DIRECTORY && v.recursive();
     if (s.isFile()) {
@@ -158,6 +171,73 @@ public final class PodVolumes {
 
   private static void record(List<String> made, String path, boolean ok) {
     made.add(ok ? path : path + " (left to the guest)");
+  }
+
+  /**
+   * app/add of a mutable pod (docs/MUTABLE.md): closes the app's copy as the run closes its apps' ({@link AppRoots}),
+   * then binds its root on {@code <pod>/xen/volumes/stage2/<app>}, {@code nodev}, {@code nosuid}, read-only with
+   * {@code readOnlyRootFS}: the running guest finds it there through the share it booted with. On failure, what it
+   * made is undone.
+   *
+   * @return the dom0 path the app's root is bound on
+   */
+  public Path addApp(AcName app, boolean readOnly) throws IOException, ProcessException, InterruptedException {
+    Path view = addedAppsView();
+    Path mountPoint = view.resolve(app.value());
+    Path dir = layout.volumesDirectory().resolve(VolumeMapper.ADDED_SOURCE).resolve(app.value());
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new Stage1Failure("app \"" + app.value() + "\" is already in the pod VM (" + mountPoint + ")");
+    }
+    Path root = layout.appRootfs(app);
+    if (!Files.isDirectory(root)) {
+      throw new Stage1Failure(root + ": the root of app \"" + app.value() + "\" is missing (rkt renders it before"
+          + " app/add)");
+    }
+    try {
+      roots.guard(List.of(app));
+      Files.createDirectory(dir);
+      mounts.bind(root.toRealPath(), mountPoint, false);
+      mounts.restrict(mountPoint, false, readOnly);
+    } catch (IOException | ProcessException | InterruptedException | RuntimeException e) {
+      try {
+        removeApp(app);
+      } catch (Exception cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+    LOG.debug("app {}: {} on {}, nodev, nosuid{}", app.value(), root, mountPoint, readOnly ? ", read-only" : "");
+    return mountPoint;
+  }
+
+  /**
+   * app/rm of a mutable pod: unmounts what {@link #addApp} bound (and anything mounted below it) and removes its
+   * mount point. Idempotent: an app whose add failed, or that was removed already, has nothing left.
+   */
+  public void removeApp(AcName app) throws IOException, ProcessException, InterruptedException {
+    Path view = layout.volumesDirectory().resolve(VolumeMapper.ADDED_TAG);
+    if (Files.isDirectory(view)) {
+      Path real = view.toRealPath().resolve(app.value());
+      for (MountTable.Entry e : mounts.table().under(real)) {
+        mounts.unmount(e.mountPoint());
+      }
+    }
+    Path dir = layout.volumesDirectory().resolve(VolumeMapper.ADDED_SOURCE).resolve(app.value());
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(dir);
+      LOG.debug("app {}: removed from the pod VM's share of added apps", app.value());
+    }
+  }
+
+  /** The share of added apps, which exists while a mutable pod's run has its volumes mounted. */
+  private Path addedAppsView() throws IOException {
+    Path view = layout.volumesDirectory().resolve(VolumeMapper.ADDED_TAG);
+    Path real = Files.isDirectory(view) ? view.toRealPath() : view;
+    if (mounts.table().entries().stream().noneMatch(e -> e.mountPoint().equals(real))) {
+      throw new Stage1Failure(view + ": the pod has no share of added apps (not a running mutable pod of"
+          + " stage1-xen)");
+    }
+    return real;
   }
 
   /**

@@ -54,7 +54,7 @@ final class ShareModels {
     Map<String, P9SecurityModel> out = new LinkedHashMap<>();
     for (PodVolume v : map.volumes()) {
       boolean written = map.exports().stream().anyMatch(s -> s.volume().key().equals(v.key()) && !s.readOnly());
-      if (v.kind() == PodVolume.Kind.APP_ROOTFS) {
+      if (v.kind() == PodVolume.Kind.APP_ROOTFS || v.kind() == PodVolume.Kind.ADDED_APPS) {
         out.put(v.key(), P9SecurityModel.NONE);
         LOG.debug("{}: security_model=none (QEMU's mapped models cannot read the symlinks an image holds)",
             v.origin());
@@ -67,7 +67,7 @@ final class ShareModels {
         continue;
       }
       List<Path> filesystems = switch (v.kind()) {
-        case APP_ROOTFS -> throw new IllegalStateException(v.origin()); // none, above
+        case APP_ROOTFS, ADDED_APPS -> throw new IllegalStateException(v.origin()); // none, above
         case EMPTY -> List.of(layout.root()); // its data directory is made in the pod's
         case HOST_FILE -> List.of(v.source().orElseThrow(), layout.root());
         case HOST_DIRECTORY -> withSubmounts(v.source().orElseThrow(), v.recursive(), table);

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pod's trees as the VM sees them: each app's root filesystem (share {@code app<i>}, in pod order), the volume
+ * The pod's trees as the VM sees them: each app's root filesystem (share {@code app<i>}, in pod order; a mutable pod
+ * has the share of its added apps instead, {@link VolumeMapper#ADDED_TAG}), the volume
  * shares (in tag order) and, per app in pod order, the bind mounts the guest makes into the app (parents before the
  * mounts nested in them).
  */

@@ -47,6 +47,13 @@ public final class VolumeMapper {
   static final String SHARE_ROOT = "/s1x/share/";
   /** The tag of an app's root filesystem share: {@code app<i>}, i its index in the pod. */
   static final String APP_TAG_PREFIX = "app";
+  /**
+   * The tag of a mutable pod's share of added apps (docs/MUTABLE.md): {@code <pod>/xen/volumes/stage2}, the
+   * read-only view of {@link #ADDED_SOURCE}, on whose subdirectories app/add binds each added app's root.
+   */
+  public static final String ADDED_TAG = "stage2";
+  /** The pod's own directory, root only and never exported, whose read-only view the added apps' share is. */
+  public static final String ADDED_SOURCE = "added";
   /** The tag of a volume share: {@code vol<N>}, next to the apps' shares. */
   static final String TAG_PREFIX = "vol";
   private static final int PATH_MAX = 4095;
@@ -93,6 +100,12 @@ public final class VolumeMapper {
       String tag = APP_TAG_PREFIX + i;
       roots.add(new VolumeShare(tag, rootfs, ra.readOnlyRootFS(), layout.volumesDirectory().resolve(tag),
           SHARE_ROOT + tag));
+    }
+    if (pod.manifest().isMutable()) {
+      // Xen cannot add a 9p device to a running domain: the share every added app will appear in exists from boot
+      PodVolume added = PodVolume.addedApps(layout.volumesDirectory().resolve(ADDED_SOURCE));
+      roots.add(new VolumeShare(ADDED_TAG, added, false, layout.volumesDirectory().resolve(ADDED_TAG),
+          SHARE_ROOT + ADDED_TAG));
     }
     for (int i = 0; i < apps.size(); i++) {
       perApp.add(appMounts(i, apps.get(i)));

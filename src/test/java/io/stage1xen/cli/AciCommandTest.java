@@ -33,7 +33,8 @@ class AciCommandTest {
     Stage1CliTest.Result link = Stage1CliTest.run("stage1-xen", "aci", "link-entrypoints", "--manifest",
         TEMPLATE.toString(), "--rootfs", root.toString(), "--executable", "stage1-xen/bin/stage1-xen");
     assertEquals(ExitCodes.OK, link.code(), link.err());
-    assertEquals("run enter gc stop", link.out().strip());
+    // app/* make rkt treat the image as supporting mutable pods (rkt app sandbox)
+    assertEquals("run enter gc stop app/add app/rm app/start app/stop", link.out().strip());
 
     Path aci = tmp.resolve("out/stage1-xen.aci");
     Stage1CliTest.Result pack = Stage1CliTest.run("stage1-xen", "aci", "pack", "--manifest", TEMPLATE.toString(),
@@ -47,6 +48,7 @@ class AciCommandTest {
     assertTrue(verify.out().contains("entrypoints: run->stage1-xen/bin/stage1-xen enter->stage1-xen/bin/stage1-xen"
         + " gc->stage1-xen/bin/stage1-xen stop->stage1-xen/bin/stage1-xen"), verify.out());
     assertTrue(verify.out().contains("l 0777 0/0 0 rootfs/run -> stage1-xen/bin/stage1-xen\n"), verify.out());
+    assertTrue(verify.out().contains("l 0777 0/0 0 rootfs/app/stop -> ../stage1-xen/bin/stage1-xen\n"), verify.out());
   }
 
   @Test

@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
  * and xl would ({@code $FAKE_XEN_LOG_DIR/xl-<name>.log}, {@code console/guest-<name>.log} there, xl dmesg's lines):
  * {@code destroyed} (from outside), {@code crash} (a kernel panic), {@code triple-fault} (Xen's HVM shutdown action);
  * the app op {@code crash} leaves the traces of a crash too. FAKE_GUEST_HOLD=PATH: the VM boots until that dom0 file
- * exists (it answers nothing before).
+ * exists (it answers nothing before). A mutable plan without apps (a sandbox) stays up until it is stopped.
  */
 public final class FakeGuest {
   private static final int APP_KILLED = 143;
@@ -292,7 +292,20 @@ public final class FakeGuest {
       send(Frame.STARTED, app.session, ByteBuffer.allocate(4).putInt(1000 + app.session).array());
     }
     send(Frame.READY, 0, new byte[0]);
-    if (apps.isEmpty()) {
+    boolean mutable = !plan.all(PlanEncoder.T_MUTABLE).isEmpty() && plan.one(PlanEncoder.T_MUTABLE).bool();
+    if (apps.isEmpty() && mutable) {
+      // a sandbox stays up, as the real init does, until it is asked to stop
+      Thread t = new Thread(() -> {
+        try {
+          stopping.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        done.countDown();
+      }, "sandbox");
+      t.setDaemon(true);
+      t.start();
+    } else if (apps.isEmpty()) {
       done.countDown();
     }
     for (App app : apps) {

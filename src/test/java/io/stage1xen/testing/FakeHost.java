@@ -276,12 +276,20 @@ public final class FakeHost implements AutoCloseable {
     for (String ep : List.of("run", "enter", "gc", "stop")) {
       Files.createSymbolicLink(rootfs.resolve(ep), Path.of("stage1-xen/bin/stage1-xen"));
     }
+    Files.createDirectories(rootfs.resolve("app"));
+    for (String ep : List.of("add", "rm", "start", "stop")) {
+      Files.createSymbolicLink(rootfs.resolve("app").resolve(ep), Path.of("../stage1-xen/bin/stage1-xen"));
+    }
     Files.writeString(dir.resolve("manifest"), "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\","
         + "\"name\":\"coreos.com/rkt/stage1-xen\",\"labels\":[{\"name\":\"version\",\"value\":\"0.0.0-test\"}],"
         + "\"annotations\":[{\"name\":\"coreos.com/rkt/stage1/run\",\"value\":\"/run\"},"
         + "{\"name\":\"coreos.com/rkt/stage1/enter\",\"value\":\"/enter\"},"
         + "{\"name\":\"coreos.com/rkt/stage1/gc\",\"value\":\"/gc\"},"
         + "{\"name\":\"coreos.com/rkt/stage1/stop\",\"value\":\"/stop\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/app/add\",\"value\":\"/app/add\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/app/rm\",\"value\":\"/app/rm\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/app/start\",\"value\":\"/app/start\"},"
+        + "{\"name\":\"coreos.com/rkt/stage1/app/stop\",\"value\":\"/app/stop\"},"
         + "{\"name\":\"coreos.com/rkt/stage1/interface-version\",\"value\":\"5\"}]}");
     return dir;
   }

@@ -1,0 +1,74 @@
+package io.stage1xen.lifecycle;
+
+import io.stage1xen.appc.AcName;
+import io.stage1xen.appc.RuntimeApp;
+import io.stage1xen.outcome.Outcome;
+import io.stage1xen.outcome.Stage1Failure;
+import io.stage1xen.pod.AppEntrypointParameters;
+import io.stage1xen.pod.Pod;
+import io.stage1xen.pod.PodLayout;
+import io.stage1xen.pod.PodLoader;
+import io.stage1xen.volume.PodVolumes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The app/* entrypoints of a mutable pod (docs/MUTABLE.md). rkt runs each as a short-lived child in the pod
+ * directory after it changed the pod (app/add: the app rendered under {@code opt/stage2/<app>} and appended to the
+ * pod manifest). Each checks that the pod is a running stage1-xen sandbox and that the app is one of its apps, then
+ * changes what dom0 shows the VM. Nothing is left running: rkt reads this process's output to its end.
+ */
+final class AppChanges {
+  private static final Logger LOG = LoggerFactory.getLogger(AppChanges.class);
+
+  private final Stage1Environment env;
+
+  AppChanges(Stage1Environment env) {
+    this.env = env;
+  }
+
+  Outcome change(AppEntrypointParameters params) throws Exception {
+    PodLayout layout = PodLayout.of(env.workingDirectory());
+    Pod pod = PodLoader.load(layout);
+    String action = "rkt app " + params.action().name().toLowerCase(java.util.Locale.ROOT);
+    if (!pod.manifest().isMutable()) {
+      throw new Stage1Failure(layout.podManifest() + ": annotations: the pod is not mutable (coreos.com/rkt/stage1/"
+          + "mutable is not \"true\"); " + action + " needs a pod made by rkt app sandbox");
+    }
+    requireRunning(layout);
+    AcName app = params.app();
+    RuntimeApp runtimeApp = pod.manifest().app(app).orElseThrow(() -> new Stage1Failure(layout.podManifest()
+        + ": apps: no app named \"" + app.value() + "\" (the pod has " + pod.manifest().appNames() + ")"));
+    PodVolumes volumes = PodVolumes.of(env.processes(), env.mountinfo(), layout);
+    LOG.debug("{} --app={} in pod {}", action, app.value(), layout.root());
+    switch (params.action()) {
+      case ADD -> {
+        Path at = volumes.addApp(app, runtimeApp.readOnlyRootFS());
+        LOG.debug("app {} is in the pod VM's share of added apps at {}", app.value(), at);
+      }
+      case START -> throw new Stage1Failure(action + " --app=" + app.value()
+          + ": running an added app in the pod VM is not supported by this stage1-xen yet (docs/MUTABLE.md)");
+      // no added app can run in the VM yet (app/start refuses), so app/stop always finds it not running
+      case STOP -> throw new Stage1Failure(Stage1Failure.Kind.APP_NOT_RUNNING,
+          "app \"" + app.value() + "\" is not running");
+      case RM -> volumes.removeApp(app);
+      default -> throw new IllegalStateException(params.action().toString());
+    }
+    return Outcome.SUCCEEDED;
+  }
+
+  /** A sandbox whose run lives and whose guest is up: the supervisor marks it ready only then. */
+  private void requireRunning(PodLayout layout) throws IOException {
+    String pod = layout.root().getFileName().toString();
+    if (SupervisorRecord.live(env, layout).isEmpty()) {
+      throw new Stage1Failure("pod " + pod + " is not running: its run has exited (or never started)");
+    }
+    if (!Files.isSymbolicLink(layout.supervisorStatus())) {
+      throw new Stage1Failure("pod " + pod + " is not ready yet: its VM is still booting ("
+          + layout.supervisorStatus() + " does not exist)");
+    }
+  }
+}

@@ -1,0 +1,254 @@
+package io.stage1xen.lifecycle;
+
+import static io.stage1xen.lifecycle.TestPods.app;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stage1xen.appc.PodUuid;
+import io.stage1xen.pod.PodState;
+import io.stage1xen.process.ExecResult;
+import io.stage1xen.stage0.Stage0;
+import io.stage1xen.testing.FakeHost;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mutable pods (docs/MUTABLE.md) the way rkt 1.30.0 drives them, through the stage0 emulator (rkt app sandbox, then
+ * app add/start/stop/rm as crossing entrypoints), with real bind mounts in a private mount namespace and the fake
+ * guest standing in for the VM.
+ */
+class MutablePodTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  /** What rkt app sandbox writes: no apps, the mutable annotation. */
+  static final String SANDBOX = "{\"acVersion\":\"1.30.0\",\"acKind\":\"PodManifest\",\"apps\":[],\"volumes\":null,"
+      + "\"isolators\":null,\"annotations\":[{\"name\":\"coreos.com/rkt/stage1/mutable\",\"value\":\"true\"}],"
+      + "\"ports\":[]}";
+
+  @TempDir Path tmp;
+  private FakeHost host;
+  private Stage0 stage0;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    host = new FakeHost(tmp);
+    stage0 = host.stage0();
+  }
+
+  @AfterEach
+  void endNamespace() {
+    if (host != null) {
+      host.close();
+    }
+  }
+
+  private Path runDir(PodUuid uuid) {
+    return host.podDirectory(uuid, PodState.RUN);
+  }
+
+  private CompletableFuture<ExecResult> sandbox(PodUuid uuid) throws Exception {
+    CompletableFuture<ExecResult> run = stage0.start(uuid, "--net=none", "--mutable");
+    assertTrue(FakeHost.eventually(WAIT, () -> Files.isSymbolicLink(runDir(uuid)
+        .resolve("stage1/rootfs/rkt/supervisor-status")) || run.isDone()), "the sandbox never became ready");
+    assertFalse(run.isDone(), () -> "the sandbox's run ended: " + run.join().stderr());
+    return run;
+  }
+
+  private Path image(String name, String file) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("added-images").resolve(name));
+    Files.writeString(dir.resolve("manifest"), String.format(FakeHost.JSON_APP, name), StandardCharsets.UTF_8);
+    Files.writeString(Files.createDirectories(dir.resolve("rootfs")).resolve(file), "from " + name + "\n");
+    return dir;
+  }
+
+  private ExecResult rktApp(String sub, PodUuid uuid, String... args) throws Exception {
+    return stage0.run("app-" + sub, uuid, List.of(args));
+  }
+
+  private ExecResult add(PodUuid uuid, String name) throws Exception {
+    return rktApp("add", uuid, "--app", name + "=" + image(name, name + ".txt"), "--runtime-app",
+        TestPods.app(name, "/fake", "out:" + name));
+  }
+
+  private String readInNamespace(Path file) throws Exception {
+    List<String> argv = new ArrayList<>(host.namespace().enter());
+    argv.addAll(List.of("cat", file.toString()));
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
+  }
+
+  @Test
+  void aSandboxBootsWithoutAppsStaysUpAndStopsInOrder() throws Exception {
+    PodUuid uuid = host.prepare(SANDBOX);
+    CompletableFuture<ExecResult> run = sandbox(uuid);
+    Path pod = runDir(uuid);
+
+    Stage0.PodStatus status = stage0.status(uuid);
+    assertTrue(status.isRunning(), status.toString());
+    assertTrue(status.pid().isPresent(), "no pid: rkt app add would not find the sandbox ready");
+    String cfg = Files.readString(pod.resolve("xen/domain.cfg"));
+    assertTrue(cfg.contains("tag=stage2,security_model=none,path=" + pod.toRealPath().resolve("xen/volumes/stage2")),
+        cfg);
+    Map<Path, String> mounts = host.namespace().optionsUnder(pod.toRealPath().resolve("xen/volumes"));
+    String share = mounts.get(pod.toRealPath().resolve("xen/volumes/stage2"));
+    assertTrue(share != null && share.contains("ro") && share.contains("nosuid") && share.contains("nodev"),
+        "the share of added apps must be read-only, nosuid, nodev in dom0: " + mounts);
+    Thread.sleep(1000);
+    assertFalse(run.isDone(), "a sandbox without apps must stay up");
+
+    assertEquals(0, stage0.stop(uuid, false).exitCode());
+    ExecResult r = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(List.of(), host.liveDomains());
+    assertEquals(List.of(), host.namespace().mountsUnder(pod.toRealPath().resolve("xen/volumes")));
+    ExecResult gc = stage0.gc(uuid);
+    assertEquals(0, gc.exitCode(), gc.stderr());
+    assertFalse(gc.stderr().contains("problem performing stage1 GC"), gc.stderr());
+  }
+
+  @Test
+  void addMakesTheAppsRootVisibleInTheShareAndRmReleasesIt() throws Exception {
+    PodUuid uuid = host.prepare(SANDBOX);
+    CompletableFuture<ExecResult> run = sandbox(uuid);
+    Path pod = runDir(uuid).toRealPath();
+    Path shown = pod.resolve("xen/volumes/stage2/hello");
+
+    ExecResult added = add(uuid, "hello");
+    assertEquals(0, added.exitCode(), added.stderr());
+    assertEquals("from hello\n", readInNamespace(shown.resolve("hello.txt")));
+    String options = host.namespace().optionsUnder(shown).get(shown);
+    assertTrue(options != null && options.contains("nosuid") && options.contains("nodev")
+        && !options.contains("ro"), "the added root is bound read-write, nosuid, nodev: " + options);
+    assertTrue(Files.exists(pod.resolve("stage1/rootfs/rkt/status/hello-created")));
+
+    ExecResult second = add(uuid, "second");
+    assertEquals(0, second.exitCode(), second.stderr());
+    assertEquals("from second\n", readInNamespace(pod.resolve("xen/volumes/stage2/second/second.txt")));
+
+    // rkt app rm: app/stop first (5: not running, tolerated), then app/rm, then rkt's own clean-up
+    ExecResult rm = rktApp("rm", uuid, "--app", "hello");
+    assertEquals(0, rm.exitCode(), rm.stderr());
+    assertEquals(List.of(), host.namespace().mountsUnder(shown));
+    assertFalse(Files.exists(pod.resolve("xen/volumes/added/hello")));
+    assertEquals(1, host.namespace().mountsUnder(pod.resolve("xen/volumes/stage2/second")).size());
+    assertFalse(Files.readString(pod.resolve("pod")).contains("\"hello\""), "rkt rewrites the manifest");
+
+    // the app's name is free again
+    ExecResult again = add(uuid, "hello");
+    assertEquals(0, again.exitCode(), again.stderr());
+
+    assertEquals(0, stage0.stop(uuid, false).exitCode());
+    assertEquals(0, run.get(WAIT.toSeconds(), TimeUnit.SECONDS).exitCode());
+    assertEquals(List.of(), host.namespace().mountsUnder(pod.resolve("xen/volumes")), "the end unmounts all");
+    assertEquals(0, stage0.gc(uuid).exitCode());
+    assertFalse(Files.exists(host.podDirectory(uuid, PodState.EXITED_GARBAGE)));
+  }
+
+  @Test
+  void badInputGetsOneLineAndTheExpectedExitCode() throws Exception {
+    PodUuid uuid = host.prepare(SANDBOX);
+    CompletableFuture<ExecResult> run = sandbox(uuid);
+    Path pod = runDir(uuid);
+    assertEquals(0, add(uuid, "hello").exitCode());
+
+    // app/stop of an app that does not run: 5, which rkt turns into its own message
+    ExecResult stop = rktApp("stop", uuid, "--app", "hello");
+    assertEquals(254, stop.exitCode(), stop.stderr());
+    assertTrue(stop.stderr().contains("stop: app \"hello\" is not running"), stop.stderr());
+
+    // start is refused in one line (254), naming the app
+    ExecResult start = rktApp("start", uuid, "--app", "hello", "--debug");
+    assertEquals(254, start.exitCode(), start.stderr());
+    assertTrue(start.stderr().contains("--app=hello: running an added app in the pod VM is not supported"),
+        start.stderr());
+
+    // the entrypoints themselves, called as rkt does, on an unknown app and a second add
+    Result unknown = crossing(pod, "app/start", "--debug=false", "--app=nosuch");
+    assertEquals(254, unknown.exitCode(), unknown.stderr());
+    assertEquals(1, unknown.stderr().strip().lines().count(), unknown.stderr());
+    assertTrue(unknown.stderr().contains("apps: no app named \"nosuch\""), unknown.stderr());
+    Result twice = crossing(pod, "app/add", "--debug=false", "--uuid=" + uuid.value(), "--app=hello");
+    assertEquals(254, twice.exitCode(), twice.stderr());
+    assertEquals(1, twice.stderr().strip().lines().count(), twice.stderr());
+    assertTrue(twice.stderr().contains("app \"hello\" is already in the pod VM"), twice.stderr());
+    Result notRunning = crossing(pod, "app/stop", "--debug=false", "--app=hello");
+    assertEquals(5, notRunning.exitCode(), notRunning.stderr());
+
+    assertEquals(0, stage0.stop(uuid, false).exitCode());
+    assertEquals(0, run.get(WAIT.toSeconds(), TimeUnit.SECONDS).exitCode());
+    // once the pod has exited, the entrypoints refuse it
+    Result after = crossing(pod, "app/rm", "--debug=false", "--app=hello");
+    assertEquals(254, after.exitCode(), after.stderr());
+    assertTrue(after.stderr().contains("is not running"), after.stderr());
+  }
+
+  @Test
+  void anImmutablePodIsUnchangedAndCannotTakeApps() throws Exception {
+    PodUuid uuid = host.prepare(TestPods.pod(app("server", "/fake", "hang")));
+    CompletableFuture<ExecResult> run = stage0.start(uuid, "--net=none");
+    assertTrue(FakeHost.eventually(WAIT, () -> Files.isSymbolicLink(runDir(uuid)
+        .resolve("stage1/rootfs/rkt/supervisor-status"))));
+    Path pod = runDir(uuid);
+    assertFalse(Files.readString(pod.resolve("xen/domain.cfg")).contains("tag=stage2"));
+
+    Result add = crossing(pod, "app/add", "--debug=false", "--uuid=" + uuid.value(), "--app=server");
+    assertEquals(254, add.exitCode(), add.stderr());
+    assertTrue(add.stderr().contains("the pod is not mutable"), add.stderr());
+
+    assertEquals(0, stage0.stop(uuid, false).exitCode());
+    assertEquals(143, run.get(WAIT.toSeconds(), TimeUnit.SECONDS).exitCode());
+  }
+
+  @Test
+  void mutableWithoutTheAnnotationOrWithAppsIsRefusedBeforeXl() throws Exception {
+    PodUuid flagOnly = host.prepare(TestPods.pod(app("server", "/fake", "hang")));
+    ExecResult r = stage0.run(flagOnly, "--net=none", "--mutable");
+    assertEquals(254, r.exitCode(), r.stderr());
+    assertTrue(r.stderr().contains("--mutable needs the pod's annotation coreos.com/rkt/stage1/mutable"),
+        r.stderr());
+
+    PodUuid withApps = host.prepare(TestPods.pod(app("server", "/fake", "hang"))
+        .replace("\"value\":\"false\"", "\"value\":\"true\""));
+    ExecResult r2 = stage0.run(withApps, "--net=none", "--mutable");
+    assertEquals(254, r2.exitCode(), r2.stderr());
+    assertTrue(r2.stderr().contains("apps: a mutable pod starts without apps"), r2.stderr());
+    assertFalse(host.xlCalls().stream().anyMatch(c -> c.startsWith("create")), host.xlCalls().toString());
+  }
+
+  /** An app/* entrypoint run as rkt runs it (stage0's crossing), but with its own output apart. */
+  private record Result(int exitCode, String stdout, String stderr) {}
+
+  private Result crossing(Path pod, String entrypoint, String... args) throws Exception {
+    List<String> argv = new ArrayList<>(host.namespace().enter());
+    // nsenter leaves the working directory at /: change to the pod directory, as rkt runs the entrypoint there
+    argv.addAll(List.of("sh", "-c", "cd \"$0\" && exec \"$@\"", pod.toString(), "env", "-i", "PATH=" + System.getenv("PATH"), "RKT_STAGE1_ENTERCMD=" + pod.resolve(
+        "stage1/rootfs/enter"), "RKT_STAGE1_ENTERPID=" + Files.readString(pod.resolve("pid")).strip(),
+        pod.resolve("stage1/rootfs").resolve(entrypoint).toString()));
+    argv.addAll(List.of(args));
+    Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(
+        Path.of("/dev/null").toFile())).start();
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        return e.toString();
+      }
+    });
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
+    return new Result(p.exitValue(), out, err.join());
+  }
+}

@@ -42,7 +42,7 @@ ENTER_RUNS=10
 KILLED_CREATED_RUNS=1
 FULL=0
 END_TIMEOUT=180
-ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bootenter deadenter killed crash unread logflood bench"
+ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bootenter deadenter killed crash unread logflood bench sandbox"
 
 suite_own_option() {
   SHIFT=2
@@ -1201,6 +1201,68 @@ scenario_crash() {
 
 # ---------------------------------------------------------------------------------------------------------------
 
+# sandbox: a mutable pod (docs/MUTABLE.md) made by `rkt app sandbox` with RKT_EXPERIMENT_APP=true: the VM boots without
+# apps and stays up; `rkt app add` of an image in the store (by hash: rkt 1.30.0 panics on a file path) makes the app's
+# root a nosuid,nodev mount below the read-only share of added apps in dom0 and rkt lists the app as created;
+# `rkt app start` is refused (not built yet) with rkt's 254; `rkt app stop` of the app that does not run is rkt's
+# "not running"; `rkt app rm` releases the mount; `rkt stop` ends the pod (0) and rkt rm leaves nothing
+scenario_sandbox() {
+  local type=$1 c="$1 sandbox" out rc p id s1 t0 opts
+  section "$c"
+  export RKT_EXPERIMENT_APP=true
+  new_log sandbox
+  rk_command
+  s1=$(stage1_option)
+  t0=$(now_ns)
+  STAGE1_XEN_GUEST_TYPE=$type "${RK_CMD[@]}" app sandbox --uuid-file-save="$L/uuid" "$s1" --net=none \
+    </dev/null > >(stamp_output "$L") 2>"$L/run.err" &
+  if ! launched "$!" "$t0"; then
+    fail "$c: rkt app sandbox" "ended with $RC before it saved the pod's uuid: $(last_error)"
+    unset RKT_EXPERIMENT_APP
+    return
+  fi
+  if ! await_ready "$c"; then
+    unset RKT_EXPERIMENT_APP
+    return
+  fi
+  ok "$c: rkt app sandbox is ready ($(secs "$READY_MS") s)"
+  p=$(pod_dir)
+  if grep -q 'tag=stage2,' "$p/xen/domain.cfg"; then ok "$c: the domain has the share of added apps"; else fail "$c: the share of added apps" "not in domain.cfg"; fi
+  opts=$(findmnt -n -o OPTIONS "$p/xen/volumes/stage2" 2>&1)
+  if [[ ,$opts, == *,ro,* && $opts == *nosuid* && $opts == *nodev* ]]; then ok "$c: the share of added apps is read-only, nosuid, nodev in dom0"; else fail "$c: the share's mount in dom0" "$(show "$opts")"; fi
+  sleep 5
+  if alive "${RUNPID[$U]}" && domain_exists "rkt-$U"; then ok "$c: the empty pod stays up"; else fail "$c: the empty pod stays up" "run or domain gone: $(last_error)"; fi
+
+  id=$(rk fetch "$BUSY" 2>"$L/fetch.err" | tail -n 1)
+  out=$(rk app add "$U" "$id" --name=hello 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app add of an image in the store ($id)" 0 "$rc"
+  [ "$rc" = 0 ] || note "rkt app add: $(show "$out")"
+  opts=$(findmnt -n -o OPTIONS "$p/xen/volumes/stage2/hello" 2>&1)
+  if [[ $opts == *nosuid* && $opts == *nodev* && -x $p/xen/volumes/stage2/hello/bin/busybox ]]; then ok "$c: the app's root is bound below the share, nosuid, nodev"; else fail "$c: the app's root below the share" "$(show "$opts")"; fi
+  out=$(rk app list "$U" --no-legend 2>&1)
+  if [[ $out == *hello*created* ]]; then ok "$c: rkt app list: hello created"; else fail "$c: rkt app list" "$(show "$out")"; fi
+  out=$(rk app start "$U" --app=hello 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app start is refused (not built yet)" 254 "$rc"
+  out=$(rk app stop "$U" --app=hello 2>&1)
+  rc=$?
+  if [ "$rc" != 0 ] && [[ $out == *"is not running"* ]]; then ok "$c: rkt app stop of an app that does not run: rkt's 'not running' ($rc)"; else fail "$c: rkt app stop" "$rc $(show "$out")"; fi
+  out=$(rk app rm "$U" --app=hello 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app rm" 0 "$rc"
+  if [ "$(mounts_under "$p/xen/volumes/stage2/hello")" = 0 ] && [ ! -e "$p/xen/volumes/added/hello" ]; then ok "$c: rkt app rm releases the app's mount"; else fail "$c: rkt app rm releases the app's mount" "$(mounts_under "$p/xen/volumes/stage2/hello") mount(s) left"; fi
+  out=$(rk app list "$U" --no-legend 2>&1)
+  if [[ $out != *hello* ]]; then ok "$c: rkt app list: no app left"; else fail "$c: rkt app list after rm" "$(show "$out")"; fi
+
+  out=$(rk stop "$U" 2>"$L/stop.err")
+  rc=$?
+  expect_eq "$c: rkt stop" "0 \"$U\"" "$rc $out"
+  if wait_end 120; then expect_eq "$c: rkt app sandbox exits 0" 0 "$RC"; else fail "$c: the sandbox ends after rkt stop" "still running"; fi
+  unset RKT_EXPERIMENT_APP
+  check_collected "$c"
+}
+
 main() {
   suite_setup all
   find_device_model
@@ -1247,6 +1309,8 @@ main() {
   # a hostile guest, on the first type: one that stops reading its channel, one whose root forges control frames
   want unread && run_scenario unread "${types[0]}" scenario_unread "${types[0]}"
   want logflood && run_scenario logflood "${types[0]}" scenario_logflood "${types[0]}"
+  # a mutable pod (rkt app sandbox), on the first type
+  want sandbox && run_scenario sandbox "${types[0]}" scenario_sandbox "${types[0]}"
   summary
   [ "$FAILED" = 0 ]
 }

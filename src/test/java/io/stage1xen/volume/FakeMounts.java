@@ -18,7 +18,7 @@ import java.util.function.Predicate;
 /**
  * A test double of mount(8) and umount(8) behind the process runner: it records every argv and keeps a mount table
  * in a mountinfo file (proc(5) format, with its octal escapes), so that the code under test reads back what it
- * "mounted". A bind mount starts with the flags of the mount its source is on, as in the kernel; a bind remount sets
+ * "mounted" (a path below a bind mount exists when it exists in the bind's source). A bind mount starts with the flags of the mount its source is on, as in the kernel; a bind remount sets
  * them anew (rw or ro first, then the flags it names, then relatime). Faults: a command matching {@link #failWhen}
  * exits 32; {@link #busy} paths refuse a plain umount; a remount silently leaves out the flags in
  * {@link #ignoredFlags} (say "ro" or "nodev").
@@ -66,14 +66,32 @@ public final class FakeMounts implements ProcessRunner {
     return new ExecResult(command, err == null ? 0 : 32, "", err == null ? "" : err);
   }
 
+  /** Where each bind mount's files come from: a path below a bind mount point is seen in its source. */
+  private final java.util.Map<Path, Path> sources = new java.util.HashMap<>();
+
+  /** Whether the path exists as a process would see it, through the bind mounts (the latest at a path wins). */
+  private boolean visible(Path path) {
+    if (Files.exists(path)) {
+      return true;
+    }
+    for (int i = table.size() - 1; i >= 0; i--) {
+      Path point = table.get(i).point();
+      if (path.startsWith(point) && !path.equals(point) && sources.containsKey(point)) {
+        return Files.exists(sources.get(point).resolve(point.relativize(path)));
+      }
+    }
+    return false;
+  }
+
   private String mountCommand(List<String> argv) {
     if (argv.size() == 5 && (argv.get(1).equals("--bind") || argv.get(1).equals("--rbind"))) {
       Path source = Path.of(argv.get(3));
       Path target = Path.of(argv.get(4));
-      if (!Files.exists(target)) {
+      if (!visible(target)) {
         return "mount: " + target + ": mount point does not exist.";
       }
       table.add(new Mount(nextId++, target, optionsAt(source)));
+      sources.put(target, source);
       if (argv.get(1).equals("--rbind")) {
         for (Mount m : List.copyOf(table)) {
           if (m.point().startsWith(source) && !m.point().equals(source) && !m.point().equals(Path.of("/"))) {

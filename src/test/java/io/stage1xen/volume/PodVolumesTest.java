@@ -59,6 +59,83 @@ class PodVolumesTest {
     return List.of("mount", "-o", "remount,bind," + options, target.toString());
   }
 
+  private VolumeMap sandbox() {
+    VolumeShare added = new VolumeShare(VolumeMapper.ADDED_TAG, PodVolume.addedApps(vols.resolve("added")), false,
+        vols.resolve("stage2"), "/s1x/share/stage2");
+    return new VolumeMap(List.of(added), List.of(), List.of());
+  }
+
+  private Path appRoot(String app) throws IOException {
+    Path root = Files.createDirectories(layout.appRootfs(io.stage1xen.appc.AcName.of(app)));
+    Files.writeString(root.resolve("hello.txt"), "hi");
+    return root;
+  }
+
+  @Test
+  void theShareOfAddedAppsIsReadOnlyInDom0AndAddBindsEachAppBelowIt() throws Exception {
+    volumes.prepare(sandbox(), NO_APPS);
+    assertEquals(List.of(
+        List.of("mount", "--bind", "--make-private", vols + "/added", vols + "/stage2"),
+        remount("nosuid,nodev,ro", vols + "/stage2")), fake.calls);
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(vols.resolve("added"))));
+    Path root = appRoot("hello");
+    fake.calls.clear();
+
+    Path at = volumes.addApp(io.stage1xen.appc.AcName.of("hello"), true);
+
+    assertEquals(vols.resolve("stage2/hello"), at);
+    assertEquals(List.of(
+        List.of("mount", "--bind", "--make-private", root.toString(), root.toString()),
+        remount("nosuid,nodev", root),
+        List.of("mount", "--bind", "--make-private", root.toString(), vols + "/stage2/hello"),
+        remount("nosuid,nodev,ro", vols + "/stage2/hello")), fake.calls, "closed as a pod's app, then bound");
+    assertTrue(Files.isDirectory(vols.resolve("added/hello")), "the mount point, made in dom0's own view");
+    io.stage1xen.outcome.Stage1Failure twice = assertThrows(io.stage1xen.outcome.Stage1Failure.class,
+        () -> volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false));
+    assertEquals("app \"hello\" is already in the pod VM (" + vols + "/stage2/hello)", twice.getMessage());
+
+    fake.calls.clear();
+    volumes.removeApp(io.stage1xen.appc.AcName.of("hello"));
+    assertEquals(List.of(List.of("umount", vols + "/stage2/hello")), fake.calls);
+    assertFalse(Files.exists(vols.resolve("added/hello")));
+    assertEquals(List.of(vols.resolve("stage2")), fake.mountedUnder(vols), "the share itself stays");
+    fake.calls.clear();
+    volumes.removeApp(io.stage1xen.appc.AcName.of("hello"));
+    assertEquals(List.of(), fake.calls, "a second rm finds nothing to do");
+  }
+
+  @Test
+  void addNeedsTheShareOfARunningSandboxAndTheAppsRoot() throws Exception {
+    appRoot("hello");
+    io.stage1xen.outcome.Stage1Failure none = assertThrows(io.stage1xen.outcome.Stage1Failure.class,
+        () -> volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false));
+    assertEquals(vols.resolve("stage2") + ": the pod has no share of added apps (not a running mutable pod of"
+        + " stage1-xen)", none.getMessage());
+
+    volumes.prepare(sandbox(), NO_APPS);
+    io.stage1xen.outcome.Stage1Failure missing = assertThrows(io.stage1xen.outcome.Stage1Failure.class,
+        () -> volumes.addApp(io.stage1xen.appc.AcName.of("nosuch"), false));
+    assertTrue(missing.getMessage().endsWith("opt/stage2/nosuch/rootfs: the root of app \"nosuch\" is missing (rkt"
+        + " renders it before app/add)"), missing.getMessage());
+    assertFalse(Files.exists(vols.resolve("added/nosuch")));
+  }
+
+  @Test
+  void aFailedAddLeavesNothing() throws Exception {
+    volumes.prepare(sandbox(), NO_APPS);
+    appRoot("hello");
+    fake.failWhen = argv -> argv.contains(vols + "/stage2/hello") && argv.get(1).startsWith("-o");
+
+    assertThrows(ProcessFailedException.class, () -> volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false));
+
+    assertEquals(List.of(), fake.mountedUnder(vols.resolve("stage2/hello")), "the bind was undone");
+    assertFalse(Files.exists(vols.resolve("added/hello")), "and its mount point");
+    fake.failWhen = argv -> false;
+    assertEquals(vols.resolve("stage2/hello"), volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false),
+        "and the app can be added again");
+  }
+
   @Test
   void eachKindOfShareIsMadeWithExactlyTheseCommands() throws Exception {
     Path dir = Files.createDirectories(src.resolve("dir with space"));

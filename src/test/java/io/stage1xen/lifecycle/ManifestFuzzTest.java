@@ -101,6 +101,31 @@ class ManifestFuzzTest {
         + String.join("\n", findings.subList(0, Math.min(20, findings.size()))));
   }
 
+  /**
+   * A valid sandbox (a mutable pod without apps, docs/MUTABLE.md) stays up until it is stopped, and the in-process
+   * entrypoints run one at a time: once it is ready, this asks its VM to power off, as {@code xl shutdown} does.
+   */
+  private static final java.util.regex.Pattern MUTABLE =
+      java.util.regex.Pattern.compile("stage1/mutable\"\\s*,\\s*\"value\"\\s*:\\s*\"true\"");
+
+  private static Thread stopSandboxWhenReady(Path pod, Path shutdownFile) {
+    Thread t = new Thread(() -> {
+      try {
+        while (!Files.isSymbolicLink(pod.resolve("stage1/rootfs/rkt/supervisor-status"))) {
+          Thread.sleep(100);
+        }
+        if (MUTABLE.matcher(Files.readString(pod.resolve("pod"))).find()) {
+          Files.writeString(shutdownFile, "");
+        }
+      } catch (InterruptedException | IOException e) {
+        // the run ended first
+      }
+    }, "sandbox-stopper");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
   private static FuzzVerdict runCase(InProcessHost host, FuzzCase c) throws Exception {
     PodUuid uuid = PodUuid.of(c.uuid());
     Path pod = host.preparePod(uuid, c.podManifest(), c.images());
@@ -116,7 +141,13 @@ class ManifestFuzzTest {
     TreeSnapshot before = TreeSnapshot.of(host.root(), notOurs);
     int calls = host.xen().xlCalls().size();
 
-    Outcome run = host.run(uuid, "--net=none");
+    Thread stopper = stopSandboxWhenReady(pod, state.resolve("shutdown-rkt-" + c.uuid()));
+    Outcome run;
+    try {
+      run = host.run(uuid, "--net=none");
+    } finally {
+      stopper.interrupt();
+    }
     Outcome stop = host.stop(uuid, false);
     Outcome gc = host.gc(uuid);
 

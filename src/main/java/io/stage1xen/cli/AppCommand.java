@@ -58,7 +58,8 @@ final class AppCommand implements Runnable {
     }
   }
 
-  @Command(name = "add", description = "Start a new app in a running mutable pod.", mixinStandardHelpOptions = true)
+  @Command(name = "add", description = "Show a new app's root to a running mutable pod's VM.",
+      mixinStandardHelpOptions = true)
   static final class Add extends Base {
     Add(Entrypoints entrypoints) {
       super(entrypoints, AppAction.ADD);
@@ -79,7 +80,7 @@ final class AppCommand implements Runnable {
     }
   }
 
-  @Command(name = "stop", description = "Stop an app of a mutable pod (exit 5: it was not running).",
+  @Command(name = "stop", description = "Stop an app of a mutable pod (exit 0 also when it does not run).",
       mixinStandardHelpOptions = true)
   static final class Stop extends Base {
     Stop(Entrypoints entrypoints) {

@@ -31,8 +31,9 @@ abstract class PackagedEntrypointChecks {
   }
 
   @Test
-  void theManifestNamesTheFourEntrypoints() {
-    assertTrue(image().entrypoints().containsAll(List.of("run", "enter", "gc", "stop")), image().entrypoints().toString());
+  void theManifestNamesTheFourEntrypointsAndTheAppOnes() {
+    assertTrue(image().entrypoints().containsAll(List.of("run", "enter", "gc", "stop", "app/add", "app/rm",
+        "app/start", "app/stop")), image().entrypoints().toString());
   }
 
   @Test

@@ -340,14 +340,14 @@ static void env_default(struct strv *env, const char *name, const char *value) {
   strv_add(env, s);
 }
 
-int app_prepare(struct app *a, struct plan *pl, size_t index, char *err, size_t errlen) {
+int app_prepare(struct app *a, struct plan *pl, uint32_t session, char *err, size_t errlen) {
   struct appspec *s = a->spec;
   char path[128];
   int rootfd = -1;
-  a->session = 1 + (uint32_t)index;
+  a->session = session;
   child_init(&a->main, a->session);
   child_init(&a->handler, a->session);
-  snprintf(a->view, sizeof a->view, "/run/s1x/app%zu", index);
+  snprintf(a->view, sizeof a->view, "/run/s1x/app%u", session - 1);
   if (mkdir(a->view, 0755) < 0 && errno != EEXIST) goto syserr;
   struct stat st;
   errno = 0;
@@ -452,3 +452,18 @@ int app_start_main(struct app *a) {
 }
 
 int app_start_handler(struct app *a, const struct strv *argv) { return start(a, &a->handler, argv->v, 0) < 0 ? -1 : 0; }
+
+void app_release(struct app *a) {
+  char path[96];
+  /* the view and everything mounted in it (proc, sys, dev, volumes, hosts files): one detach */
+  if (umount2(a->view, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+    logmsg(LOG_WARNING, a->session, "unmounting %s: %s", a->view, strerror(errno));
+  rmdir(a->view);
+  snprintf(path, sizeof path, "%s.hosts", a->view);
+  unlink(path);
+  snprintf(path, sizeof path, "%s.resolv", a->view);
+  unlink(path);
+  for (char **e = a->envp; e && *e; e++) free(*e);
+  free(a->envp);
+  a->envp = NULL;
+}

@@ -1,5 +1,5 @@
 /* What the host asks, frame by frame (docs/PROTOCOL.md, "Frame types"): the plan, stop requests, enter sessions and
- * their stdin, signals and terminal sizes. */
+ * their stdin, signals and terminal sizes, and a mutable pod's added apps. */
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -55,6 +55,17 @@ void on_frame(struct init *in, uint8_t type, uint32_t session, const uint8_t *p,
     break;
   case F_EXEC:
     on_exec(session, p, len);
+    break;
+  case F_APP_START:
+    pod_app_start(session, p, len);
+    break;
+  case F_APP_STOP:
+    /* the same payload as SHUTDOWN's: a grace period */
+    if (shutdown_decode(p, len, &grace_ms) < 0) grace_ms = pod_grace_ms();
+    pod_app_stop(session, grace_ms);
+    break;
+  case F_APP_RM:
+    pod_app_rm(session);
     break;
   case F_STDIN:
     if ((c = pod_child(session))) child_write_stdin(c, p, len);

@@ -68,11 +68,9 @@ void event_loop(struct init *in) {
     add(pfd, slots, &n, chan_fd(), POLLIN | (chan_want_write() ? POLLOUT : 0), NULL);
     add(pfd, slots, &n, in->sfd, POLLIN, NULL);
     if (g_debug && in->kmsg >= 0) add(pfd, slots, &n, in->kmsg, POLLIN, NULL);
-    size_t napps;
-    struct app *apps = pod_apps(&napps);
-    for (size_t i = 0; i < napps; i++) {
-      add_child(pfd, slots, &n, &apps[i].main, reading);
-      add_child(pfd, slots, &n, &apps[i].handler, reading);
+    for (size_t i = 0; i < pod_app_count(); i++) {
+      add_child(pfd, slots, &n, &pod_app_at(i)->main, reading);
+      add_child(pfd, slots, &n, &pod_app_at(i)->handler, reading);
     }
     for (size_t i = 0; i < session_count(); i++) add_child(pfd, slots, &n, session_at(i), reading);
     if (poll(pfd, (nfds_t)n, pod_poll_timeout()) < 0 && errno != EINTR) fatal("poll", strerror(errno));

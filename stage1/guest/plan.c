@@ -201,14 +201,12 @@ static int netf(struct cur *v, struct plan *pl) {
   return 0;
 }
 
-static int app(struct cur *v, struct plan *pl) {
+/* The fields of one app: a plan's APP, and the whole payload of APP_START. */
+static int app_fields(struct cur *v, struct appspec *a) {
   struct cur f;
   uint8_t tag;
   int r;
   uint32_t x = 0;
-  pl->apps = realloc(pl->apps, (pl->napps + 1) * sizeof *pl->apps);
-  if (!pl->apps) abort();
-  struct appspec *a = &pl->apps[pl->napps++];
   *a = (struct appspec){0};
   while ((r = next(v, &tag, &f)) > 0) {
     switch (tag) {
@@ -250,6 +248,17 @@ static int app(struct cur *v, struct plan *pl) {
   if (!a->group) a->group = strdup("0");
   if (!a->workdir) a->workdir = strdup("/");
   return 0;
+}
+
+static int app(struct cur *v, struct plan *pl) {
+  pl->apps = realloc(pl->apps, (pl->napps + 1) * sizeof *pl->apps);
+  if (!pl->apps) abort();
+  return app_fields(v, &pl->apps[pl->napps++]);
+}
+
+int appspec_decode(const uint8_t *p, size_t n, struct appspec *out, char *err, size_t errlen) {
+  struct cur c = {p, n, err, errlen};
+  return app_fields(&c, out);
 }
 
 int plan_decode(const uint8_t *p, size_t n, struct plan *pl, char *err, size_t errlen) {

@@ -26,6 +26,7 @@ enum {
 
 enum {
   PLAN_VERSION = 1,                /* first field of the plan, first word of HELLO */
+  CHANNEL_FIRST_ADDED_SESSION = 0x8000, /* apps added to a running mutable pod (APP_START), below the enter sessions */
   CHANNEL_FIRST_EXEC_SESSION = 0x10000, /* enter sessions; 0 is the pod, 1 + i app i */
 };
 
@@ -39,6 +40,9 @@ enum frame_type {
   F_STDIN = 0x11,
   F_SIGNAL = 0x12,
   F_WINSIZE = 0x13,
+  F_APP_START = 0x14, /* mutable pods: payload the fields of a plan's APP */
+  F_APP_STOP = 0x15,  /* payload grace_ms:u32 */
+  F_APP_RM = 0x16,    /* empty */
   /* guest -> host */
   F_HELLO = 0x81,
   F_STARTED = 0x82,
@@ -46,6 +50,7 @@ enum frame_type {
   F_EXITED = 0x84,
   F_LOG = 0x85,
   F_POWEROFF = 0x86,
+  F_REMOVED = 0x87, /* answers APP_RM: the app's slot is free */
   F_STDOUT = 0xA0,
   F_STDERR = 0xA1,
 };

@@ -75,6 +75,8 @@ struct execreq {
 /* Both return 0, or -1 with a one-line reason in err. */
 int plan_decode(const uint8_t *p, size_t n, struct plan *out, char *err, size_t errlen);
 int execreq_decode(const uint8_t *p, size_t n, struct execreq *out, char *err, size_t errlen);
+/* APP_START's payload: the fields of one plan APP (the same decoder), the spec owned by the caller. */
+int appspec_decode(const uint8_t *p, size_t n, struct appspec *out, char *err, size_t errlen);
 void execreq_free(struct execreq *r);
 
 /* ---- channel and frames (proto.c) ---- */
@@ -170,8 +172,14 @@ struct app {
   size_t hook;          /* next handler index */
   struct child main, handler;
   int code, reported, started;
+  long kill_at;         /* an added app asked to stop (APP_STOP): when SIGKILL follows SIGTERM; 0 = none */
+  int stop_asked;       /* APP_STOP came before the app started: it does not start */
+  int removed;          /* APP_RM: freed at the next step, never under a pending poll slot */
 };
-int app_prepare(struct app *a, struct plan *pl, size_t index, char *err, size_t errlen);
+/* session: 1 + i for the plan's app i, or an added app's (APP_START); the view is /run/s1x/app<session - 1> */
+int app_prepare(struct app *a, struct plan *pl, uint32_t session, char *err, size_t errlen);
+/* Undoes app_prepare once the app's processes are gone: its view unmounted and removed, its environment freed. */
+void app_release(struct app *a);
 int app_start_main(struct app *a);
 int app_start_handler(struct app *a, const struct strv *argv);
 /* A process to start in an app's root view: what it runs, as whom, and on what. */
@@ -225,7 +233,14 @@ void pod_reap(void); /* reaps every child that ended (SIGCHLD) */
 void pod_request_shutdown(uint32_t grace_ms, const char *why);
 int pod_poll_timeout(void); /* ms until the next stop deadline (+1), or -1 */
 struct child *pod_child(uint32_t session); /* an app's main process or an enter session, or NULL */
-struct app *pod_apps(size_t *n);
+struct app *pod_apps(size_t *n); /* the plan's apps */
+/* Every app, the plan's then those added at run time (APP_START), for the poll loop; valid until the next step. */
+size_t pod_app_count(void);
+struct app *pod_app_at(size_t i);
+/* The frames of a mutable pod (docs/MUTABLE.md): start, stop and remove an added app. */
+void pod_app_start(uint32_t session, const uint8_t *p, uint32_t len);
+void pod_app_stop(uint32_t session, uint32_t grace_ms);
+void pod_app_rm(uint32_t session);
 
 /* ---- frames from the host (dispatch.c) ---- */
 void on_frame(struct init *in, uint8_t type, uint32_t session, const uint8_t *p, uint32_t len);

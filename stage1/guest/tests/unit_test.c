@@ -177,6 +177,30 @@ static void ln(const char *target, const char *rel) {
   if (symlink(target, p) != 0) perror("symlink");
 }
 
+/* APP_START's payload is one APP's fields: the same validation and defaults as in a plan. */
+static void test_app_start_payload(void) {
+  struct b ok = {0}, noarg = {0}, relroot = {0};
+  struct appspec a;
+  char err[256] = "";
+  fs(&ok, T_NAME, "added");
+  fs(&ok, T_ROOT, "/s1x/share/stage2/added");
+  fs(&ok, T_ARG, "/bin/true");
+  CHECK(appspec_decode(ok.p, ok.n, &a, err, sizeof err) == 0 && !strcmp(a.user, "0") && !strcmp(a.group, "0") &&
+            !strcmp(a.workdir, "/"),
+        "a minimal app: defaults user 0, group 0, workdir /: %s", err);
+  fs(&noarg, T_NAME, "added");
+  fs(&noarg, T_ROOT, "/s1x/share/stage2/added");
+  CHECK(appspec_decode(noarg.p, noarg.n, &a, err, sizeof err) < 0 && strstr(err, "no ARG"), "no ARG refused: %s", err);
+  fs(&relroot, T_NAME, "added");
+  fs(&relroot, T_ROOT, "share/stage2/added");
+  fs(&relroot, T_ARG, "/bin/true");
+  CHECK(appspec_decode(relroot.p, relroot.n, &a, err, sizeof err) < 0 && strstr(err, "not an absolute path"),
+        "a relative ROOT refused: %s", err);
+  fu(&ok, T_VERSION, 1);
+  CHECK(appspec_decode(ok.p, ok.n, &a, err, sizeof err) < 0 && strstr(err, "unknown field"),
+        "a pod field in an app refused: %s", err);
+}
+
 static void test_net_plan(void) {
   struct b r1 = {0}, r2 = {0}, n = {0}, p = {0};
   struct plan pl;
@@ -421,6 +445,9 @@ static void test_golden_guest_frames(void) {
   capture("exited");
   send_u32(F_EXITED, 1, 143);
   expect_golden("exited.bin");
+  capture("removed");
+  send_frame(F_REMOVED, CHANNEL_FIRST_ADDED_SESSION, NULL, 0);
+  expect_golden("removed.bin");
   capture("poweroff");
   uint8_t reason = OFF_APP_FAILED;
   send_frame(F_POWEROFF, 0, &reason, 1);
@@ -429,12 +456,14 @@ static void test_golden_guest_frames(void) {
 
 /* The guest's channel reader and decoders read the host -> guest frames, as one stream in this order. */
 static void test_golden_host_frames(void) {
-  static const char *const files[] = {"nop.bin",   "plan.bin",     "exec.bin",     "stdin.bin",       "stdin-eof.bin",
-                                      "signal.bin", "winsize.bin", "shutdown.bin", "poweroff-ack.bin"};
-  static const uint8_t types[] = {F_NOP,    F_PLAN,    F_EXEC,     F_STDIN,       F_STDIN,
-                                  F_SIGNAL, F_WINSIZE, F_SHUTDOWN, F_POWEROFF_ACK};
+  static const char *const files[] = {"nop.bin",      "plan.bin",     "exec.bin",   "stdin.bin",
+                                      "stdin-eof.bin", "signal.bin",  "winsize.bin", "app-start.bin",
+                                      "app-stop.bin",  "app-rm.bin",  "shutdown.bin", "poweroff-ack.bin"};
+  static const uint8_t types[] = {F_NOP,       F_PLAN,     F_EXEC,   F_STDIN,    F_STDIN,    F_SIGNAL,
+                                  F_WINSIZE, F_APP_START, F_APP_STOP, F_APP_RM, F_SHUTDOWN, F_POWEROFF_ACK};
   static const uint32_t sessions[] = {0, 0, CHANNEL_FIRST_EXEC_SESSION, 1, 1, CHANNEL_FIRST_EXEC_SESSION,
-                                      CHANNEL_FIRST_EXEC_SESSION, 0, 0};
+                                      CHANNEL_FIRST_EXEC_SESSION, CHANNEL_FIRST_ADDED_SESSION,
+                                      CHANNEL_FIRST_ADDED_SESSION, CHANNEL_FIRST_ADDED_SESSION, 0, 0};
   capture("from-host");
   FILE *fp = fopen(g_chanfile, "wb");
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
@@ -519,11 +548,26 @@ static void test_golden_plan(void) {
         "exec.bin: fields");
   execreq_free(&x);
 
+  /* APP_START: the app's fields, read by the plan's own APP decoder (GoldenFramesTest.added()) */
+  struct appspec added;
+  p = golden_payload("app-start.bin", &len);
+  decoded = appspec_decode(p, len, &added, err, sizeof err) == 0;
+  CHECK(decoded, "app-start.bin: %s", err);
+  CHECK(decoded && !strcmp(added.name, "added") && !strcmp(added.root, "/s1x/share/stage2/added") &&
+            added.argv.n == 2 && !strcmp(added.argv.v[1], "1000") && added.env.n == 2 &&
+            !strcmp(added.env.v[1], "AC_APP_NAME=added") && !strcmp(added.user, "0") && !strcmp(added.workdir, "/") &&
+            !added.readonly && !added.tty && added.nmounts == 0,
+        "app-start.bin: fields");
+  golden_payload("app-rm.bin", &len);
+  CHECK(len == 0, "app-rm.bin: empty");
+
   uint32_t grace;
   int signo;
   uint16_t rows, cols;
   p = golden_payload("shutdown.bin", &len);
   CHECK(shutdown_decode(p, len, &grace) == 0 && grace == 1234, "shutdown.bin: grace");
+  p = golden_payload("app-stop.bin", &len);
+  CHECK(shutdown_decode(p, len, &grace) == 0 && grace == 1234, "app-stop.bin: grace, as SHUTDOWN's");
   p = golden_payload("signal.bin", &len);
   CHECK(signal_decode(p, len, &signo) == 0 && signo == 15, "signal.bin: SIGTERM");
   p = golden_payload("winsize.bin", &len);
@@ -536,6 +580,7 @@ static void test_golden_plan(void) {
 
 int main(int argc, char **argv) {
   test_plan();
+  test_app_start_payload();
   test_net_plan();
   test_safepath();
   if (argc > 1) {

@@ -25,6 +25,8 @@ public final class ControlChannel implements AutoCloseable {
   public static final Duration NOP_INTERVAL = Duration.ofMillis(250);
   /** The first enter session's id (stage1/guest/protocol.h, CHANNEL_FIRST_EXEC_SESSION). */
   public static final int FIRST_EXEC_SESSION = 0x10000;
+  /** The first session of an app added to a running mutable pod (protocol.h, CHANNEL_FIRST_ADDED_SESSION). */
+  public static final int FIRST_ADDED_SESSION = 0x8000;
   /**
    * How long a stop request may wait to be written. A guest that has not taken 13 bytes in that time has stopped
    * reading its channel (paused, hung, hostile): the caller gives up and destroys the domain instead of waiting.
@@ -114,12 +116,38 @@ public final class ControlChannel implements AutoCloseable {
    * init logs the request ({@code LOG}, see PROTOCOL.md), so {@link #framesReceived()} moves.
    */
   public void sendShutdown(Duration grace) throws IOException {
+    writer.write(new Frame(Frame.SHUTDOWN, 0, graceMillis(grace)), SHUTDOWN_SEND_TIMEOUT);
+  }
+
+  /** The payload of SHUTDOWN and APP_STOP: {@code grace_ms:u32}. */
+  private static byte[] graceMillis(Duration grace) {
     long ms = grace.toMillis();
     if (ms < 0 || ms > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("grace period " + grace + " is outside 0..2^32-1 ms");
     }
-    writer.write(new Frame(Frame.SHUTDOWN, 0, new byte[] {(byte) (ms >>> 24), (byte) (ms >>> 16),
-        (byte) (ms >>> 8), (byte) ms}), SHUTDOWN_SEND_TIMEOUT);
+    return new byte[] {(byte) (ms >>> 24), (byte) (ms >>> 16), (byte) (ms >>> 8), (byte) ms};
+  }
+
+  /**
+   * Starts an app added to a running mutable pod (docs/MUTABLE.md) under {@code session}, from
+   * {@link #FIRST_ADDED_SESSION} up: the guest prepares its root view and starts it, and answers {@code STARTED},
+   * or {@code EXITED} 125 with a {@code LOG} saying why.
+   */
+  public void startApp(int session, AppPlan app) throws IOException {
+    if (session < FIRST_ADDED_SESSION || session >= FIRST_EXEC_SESSION) {
+      throw new IllegalArgumentException("session " + session + " is not an added app's");
+    }
+    writer.write(new Frame(Frame.APP_START, session, PlanEncoder.encode(app)));
+  }
+
+  /** Stops an added app: SIGTERM, at most {@code grace}, SIGKILL; the guest answers with the app's EXITED. */
+  public void stopApp(int session, Duration grace) throws IOException {
+    writer.write(new Frame(Frame.APP_STOP, session, graceMillis(grace)));
+  }
+
+  /** Frees an added app that ended (its root view in the guest); the guest answers REMOVED. */
+  public void removeApp(int session) throws IOException {
+    writer.write(Frame.of(Frame.APP_RM, session));
   }
 
   /** How many frames the guest has sent so far; a caller compares two readings to see whether it still answers. */
@@ -218,6 +246,7 @@ public final class ControlChannel implements AutoCloseable {
       case Frame.EXITED -> events.onExited(s, f.exitCode());
       case Frame.STDOUT -> events.onOutput(s, Listener.Stream.STDOUT, p);
       case Frame.STDERR -> events.onOutput(s, Listener.Stream.STDERR, p);
+      case Frame.REMOVED -> events.onRemoved(s);
       case Frame.LOG -> events.onLog(s, Listener.LogLevel.of(p.length > 0 ? p[0] & 0xFF : 4), f.text(1));
       case Frame.POWEROFF -> {
         // confirms that everything before it (the exit statuses) arrived; the guest waits for this briefly
@@ -317,6 +346,9 @@ public final class ControlChannel implements AutoCloseable {
 
     /** One of the guest init's messages, {@link Frame#text printable}: it may be shown as it is. */
     default void onLog(int session, LogLevel level, String text) {}
+
+    /** An added app's slot in the guest is free (the answer to {@link ControlChannel#removeApp}). */
+    default void onRemoved(int session) {}
 
     /** Sent after every EXITED, right before the guest powers off. */
     default void onPoweroff(PoweroffReason reason) {}

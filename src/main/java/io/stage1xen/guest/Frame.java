@@ -27,6 +27,9 @@ public record Frame(int type, int session, byte[] payload) {
   public static final int STDIN = 0x11;
   public static final int SIGNAL = 0x12;
   public static final int WINSIZE = 0x13;
+  public static final int APP_START = 0x14;
+  public static final int APP_STOP = 0x15;
+  public static final int APP_RM = 0x16;
   // guest -> host
   public static final int HELLO = 0x81;
   public static final int STARTED = 0x82;
@@ -34,6 +37,7 @@ public record Frame(int type, int session, byte[] payload) {
   public static final int EXITED = 0x84;
   public static final int LOG = 0x85;
   public static final int POWEROFF = 0x86;
+  public static final int REMOVED = 0x87;
   public static final int STDOUT = 0xA0;
   public static final int STDERR = 0xA1;
 

@@ -119,6 +119,16 @@ public final class PlanEncoder {
     return f.toByteArray();
   }
 
+  /** APP_START's payload: the fields of the plan's APP, the same encoding (docs/MUTABLE.md). */
+  public static byte[] encode(AppPlan a) {
+    byte[] bytes = app(a).toByteArray();
+    if (bytes.length > Frame.MAX_PAYLOAD) {
+      throw new Stage1Failure("app '" + a.name() + "' takes " + bytes.length + " bytes (its exec, environment, event"
+          + " handlers and mounts), more than the " + Frame.MAX_PAYLOAD + " a frame can carry");
+    }
+    return bytes;
+  }
+
   private static Fields app(AppPlan a) {
     Fields f = new Fields().string(T_NAME, a.name()).string(T_ROOT, a.root());
     args(f, a.args());

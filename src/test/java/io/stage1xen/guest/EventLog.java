@@ -40,6 +40,11 @@ final class EventLog implements ControlChannel.Listener {
   }
 
   @Override
+  public void onRemoved(int session) {
+    events.add("removed " + session);
+  }
+
+  @Override
   public void onPoweroff(PoweroffReason reason) {
     events.add("poweroff " + reason);
   }

@@ -35,9 +35,10 @@ class GoldenFramesTest {
   static final Path DIR = Path.of(System.getProperty("user.dir"), "src", "test", "resources", "protocol");
   /** In the order the C unit test reads them back as one stream. */
   static final List<String> HOST_TO_GUEST = List.of("nop.bin", "plan.bin", "exec.bin", "stdin.bin", "stdin-eof.bin",
-      "signal.bin", "winsize.bin", "shutdown.bin", "poweroff-ack.bin");
+      "signal.bin", "winsize.bin", "app-start.bin", "app-stop.bin", "app-rm.bin", "shutdown.bin", "poweroff-ack.bin");
   static final List<String> GUEST_TO_HOST = List.of("hello.bin", "started.bin", "ready.bin", "stdout.bin",
-      "stderr.bin", "log.bin", "exited.bin", "poweroff.bin");
+      "stderr.bin", "log.bin", "exited.bin", "removed.bin", "poweroff.bin");
+  static final int ADDED_SESSION = ControlChannel.FIRST_ADDED_SESSION;
   static final int EXEC_SESSION = ControlChannel.FIRST_EXEC_SESSION;
 
   /** The plan of plan.bin: every field a plan can hold. */
@@ -52,6 +53,12 @@ class GoldenFramesTest {
     return new PodPlan("golden-pod", "127.0.0.1 localhost golden-pod\n", "nameserver 10.1.0.1\n", true,
         Duration.ofMillis(1234), false, List.of(new SharePlan("app0", "/s1x/app0", false),
         new SharePlan("vol0", "/s1x/vol0", true)), List.of(web), List.of(eth0));
+  }
+
+  /** The app of app-start.bin: an added app of a mutable pod, its root under the stage2 share. */
+  static AppPlan added() {
+    return AppPlan.builder("added", "/s1x/share/stage2/added", List.of("/bin/sleep", "1000"))
+        .environment(List.of("PATH=/bin", "AC_APP_NAME=added")).user("0").group("0").workingDirectory("/").build();
   }
 
   static ExecRequest exec() {
@@ -77,15 +84,21 @@ class GoldenFramesTest {
     running.sendStdin(1, new byte[0]);
     running.sendSignal(EXEC_SESSION, 15);
     running.sendWinsize(EXEC_SESSION, 40, 132);
+    running.startApp(ADDED_SESSION, added());
+    running.stopApp(ADDED_SESSION, Duration.ofMillis(1234));
+    running.removeApp(ADDED_SESSION);
     running.sendShutdown(Duration.ofMillis(1234));
     List<byte[]> more = requests.frames();
 
     assertEquals(3, handshake.size(), "NOP, PLAN, POWEROFF_ACK");
-    assertEquals(6, more.size());
-    Map<String, byte[]> written = Map.of("nop.bin", handshake.get(0), "plan.bin", handshake.get(1),
-        "poweroff-ack.bin", handshake.get(2), "exec.bin", more.get(0), "stdin.bin", more.get(1),
-        "stdin-eof.bin", more.get(2), "signal.bin", more.get(3), "winsize.bin", more.get(4),
-        "shutdown.bin", more.get(5));
+    assertEquals(9, more.size());
+    Map<String, byte[]> written = Map.ofEntries(Map.entry("nop.bin", handshake.get(0)),
+        Map.entry("plan.bin", handshake.get(1)), Map.entry("poweroff-ack.bin", handshake.get(2)),
+        Map.entry("exec.bin", more.get(0)), Map.entry("stdin.bin", more.get(1)),
+        Map.entry("stdin-eof.bin", more.get(2)), Map.entry("signal.bin", more.get(3)),
+        Map.entry("winsize.bin", more.get(4)), Map.entry("app-start.bin", more.get(5)),
+        Map.entry("app-stop.bin", more.get(6)), Map.entry("app-rm.bin", more.get(7)),
+        Map.entry("shutdown.bin", more.get(8)));
     assertEquals(Set.copyOf(HOST_TO_GUEST), written.keySet());
     for (String name : HOST_TO_GUEST) {
       if (Boolean.getBoolean("golden.update")) {
@@ -117,6 +130,7 @@ class GoldenFramesTest {
         "STDERR " + EXEC_SESSION + " err\n",
         "log 1 INFO shutdown requested (SHUTDOWN frame)",
         "exited 1 143",
+        "removed " + ADDED_SESSION,
         "poweroff APP_FAILED",
         "closed clean"), events);
   }

@@ -2,6 +2,10 @@ package io.stage1xen.lifecycle;
 
 import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.RuntimeApp;
+import io.stage1xen.guest.Frame;
+import io.stage1xen.guest.FrameReader;
+import io.stage1xen.guest.FrameWriter;
+import io.stage1xen.guest.UnixSocketLink;
 import io.stage1xen.outcome.Outcome;
 import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.AppEntrypointParameters;
@@ -10,6 +14,7 @@ import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
 import io.stage1xen.volume.PodVolumes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -51,18 +56,47 @@ final class AppChanges {
         LOG.debug("app {} is in the pod VM's share of added apps at {}", app.value(), at);
       }
       case START -> {
-        // rkt marked the app started before it called this; it did not start, so rkt app list must say created
-        Files.deleteIfExists(layout.appStartedMarker(app));
-        throw new Stage1Failure(action + " --app=" + app.value()
-            + ": running an added app in the pod VM is not supported by this stage1-xen yet (docs/MUTABLE.md)");
+        try {
+          ask(layout, Frame.APP_START, app);
+        } catch (Stage1Failure e) {
+          // rkt marked the app started before it called this; it did not start, so rkt app list must say created
+          Files.deleteIfExists(layout.appStartedMarker(app));
+          throw e;
+        }
       }
-      // Nothing to stop: no added app can run in the VM yet (app/start refuses). Success, as systemctl stop of an
-      // inactive unit is for rkt's own stage1: rkt 1.30.0 fails app stop and app rm on exit 5 (measured), so an app
-      // that never started could not be removed otherwise.
-      case STOP -> LOG.debug("app {} is not running: nothing to stop", app.value());
-      case RM -> volumes.removeApp(app);
+      // The supervisor stops it in the VM; an app that does not run is success (nothing to stop), as systemctl stop
+      // of an inactive unit is for rkt's own stage1: rkt 1.30.0 fails app stop and app rm on exit 5 (measured).
+      case STOP -> ask(layout, Frame.APP_STOP, app);
+      case RM -> {
+        ask(layout, Frame.APP_RM, app); // refused while it runs; frees its slot in the VM
+        volumes.removeApp(app);
+      }
     }
     return Outcome.SUCCEEDED;
+  }
+
+  /**
+   * One request to the supervisor over its exec socket ({@link ExecRelay}, {@link AddedApps}): the supervisor has
+   * the pod's channel to the guest and answers once the guest has done it. A refusal becomes this entrypoint's one
+   * line.
+   */
+  private void ask(PodLayout layout, int type, AcName app) throws IOException {
+    try (UnixSocketLink link = env.sockets().connect(layout.execSocket())) {
+      new FrameWriter(link.out()).write(new Frame(type, 0, app.value().getBytes(StandardCharsets.UTF_8)));
+      FrameReader reader = new FrameReader(link.in());
+      String why = "";
+      for (Frame f; (f = reader.read()) != null; ) {
+        if (f.type() == Frame.STDERR) {
+          why = f.text(0).strip();
+        } else if (f.type() == Frame.EXITED) {
+          if (f.exitCode() != 0) {
+            throw new Stage1Failure(why.isEmpty() ? "the pod's supervisor refused with " + f.exitCode() : why);
+          }
+          return;
+        }
+      }
+    }
+    throw new Stage1Failure("the pod's supervisor hung up before it answered (the pod is stopping?)");
   }
 
   /** A sandbox whose run lives and whose guest is up: the supervisor marks it ready only then. */

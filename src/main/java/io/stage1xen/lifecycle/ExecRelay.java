@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * exists ({@link #bindPrivately}), where each enter process opens one session. The relay forwards the session's
  * frames (docs/PROTOCOL.md, session 0 on this side) to the guest under a session id of the control channel, and the
  * guest's output and exit status back. It never looks inside the command: the guest validates and runs it.
+ *
+ * <p>The app entrypoints of a mutable pod use the same socket: a connection that begins with APP_START, APP_STOP or
+ * APP_RM (payload: the app's name) is one request to {@link AddedApps}, answered with STDERR (why it failed, if it
+ * did) and EXITED (0 done, {@link AddedApps#REFUSED} refused or failed).
  */
 final class ExecRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecRelay.class);
@@ -33,11 +38,13 @@ final class ExecRelay implements AutoCloseable {
   private final Path socket;
   private final ControlChannel channel;
   private final Map<Integer, Client> sessions = new ConcurrentHashMap<>();
+  private final AddedApps added;
   private ServerSocketChannel server;
 
-  ExecRelay(Path socket, ControlChannel channel) {
+  ExecRelay(Path socket, ControlChannel channel, AddedApps added) {
     this.socket = socket;
     this.channel = channel;
+    this.added = added;
   }
 
   void start() throws IOException {
@@ -93,6 +100,11 @@ final class ExecRelay implements AutoCloseable {
     try {
       FrameReader reader = new FrameReader(client.link.in());
       Frame first = reader.read();
+      if (first != null && (first.type() == Frame.APP_START || first.type() == Frame.APP_STOP
+          || first.type() == Frame.APP_RM)) {
+        answer(client, added.request(first.type(), first.text(0)));
+        return;
+      }
       if (first == null || first.type() != Frame.EXEC) {
         throw new IOException("an enter session must begin with EXEC");
       }
@@ -115,6 +127,8 @@ final class ExecRelay implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("enter session {} link: {}", session, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     if (session >= 0 && sessions.containsKey(session)) {
       // the enter process is gone before its command ended: end the command too
@@ -124,6 +138,14 @@ final class ExecRelay implements AutoCloseable {
         LOG.debug("could not end enter session {}: {}", session, e.getMessage());
       }
     }
+  }
+
+  private static void answer(Client client, AddedApps.Reply reply) {
+    if (!reply.message().isEmpty()) {
+      client.send(new Frame(Frame.STDERR, 0, (reply.message() + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+    client.send(new Frame(Frame.EXITED, 0, ByteBuffer.allocate(4).putInt(reply.code()).array()));
+    client.close();
   }
 
   /** Output of an enter session; false when the session is not one of this relay's. */

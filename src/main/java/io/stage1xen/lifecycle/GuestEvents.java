@@ -33,6 +33,7 @@ final class GuestEvents implements ControlChannel.Listener {
   private final AtomicReference<Integer> firstFailure = new AtomicReference<>();
   private final AtomicReference<String> protocolViolation = new AtomicReference<>();
   private volatile ExecRelay enter;
+  private volatile AddedApps added;
 
   /** @param apps the pod's apps in pod order: session {@code i + 1} is app {@code i} */
   GuestEvents(List<AcName> apps, PodFiles files, OutputRelay output, PodDomain domain) {
@@ -45,6 +46,11 @@ final class GuestEvents implements ControlChannel.Listener {
   /** From now on, the sessions of rkt enter go to their clients. */
   void attach(ExecRelay relay) {
     enter = relay;
+  }
+
+  /** From now on, the sessions of apps added to a mutable pod go to their registry. */
+  void attach(AddedApps apps) {
+    added = apps;
   }
 
   boolean isReady() {
@@ -96,6 +102,10 @@ final class GuestEvents implements ControlChannel.Listener {
 
   @Override
   public void onStarted(int session, long pid) {
+    AddedApps a = added;
+    if (a != null && a.started(session)) {
+      return;
+    }
     appOf(session).ifPresent(app -> LOG.debug("app {} started (guest pid {})", app, pid));
   }
 
@@ -108,6 +118,10 @@ final class GuestEvents implements ControlChannel.Listener {
   public void onExited(int session, int code) {
     ExecRelay relay = enter;
     if (relay != null && relay.exited(session, code)) {
+      return;
+    }
+    AddedApps a = added;
+    if (a != null && a.exited(session, code)) {
       return;
     }
     Optional<AcName> app = appOf(session);
@@ -131,7 +145,8 @@ final class GuestEvents implements ControlChannel.Listener {
     if (relay != null && relay.output(session, stream, data)) {
       return;
     }
-    if (appOf(session).isPresent()) {
+    AddedApps a = added;
+    if (appOf(session).isPresent() || (a != null && a.knows(session))) {
       output.write(stream, data);
     }
   }
@@ -139,11 +154,23 @@ final class GuestEvents implements ControlChannel.Listener {
   @Override
   public void onLog(int session, LogLevel level, String text) {
     // text is guest text made printable by the protocol layer (Frame.text): it cannot forge a line or drive a terminal
+    AddedApps a = added;
+    if (a != null && level == LogLevel.ERROR) {
+      a.error(session, text);
+    }
     switch (level) {
       case ERROR -> LOG.error("guest: {}", text);
       case WARNING -> LOG.warn("guest: {}", text);
       case INFO -> LOG.info("guest: {}", text);
       default -> LOG.debug("guest: {}", text);
+    }
+  }
+
+  @Override
+  public void onRemoved(int session) {
+    AddedApps a = added;
+    if (a != null) {
+      a.removed(session);
     }
   }
 
@@ -161,6 +188,10 @@ final class GuestEvents implements ControlChannel.Listener {
       domain.destroy("it broke the control protocol");
     } else if (cause != null) {
       LOG.debug("control channel closed: {}", cause.getMessage());
+    }
+    AddedApps a = added;
+    if (a != null) {
+      a.close();
     }
     closed.countDown();
   }

@@ -165,7 +165,9 @@ final class PodStart {
       ControlChannel channel = startChannel(plan, events, domain);
       // a pod that was asked to stop while it booted is stopping, not started, even if its apps got going
       if (awaitReady(events, domain, settings.readinessTimeout()) && !stop.requested()) {
-        enter = new ExecRelay(layout.execSocket(), channel);
+        AddedApps added = new AddedApps(channel, layout, files, settings.stopGrace());
+        events.attach(added);
+        enter = new ExecRelay(layout.execSocket(), channel, added);
         events.attach(enter);
         enter.start();
         // rkt's "started": rkt enter waits for pid and rkt status --wait-ready for supervisor-status, so both

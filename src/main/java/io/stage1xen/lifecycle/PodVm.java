@@ -18,6 +18,7 @@ import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.RunParameters;
 import io.stage1xen.volume.VolumeMap;
+import io.stage1xen.volume.VolumeMapper;
 import io.stage1xen.xen.AppResourceRequest;
 import io.stage1xen.xen.DomainRequest;
 import io.stage1xen.xen.P9Share;
@@ -88,29 +89,43 @@ final class PodVm {
     List<RuntimeApp> runtimeApps = pod.manifest().apps();
     for (int i = 0; i < runtimeApps.size(); i++) {
       RuntimeApp ra = runtimeApps.get(i);
-      App app = pod.app(ra);
-      String root = volumes.roots().get(i).guestPath();
-      AppPlan.Builder b = AppPlan.builder(ra.name().value(), root, app.exec())
-          .environment(environment(ra.name(), app))
-          .user(app.user())
-          .group(app.group())
-          .supplementaryGids(app.supplementaryGIDs())
-          .workingDirectory(app.effectiveWorkingDirectory())
-          .readOnlyRootFs(ra.readOnlyRootFS())
+      AppPlan.Builder b = app(pod, ra, volumes.roots().get(i).guestPath())
           .stdin(run.interactive())
           .tty(run.interactive() && stdinIsTerminal);
-      for (EventHandler h : app.eventHandlers("pre-start")) {
-        b.preStart(h.exec());
-      }
-      for (EventHandler h : app.eventHandlers("post-stop")) {
-        b.postStop(h.exec());
-      }
-      app.isolators().last(OomScoreAdj.class).ifPresent(o -> b.oomScoreAdj(o.value()));
       volumes.mounts(i).forEach(b::mount);
       apps.add(b.build());
     }
     return new PodPlan(hostname, dns.hosts(hostname), dns.resolvConf(), run.debug(), grace, pod.manifest().isMutable(),
         volumes.sharePlans(), apps);
+  }
+
+  /**
+   * The plan of an app added to a running mutable pod (docs/MUTABLE.md): the same translation as a pod's app, its
+   * root the app's directory in the share of added apps. It has no stdin or terminal (rkt app start gives none) and
+   * no volumes yet.
+   */
+  static AppPlan addedApp(Pod pod, RuntimeApp ra) {
+    return app(pod, ra, VolumeMapper.addedAppRoot(ra.name())).build();
+  }
+
+  /** What every app's plan has, from its runtime app and image manifest: exec, identity, environment, handlers. */
+  private static AppPlan.Builder app(Pod pod, RuntimeApp ra, String root) {
+    App app = pod.app(ra);
+    AppPlan.Builder b = AppPlan.builder(ra.name().value(), root, app.exec())
+        .environment(environment(ra.name(), app))
+        .user(app.user())
+        .group(app.group())
+        .supplementaryGids(app.supplementaryGIDs())
+        .workingDirectory(app.effectiveWorkingDirectory())
+        .readOnlyRootFs(ra.readOnlyRootFS());
+    for (EventHandler h : app.eventHandlers("pre-start")) {
+      b.preStart(h.exec());
+    }
+    for (EventHandler h : app.eventHandlers("post-stop")) {
+      b.postStop(h.exec());
+    }
+    app.isolators().last(OomScoreAdj.class).ifPresent(o -> b.oomScoreAdj(o.value()));
+    return b;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.stage1xen.volume;
 
+import io.stage1xen.appc.AcName;
 import io.stage1xen.appc.App;
 import io.stage1xen.appc.InvalidValueException;
 import io.stage1xen.appc.Mount;
@@ -52,6 +53,11 @@ public final class VolumeMapper {
    * read-only view of {@link #ADDED_SOURCE}, on whose subdirectories app/add binds each added app's root.
    */
   public static final String ADDED_TAG = "stage2";
+
+  /** Where the guest sees an added app's root: its directory in the share of added apps. */
+  public static String addedAppRoot(AcName app) {
+    return SHARE_ROOT + ADDED_TAG + "/" + app.value();
+  }
   /** The pod's own directory, root only and never exported, whose read-only view the added apps' share is. */
   public static final String ADDED_SOURCE = "added";
   /** The tag of a volume share: {@code vol<N>}, next to the apps' shares. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.guest.ControlChannel;
 import io.stage1xen.guest.UnixSocketLink;
+import io.stage1xen.pod.PodLayout;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +35,9 @@ class ExecRelayTest {
   private static ExecRelay relay(Path dir) {
     ControlChannel unused = new ControlChannel(new ByteArrayInputStream(new byte[0]), OutputStream.nullOutputStream(),
         new ControlChannel.Listener() {});
-    return new ExecRelay(dir.resolve("exec.sock"), unused);
+    PodLayout layout = PodLayout.of(dir);
+    return new ExecRelay(dir.resolve("exec.sock"), unused,
+        new AddedApps(unused, layout, new PodFiles(layout), java.time.Duration.ofSeconds(1)));
   }
 
   @Test

@@ -77,13 +77,25 @@ class MutablePodTest {
   }
 
   private ExecResult add(PodUuid uuid, String name) throws Exception {
+    return add(uuid, name, "out:" + name);
+  }
+
+  /** rkt app add of an app whose exec is the fake guest's ops. */
+  private ExecResult add(PodUuid uuid, String name, String... ops) throws Exception {
+    List<String> exec = new ArrayList<>(List.of("/fake"));
+    exec.addAll(List.of(ops));
     return rktApp("add", uuid, "--app", name + "=" + image(name, name + ".txt"), "--runtime-app",
-        TestPods.app(name, "/fake", "out:" + name));
+        TestPods.app(name, exec.toArray(String[]::new)));
   }
 
   private String readInNamespace(Path file) throws Exception {
+    return inNamespace("cat", file.toString());
+  }
+
+  /** A command in the test's mount namespace, where the pod's mounts are: its output. */
+  private String inNamespace(String... command) throws Exception {
     List<String> argv = new ArrayList<>(host.namespace().enter());
-    argv.addAll(List.of("cat", file.toString()));
+    argv.addAll(List.of(command));
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(30, TimeUnit.SECONDS);
@@ -168,14 +180,6 @@ class MutablePodTest {
     ExecResult stop = rktApp("stop", uuid, "--app", "hello");
     assertEquals(0, stop.exitCode(), stop.stderr());
 
-    // start is refused in one line (254), naming the app, and the app stays "created" for rkt
-    ExecResult start = rktApp("start", uuid, "--app", "hello", "--debug");
-    assertEquals(254, start.exitCode(), start.stderr());
-    assertTrue(start.stderr().contains("--app=hello: running an added app in the pod VM is not supported"),
-        start.stderr());
-    assertFalse(Files.exists(pod.resolve("stage1/rootfs/rkt/status/hello-started")), "rkt would list it running");
-    assertTrue(Files.exists(pod.resolve("stage1/rootfs/rkt/status/hello-created")));
-
     // the entrypoints themselves, called as rkt does, on an unknown app and a second add
     Result unknown = crossing(pod, "app/start", "--debug=false", "--app=nosuch");
     assertEquals(254, unknown.exitCode(), unknown.stderr());
@@ -195,6 +199,76 @@ class MutablePodTest {
     Result after = crossing(pod, "app/rm", "--debug=false", "--app=hello");
     assertEquals(254, after.exitCode(), after.stderr());
     assertTrue(after.stderr().contains("is not running"), after.stderr());
+  }
+
+  @Test
+  void anAddedAppStartsInItsRootStopsAndIsRemovedWhileThePodStaysUp() throws Exception {
+    PodUuid uuid = host.prepare(SANDBOX);
+    CompletableFuture<ExecResult> run = sandbox(uuid);
+    Path pod = runDir(uuid).toRealPath();
+    Path status = pod.resolve("stage1/rootfs/rkt/status");
+    assertEquals(0, add(uuid, "hello", "write:/ran.txt=yes", "env", "hang").exitCode());
+
+    ExecResult start = rktApp("start", uuid, "--app", "hello");
+    assertEquals(0, start.exitCode(), start.stderr());
+    Path ran = pod.resolve("xen/volumes/stage2/hello/ran.txt");
+    assertTrue(FakeHost.eventually(WAIT, () -> readInNamespace(ran).equals("yes")), "the app ran in its own root");
+    assertTrue(Files.exists(status.resolve("hello-started")), "rkt lists it running");
+    assertFalse(Files.exists(status.resolve("hello")), "no exit status while it runs");
+
+    // a running app can be neither started again nor removed: one line, 254
+    Result again = crossing(pod, "app/start", "--debug=false", "--app=hello");
+    assertEquals(254, again.exitCode(), again.stderr());
+    assertEquals(1, again.stderr().strip().lines().count(), again.stderr());
+    assertTrue(again.stderr().contains("app \"hello\" is running already"), again.stderr());
+    Result rmRunning = crossing(pod, "app/rm", "--debug=false", "--app=hello");
+    assertEquals(254, rmRunning.exitCode(), rmRunning.stderr());
+    assertTrue(rmRunning.stderr().contains("app \"hello\" is running; stop it first"), rmRunning.stderr());
+    assertEquals(1, host.namespace().mountsUnder(pod.resolve("xen/volumes/stage2/hello")).size(),
+        "a refused rm leaves the app's root in the VM");
+
+    // stop: SIGTERM in the guest; the status rkt reads is the app's exit code
+    ExecResult stop = rktApp("stop", uuid, "--app", "hello");
+    assertEquals(0, stop.exitCode(), stop.stderr());
+    assertEquals("143", Files.readString(status.resolve("hello")));
+    assertFalse(run.isDone(), "a mutable pod stays up when its app ends");
+
+    // an app that fails on its own: its status is written, the pod stays up
+    assertEquals(0, add(uuid, "failing", "exit:3").exitCode());
+    assertEquals(0, rktApp("start", uuid, "--app", "failing").exitCode());
+    assertTrue(FakeHost.eventually(WAIT, () -> Files.exists(status.resolve("failing"))));
+    assertEquals("3", Files.readString(status.resolve("failing")));
+    Thread.sleep(500);
+    assertFalse(run.isDone(), "a mutable pod never ends because an app failed");
+
+    ExecResult rm = rktApp("rm", uuid, "--app", "hello");
+    assertEquals(0, rm.exitCode(), rm.stderr());
+    assertEquals(List.of(), host.namespace().mountsUnder(pod.resolve("xen/volumes/stage2/hello")));
+
+    assertEquals(0, stage0.stop(uuid, false).exitCode());
+    ExecResult r = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertTrue(r.stdout().contains("AC_APP_NAME=hello") && r.stdout().contains("container=rkt"),
+        "the added app's output (its environment) goes to the pod's output: " + r.stdout());
+  }
+
+  @Test
+  void anAppWhoseRootIsMissingFailsToStartInOneLine() throws Exception {
+    PodUuid uuid = host.prepare(SANDBOX);
+    CompletableFuture<ExecResult> run = sandbox(uuid);
+    Path pod = runDir(uuid).toRealPath();
+    assertEquals(0, add(uuid, "hello", "hang").exitCode());
+    // the VM no longer sees the app's root: the guest refuses the start, and rkt must list the app created
+    inNamespace("umount", pod.resolve("xen/volumes/stage2/hello").toString());
+    inNamespace("rmdir", pod.resolve("xen/volumes/added/hello").toString());
+    Result start = crossing(pod, "app/start", "--debug=false", "--app=hello");
+    assertEquals(254, start.exitCode(), start.stderr());
+    assertEquals(1, start.stderr().strip().lines().count(), start.stderr());
+    assertTrue(start.stderr().contains("app \"hello\" could not start in the pod VM (exit status 125: app hello:"
+        + " root /s1x/share/stage2/hello: No such file or directory)"), start.stderr());
+    assertFalse(run.isDone());
+    assertEquals(0, stage0.stop(uuid, false).exitCode());
+    assertEquals(0, run.get(WAIT.toSeconds(), TimeUnit.SECONDS).exitCode());
   }
 
   @Test

@@ -61,6 +61,9 @@ public final class FakeGuest {
   private final List<App> apps = new ArrayList<>();
   private final List<String> appNames = new ArrayList<>();
   private final java.util.Map<Integer, App> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+  /** A mutable pod's added apps (APP_START), and the exit status of those that ended. */
+  private final java.util.Map<Integer, App> added = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<Integer, Integer> addedCodes = new java.util.concurrent.ConcurrentHashMap<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch acked = new CountDownLatch(1);
   private final CountDownLatch done = new CountDownLatch(1);
@@ -226,6 +229,9 @@ public final class FakeGuest {
             }
           }
           case Frame.EXEC -> exec(f.session(), TlvDecoder.decode(f.payload()));
+          case Frame.APP_START -> startAdded(f.session(), TlvDecoder.decode(f.payload()));
+          case Frame.APP_STOP -> stopAdded(f.session());
+          case Frame.APP_RM -> removeAdded(f.session());
           case Frame.SHUTDOWN -> {
             // as the real init does: the request is logged at once, which tells the host this guest still reads
             send(Frame.LOG, 0, log(LogLevel.INFO, "shutdown requested (SHUTDOWN frame)"));
@@ -269,13 +275,7 @@ public final class FakeGuest {
     for (TlvDecoder.Field a : appFields) {
       appNames.add(a.one(PlanEncoder.T_NAME).text());
     }
-    java.util.Map<String, Path> shares = new java.util.HashMap<>();
-    for (TlvDecoder.Field sh : plan.all(PlanEncoder.T_SHARE)) {
-      Path host = exports.get(sh.one(PlanEncoder.T_SHARE_TAG).text());
-      if (host != null) {
-        shares.put(sh.one(PlanEncoder.T_SHARE_PATH).text(), host);
-      }
-    }
+    java.util.Map<String, Path> shares = shares();
     for (int i = 0; i < appFields.size(); i++) {
       TlvDecoder.Field a = appFields.get(i);
       App app = new App(1 + i, a.texts(PlanEncoder.T_ARG), a.texts(PlanEncoder.T_ENV), true);
@@ -313,6 +313,63 @@ public final class FakeGuest {
       t.setDaemon(true);
       t.start();
     }
+  }
+
+  /** The plan's shares: guest path to the dom0 directory behind it. */
+  private java.util.Map<String, Path> shares() {
+    java.util.Map<String, Path> shares = new java.util.HashMap<>();
+    for (TlvDecoder.Field sh : plan.all(PlanEncoder.T_SHARE)) {
+      Path host = exports.get(sh.one(PlanEncoder.T_SHARE_TAG).text());
+      if (host != null) {
+        shares.put(sh.one(PlanEncoder.T_SHARE_PATH).text(), host);
+      }
+    }
+    return shares;
+  }
+
+  /**
+   * APP_START of a mutable pod: the app runs its ops in its root under the share of added apps; it ends on its own
+   * or on APP_STOP (as SIGTERM: 143 for {@code hang}), and its end never stops the pod. A root that is not in the
+   * share (app/add did not bind it) fails the start with a LOG error and 125, as the real init's does.
+   */
+  private void startAdded(int session, TlvDecoder.Field app) throws IOException {
+    App proc = new App(session, app.texts(PlanEncoder.T_ARG), app.texts(PlanEncoder.T_ENV), false);
+    Path root = onHost(shares(), app.one(PlanEncoder.T_ROOT).text());
+    if (!Files.isDirectory(root)) {
+      send(Frame.LOG, session, log(LogLevel.ERROR, "app " + app.one(PlanEncoder.T_NAME).text() + ": root "
+          + app.one(PlanEncoder.T_ROOT).text() + ": No such file or directory"));
+      addedCodes.put(session, 125);
+      send(Frame.EXITED, session, ByteBuffer.allocate(4).putInt(125).array());
+      return;
+    }
+    proc.view.put("/", root);
+    addedCodes.remove(session);
+    sessions.put(session, proc);
+    added.put(session, proc);
+    send(Frame.STARTED, session, ByteBuffer.allocate(4).putInt(2000 + session).array());
+    Thread t = new Thread(proc::run, "added-" + session);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void stopAdded(int session) throws IOException {
+    Integer code = addedCodes.get(session);
+    App proc = added.get(session);
+    if (code != null) {
+      send(Frame.EXITED, session, ByteBuffer.allocate(4).putInt(code).array());
+    } else if (proc != null) {
+      proc.signal.add(15);
+    }
+  }
+
+  private void removeAdded(int session) throws IOException {
+    if (added.containsKey(session) && !addedCodes.containsKey(session)) {
+      send(Frame.LOG, session, log(LogLevel.ERROR, "app is running: not removed"));
+      return;
+    }
+    added.remove(session);
+    addedCodes.remove(session);
+    send(Frame.REMOVED, session, new byte[0]);
   }
 
   /** The dom0 path behind a guest path inside one of the shares. */
@@ -384,6 +441,9 @@ public final class FakeGuest {
         code = script();
       } catch (IOException | InterruptedException e) {
         code = 125;
+      }
+      if (added.containsKey(session)) {
+        addedCodes.put(session, code); // before EXITED: a stop that comes after it finds the status
       }
       try {
         send(Frame.EXITED, session, ByteBuffer.allocate(4).putInt(code).array());

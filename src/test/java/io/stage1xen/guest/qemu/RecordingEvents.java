@@ -45,6 +45,7 @@ final class RecordingEvents implements ControlChannel.Listener {
   public synchronized void onStarted(int session, long pid) {
     pids.put(session, pid);
     timeline.add("started " + session);
+    notifyAll();
   }
 
   @Override
@@ -72,8 +73,28 @@ final class RecordingEvents implements ControlChannel.Listener {
   }
 
   @Override
+  public synchronized void onRemoved(int session) {
+    timeline.add("removed " + session);
+    notifyAll();
+  }
+
+  /** Waits until the timeline holds the entry (or the link closed / time ran out). */
+  synchronized boolean awaitTimeline(String entry, Duration d) throws InterruptedException {
+    long end = System.currentTimeMillis() + d.toMillis();
+    while (!timeline.contains(entry) && !closed) {
+      long left = end - System.currentTimeMillis();
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return timeline.contains(entry);
+  }
+
+  @Override
   public synchronized void onLog(int session, LogLevel level, String text) {
     logs.add(level + " " + session + " " + text);
+    notifyAll();
   }
 
   @Override

@@ -46,7 +46,8 @@ final class AddedApps {
     }
   }
 
-  private enum State { STARTING, RUNNING, ENDED }
+  /** REMOVING: its slot in the guest is being freed; its session is not given out again before REMOVED. */
+  private enum State { STARTING, RUNNING, ENDED, REMOVING }
 
   /** One added app the guest has a slot for. */
   private static final class Entry {
@@ -121,6 +122,9 @@ final class AddedApps {
 
   private synchronized CompletableFuture<Reply> start(AcName app) throws IOException {
     Entry old = byName.get(app);
+    if (old != null && old.state == State.REMOVING) {
+      return CompletableFuture.completedFuture(Reply.refused("app \"" + app.value() + "\" is being removed"));
+    }
     if (old != null && old.state != State.ENDED) {
       return CompletableFuture.completedFuture(Reply.refused("app \"" + app.value() + "\" is running already"));
     }
@@ -132,8 +136,10 @@ final class AddedApps {
     }
     AppPlan plan = PodVm.addedApp(pod, ra.get());
     if (old != null) {
-      // started again after it ended: its old slot goes first (the guest takes frames in order)
-      forget(old);
+      // started again after it ended: its old slot goes first (the guest takes frames in order); the old session
+      // stays taken until the guest's REMOVED, which must not be read as the new one's
+      byName.remove(app, old);
+      old.state = State.REMOVING;
       channel.removeApp(old.session);
     }
     Entry e = new Entry(app, freeSession());
@@ -147,7 +153,7 @@ final class AddedApps {
 
   private synchronized CompletableFuture<Reply> stop(AcName app) throws IOException {
     Entry e = byName.get(app);
-    if (e == null || e.state == State.ENDED) {
+    if (e == null || e.state == State.ENDED || e.state == State.REMOVING) {
       // nothing to stop: success, as systemctl stop of an inactive unit is (docs/MUTABLE.md, "Exit 5")
       LOG.debug("app {} is not running: nothing to stop", app.value());
       return CompletableFuture.completedFuture(Reply.DONE);
@@ -164,10 +170,14 @@ final class AddedApps {
     if (e == null) {
       return CompletableFuture.completedFuture(Reply.DONE); // never started: the guest has nothing of it
     }
+    if (e.state == State.REMOVING) {
+      return CompletableFuture.completedFuture(Reply.refused("app \"" + app.value() + "\" is being removed"));
+    }
     if (e.state != State.ENDED) {
       return CompletableFuture.completedFuture(Reply.refused("app \"" + app.value() + "\" is running; stop it first"));
     }
     e.pending = new CompletableFuture<>();
+    e.state = State.REMOVING;
     channel.removeApp(e.session);
     return e.pending;
   }
@@ -252,8 +262,9 @@ final class AddedApps {
       return;
     }
     e.lastError = text;
-    if (e.state == State.ENDED && e.pending != null) {
-      answer(e, Reply.refused(text)); // APP_RM refused by the guest
+    if (e.state == State.REMOVING) {
+      e.state = State.ENDED; // APP_RM refused by the guest: the slot stays
+      answer(e, Reply.refused(text));
     }
   }
 

@@ -241,6 +241,15 @@ class MutablePodTest {
     Thread.sleep(500);
     assertFalse(run.isDone(), "a mutable pod never ends because an app failed");
 
+    // started again after it ended: it runs anew (its old slot in the VM is freed first)
+    inNamespace("rm", ran.toString());
+    ExecResult restart = rktApp("start", uuid, "--app", "hello");
+    assertEquals(0, restart.exitCode(), restart.stderr());
+    assertTrue(FakeHost.eventually(WAIT, () -> readInNamespace(ran).equals("yes")), "it ran again");
+    assertFalse(Files.exists(status.resolve("hello")), "rkt removed the old status; none while it runs");
+    assertEquals(0, rktApp("stop", uuid, "--app", "hello").exitCode());
+    assertEquals("143", Files.readString(status.resolve("hello")), "the second run's status");
+
     ExecResult rm = rktApp("rm", uuid, "--app", "hello");
     assertEquals(0, rm.exitCode(), rm.stderr());
     assertEquals(List.of(), host.namespace().mountsUnder(pod.resolve("xen/volumes/stage2/hello")));

@@ -261,6 +261,32 @@ int appspec_decode(const uint8_t *p, size_t n, struct appspec *out, char *err, s
   return app_fields(&c, out);
 }
 
+static void strv_free(struct strv *v) {
+  for (size_t i = 0; i < v->n; i++) free(v->v[i]);
+  free(v->v);
+}
+
+void appspec_free(struct appspec *a) {
+  free(a->name);
+  free(a->root);
+  free(a->user);
+  free(a->group);
+  free(a->workdir);
+  strv_free(&a->argv);
+  strv_free(&a->env);
+  free(a->supp);
+  for (size_t i = 0; i < a->nprestart; i++) strv_free(&a->prestart[i]);
+  for (size_t i = 0; i < a->npoststop; i++) strv_free(&a->poststop[i]);
+  free(a->prestart);
+  free(a->poststop);
+  for (size_t i = 0; i < a->nmounts; i++) {
+    free(a->mounts[i].source);
+    free(a->mounts[i].target);
+  }
+  free(a->mounts);
+  *a = (struct appspec){0};
+}
+
 int plan_decode(const uint8_t *p, size_t n, struct plan *pl, char *err, size_t errlen) {
   struct cur c = {p, n, err, errlen}, f;
   uint8_t tag;
@@ -320,10 +346,8 @@ int execreq_decode(const uint8_t *p, size_t n, struct execreq *x, char *err, siz
 }
 
 void execreq_free(struct execreq *x) {
-  for (size_t i = 0; i < x->argv.n; i++) free(x->argv.v[i]);
-  for (size_t i = 0; i < x->env.n; i++) free(x->env.v[i]);
-  free(x->argv.v);
-  free(x->env.v);
+  strv_free(&x->argv);
+  strv_free(&x->env);
   free(x->app);
   *x = (struct execreq){0};
 }

@@ -300,12 +300,15 @@ void pod_app_start(uint32_t session, const uint8_t *p, uint32_t len) {
   if (!spec) abort();
   if (appspec_decode(p, len, spec, err, sizeof err) < 0) {
     refuse_app(session, "invalid APP_START: %s", err);
-    free(spec); /* its strings leak: a broken host, once */
+    appspec_free(spec);
+    free(spec);
     return;
   }
   for (size_t i = 0; i < pod_app_count(); i++)
     if (!pod_app_at(i)->removed && !strcmp(pod_app_at(i)->spec->name, spec->name)) {
       refuse_app(session, "app %s is in the pod already", spec->name);
+      appspec_free(spec);
+      free(spec);
       return;
     }
   struct app *a = calloc(1, sizeof *a);
@@ -387,8 +390,13 @@ static void step_added(void) {
       if (pid) kill(-pid, SIGKILL);
       a->kill_at = 0;
     }
-    if (a->removed) free(a); /* the spec's strings stay: small, and a removed name may come back only as a new spec */
-    else g_pod.added[k++] = a;
+    if (a->removed) {
+      appspec_free(a->spec);
+      free(a->spec);
+      free(a);
+    } else {
+      g_pod.added[k++] = a;
+    }
   }
   g_pod.nadded = k;
 }

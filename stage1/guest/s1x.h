@@ -77,6 +77,7 @@ int plan_decode(const uint8_t *p, size_t n, struct plan *out, char *err, size_t 
 int execreq_decode(const uint8_t *p, size_t n, struct execreq *out, char *err, size_t errlen);
 /* APP_START's payload: the fields of one plan APP (the same decoder), the spec owned by the caller. */
 int appspec_decode(const uint8_t *p, size_t n, struct appspec *out, char *err, size_t errlen);
+void appspec_free(struct appspec *a); /* also of a spec whose decoding failed half-way */
 void execreq_free(struct execreq *r);
 
 /* ---- channel and frames (proto.c) ---- */

@@ -188,17 +188,22 @@ static void test_app_start_payload(void) {
   CHECK(appspec_decode(ok.p, ok.n, &a, err, sizeof err) == 0 && !strcmp(a.user, "0") && !strcmp(a.group, "0") &&
             !strcmp(a.workdir, "/"),
         "a minimal app: defaults user 0, group 0, workdir /: %s", err);
+  appspec_free(&a);
+  CHECK(!a.name && !a.argv.n, "appspec_free clears the spec");
   fs(&noarg, T_NAME, "added");
   fs(&noarg, T_ROOT, "/s1x/share/stage2/added");
   CHECK(appspec_decode(noarg.p, noarg.n, &a, err, sizeof err) < 0 && strstr(err, "no ARG"), "no ARG refused: %s", err);
+  appspec_free(&a);
   fs(&relroot, T_NAME, "added");
   fs(&relroot, T_ROOT, "share/stage2/added");
   fs(&relroot, T_ARG, "/bin/true");
   CHECK(appspec_decode(relroot.p, relroot.n, &a, err, sizeof err) < 0 && strstr(err, "not an absolute path"),
         "a relative ROOT refused: %s", err);
+  appspec_free(&a);
   fu(&ok, T_VERSION, 1);
   CHECK(appspec_decode(ok.p, ok.n, &a, err, sizeof err) < 0 && strstr(err, "unknown field"),
         "a pod field in an app refused: %s", err);
+  appspec_free(&a);
 }
 
 static void test_net_plan(void) {
@@ -558,6 +563,7 @@ static void test_golden_plan(void) {
             !strcmp(added.env.v[1], "AC_APP_NAME=added") && !strcmp(added.user, "0") && !strcmp(added.workdir, "/") &&
             !added.readonly && !added.tty && added.nmounts == 0,
         "app-start.bin: fields");
+  appspec_free(&added);
   golden_payload("app-rm.bin", &len);
   CHECK(len == 0, "app-rm.bin: empty");
 

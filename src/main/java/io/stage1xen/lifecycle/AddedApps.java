@@ -8,7 +8,14 @@ import io.stage1xen.guest.Frame;
 import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
+import io.stage1xen.outcome.Stage1Failure;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,6 +43,8 @@ final class AddedApps {
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   /** Beyond the grace period: time for the guest to kill the app and say so. */
   static final Duration STOP_MARGIN = Duration.ofSeconds(10);
+  /** What the guest takes as an environment entry (stage1/guest/plan.c). */
+  private static final Pattern ENV_ENTRY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*=.*", Pattern.DOTALL);
 
   /** The answer to one request: the exit code for the entrypoint and, when it failed, one line saying why. */
   record Reply(int code, String message) {
@@ -134,7 +143,7 @@ final class AddedApps {
       return CompletableFuture.completedFuture(Reply.refused(layout.podManifest() + ": apps: no app named \""
           + app.value() + "\" (the pod has " + pod.manifest().appNames() + ")"));
     }
-    AppPlan plan = PodVm.addedApp(pod, ra.get());
+    AppPlan plan = PodVm.addedApp(pod, ra.get(), rktEnvironment(app));
     if (old != null) {
       // started again after it ended: its old slot goes first (the guest takes frames in order); the old session
       // stays taken until the guest's REMOVED, which must not be read as the new one's
@@ -180,6 +189,28 @@ final class AddedApps {
     e.state = State.REMOVING;
     channel.removeApp(e.session);
     return e.pending;
+  }
+
+  /** {@code rkt/env/<app>}, which rkt app add writes: {@code NAME=value} lines; empty when there is none. */
+  private Optional<List<String>> rktEnvironment(AcName app) throws IOException {
+    Path file = layout.appEnvironment(app);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    List<String> env = new ArrayList<>();
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isEmpty()) {
+        continue;
+      }
+      if (!ENV_ENTRY.matcher(line).matches()) {
+        throw new Stage1Failure(file + ": line " + (i + 1) + ": \"" + line.replaceAll("\\p{Cntrl}", "?")
+            + "\" is not NAME=value");
+      }
+      env.add(line);
+    }
+    return Optional.of(env);
   }
 
   private int freeSession() {

@@ -31,6 +31,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -103,9 +104,20 @@ final class PodVm {
    * The plan of an app added to a running mutable pod (docs/MUTABLE.md): the same translation as a pod's app, its
    * root the app's directory in the share of added apps. It has no stdin or terminal (rkt app start gives none) and
    * no volumes yet.
+   *
+   * @param rktEnvironment the lines of {@code rkt/env/<app>} when rkt wrote it (app add does): rkt's final list
+   *     (its defaults, the image's, {@code --environment}, {@code AC_APP_NAME}), to which the executor's
+   *     {@code container} is added; without it the environment is made from the manifests as for a pod's app
    */
-  static AppPlan addedApp(Pod pod, RuntimeApp ra) {
-    return app(pod, ra, VolumeMapper.addedAppRoot(ra.name())).build();
+  static AppPlan addedApp(Pod pod, RuntimeApp ra, Optional<List<String>> rktEnvironment) {
+    AppPlan.Builder b = app(pod, ra, VolumeMapper.addedAppRoot(ra.name()));
+    rktEnvironment.ifPresent(lines -> {
+      List<String> env = new ArrayList<>(lines);
+      env.removeIf(e -> e.startsWith("container="));
+      env.add("container=" + CONTAINER);
+      b.environment(env);
+    });
+    return b.build();
   }
 
   /** What every app's plan has, from its runtime app and image manifest: exec, identity, environment, handlers. */

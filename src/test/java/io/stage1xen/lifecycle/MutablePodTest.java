@@ -189,6 +189,14 @@ class MutablePodTest {
     assertEquals(254, twice.exitCode(), twice.stderr());
     assertEquals(1, twice.stderr().strip().lines().count(), twice.stderr());
     assertTrue(twice.stderr().contains("app \"hello\" is already in the pod VM"), twice.stderr());
+    // rkt's environment file of the app, with a line that is no NAME=value: one line naming file and line
+    Path envFile = pod.resolve("stage1/rootfs/rkt/env/hello");
+    Files.writeString(envFile, "PATH=/bin\n1BAD=x\n");
+    Result badEnv = crossing(pod, "app/start", "--debug=false", "--app=hello");
+    assertEquals(254, badEnv.exitCode(), badEnv.stderr());
+    assertEquals(1, badEnv.stderr().strip().lines().count(), badEnv.stderr());
+    assertTrue(badEnv.stderr().contains(envFile.toRealPath() + ": line 2: \"1BAD=x\" is not NAME=value")
+        || badEnv.stderr().contains(envFile + ": line 2: \"1BAD=x\" is not NAME=value"), badEnv.stderr());
     Result notRunning = crossing(pod, "app/stop", "--debug=false", "--app=hello");
     assertEquals(0, notRunning.exitCode(), notRunning.stderr());
     assertEquals("", notRunning.stderr());
@@ -259,6 +267,7 @@ class MutablePodTest {
     assertEquals(0, r.exitCode(), r.stderr());
     assertTrue(r.stdout().contains("AC_APP_NAME=hello") && r.stdout().contains("container=rkt"),
         "the added app's output (its environment) goes to the pod's output: " + r.stdout());
+    assertTrue(r.stdout().contains("SHELL=/bin/sh"), "the environment is rkt's rkt/env/<app>: " + r.stdout());
   }
 
   @Test

@@ -31,9 +31,7 @@ static void on_exec(uint32_t session, const uint8_t *p, uint32_t len) {
     }
     return;
   }
-  size_t napps;
-  struct app *apps = pod_apps(&napps);
-  session_exec(session, p, len, apps, napps);
+  session_exec(session, p, len);
 }
 
 void on_frame(struct init *in, uint8_t type, uint32_t session, const uint8_t *p, uint32_t len) {

@@ -39,11 +39,6 @@ static struct app *added_app(uint32_t session) {
 enum phase pod_phase(void) { return g_pod.phase; }
 uint32_t pod_grace_ms(void) { return g_pod.plan.grace_ms; }
 
-struct app *pod_apps(size_t *n) {
-  *n = g_pod.napps;
-  return g_pod.apps;
-}
-
 struct child *pod_child(uint32_t session) {
   if (session >= 1 && session <= g_pod.napps) return &g_pod.apps[session - 1].main;
   struct app *a = added_app(session);

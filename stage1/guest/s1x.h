@@ -201,7 +201,8 @@ pid_t spawn_in_view(const struct spawn *s, struct child *c);
 int exit_code_of(int status);
 
 /* ---- exec sessions (session.c) ---- */
-void session_exec(uint32_t id, const uint8_t *p, size_t n, struct app *apps, size_t napps);
+/* runs an EXEC in the named app's view: a plan's app or an added one (not removed) that has been started */
+void session_exec(uint32_t id, const uint8_t *p, size_t n);
 struct child *session_find(uint32_t id);
 size_t session_count(void);
 struct child *session_at(size_t i);
@@ -234,7 +235,6 @@ void pod_reap(void); /* reaps every child that ended (SIGCHLD) */
 void pod_request_shutdown(uint32_t grace_ms, const char *why);
 int pod_poll_timeout(void); /* ms until the next stop deadline (+1), or -1 */
 struct child *pod_child(uint32_t session); /* an app's main process or an enter session, or NULL */
-struct app *pod_apps(size_t *n); /* the plan's apps */
 /* Every app, the plan's then those added at run time (APP_START), for the poll loop; valid until the next step. */
 size_t pod_app_count(void);
 struct app *pod_app_at(size_t i);

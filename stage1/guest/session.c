@@ -49,7 +49,7 @@ static char **merged_env(char **base, const struct strv *extra) {
   return env.v;
 }
 
-void session_exec(uint32_t id, const uint8_t *p, size_t n, struct app *apps, size_t napps) {
+void session_exec(uint32_t id, const uint8_t *p, size_t n) {
   struct execreq req;
   char err[256];
   if (id < CHANNEL_FIRST_EXEC_SESSION || session_find(id)) {
@@ -61,8 +61,12 @@ void session_exec(uint32_t id, const uint8_t *p, size_t n, struct app *apps, siz
     return;
   }
   struct app *a = NULL;
-  for (size_t i = 0; i < napps; i++)
-    if (!strcmp(apps[i].spec->name, req.app) && apps[i].envp) a = &apps[i];
+  /* an added app's name is unique among those not removed (APP_START refuses a second), and envp is set only once
+   * the app was prepared, so a removed or never-started app is never entered */
+  for (size_t i = 0; i < pod_app_count(); i++) {
+    struct app *x = pod_app_at(i);
+    if (!x->removed && x->envp && !strcmp(x->spec->name, req.app)) a = x;
+  }
   if (!a) {
     refuse(id, 125, "stage1-xen: no app named '%s' in this pod", req.app);
     execreq_free(&req);

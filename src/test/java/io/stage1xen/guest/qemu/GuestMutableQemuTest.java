@@ -50,20 +50,38 @@ class GuestMutableQemuTest {
     Path stage2 = Files.createDirectories(tmp.resolve("stage2"));
     TestRootfs.make(stage2.resolve("hello"));
     TestRootfs.make(stage2.resolve("failing"));
+    Path stage2vol = Files.createDirectories(tmp.resolve("stage2vol"));
+    Path data = Files.createDirectories(stage2vol.resolve("hello/vol0"));
+    Files.writeString(data.resolve("in.txt"), "from dom0\n");
     PodPlan sandbox = new PodPlan("sandbox", null, null, false, Duration.ofSeconds(5), true,
-        List.of(new SharePlan("stage2", "/s1x/share/stage2", false)), List.of());
+        List.of(new SharePlan("stage2", "/s1x/share/stage2", false),
+            new SharePlan("stage2vol", "/s1x/share/stage2vol", false)), List.of());
     try (QemuGuest vm = new QemuGuest(guest, tmp.resolve("vm"), 256,
-        List.of(new QemuGuest.Export("stage2", stage2, false)), false, List.of(), List.of())) {
+        List.of(new QemuGuest.Export("stage2", stage2, false),
+            new QemuGuest.Export("stage2vol", stage2vol, false, "mapped-file")), false, List.of(), List.of())) {
       RecordingEvents ev = vm.events;
       vm.start(sandbox);
       assertTrue(ev.awaitReady(QemuGuest.BOOT_TIMEOUT), "a sandbox is ready without apps\n" + vm.diagnostics());
 
       // an added app runs in its own root, with the environment it was given; the pod keeps it
-      vm.channel.startApp(HELLO, app("hello", GuestQemuTest.sh(
-          "echo \"up as $AC_APP_NAME in $container\"; echo yes > /ran.txt; exec sleep 1000")));
+      // with its volume (a MOUNT from its slot in the stage2vol share) read and written through to the host
+      vm.channel.startApp(HELLO, AppPlan.builder("hello", "/s1x/share/stage2/hello", GuestQemuTest.sh(
+              "echo \"up as $AC_APP_NAME in $container\"; echo yes > /ran.txt; cat /data/in.txt > /data/seen.txt;"
+                  + " exec sleep 1000"))
+          .environment(app("hello", List.of("true")).environment())
+          .mount(new io.stage1xen.guest.MountPlan("/s1x/share/stage2vol/hello/vol0", "/data", false))
+          .build());
       assertTrue(ev.awaitStdout(HELLO, "up as hello in rkt", WAIT), vm.diagnostics());
       assertNotNull(ev.pid(HELLO), "STARTED came first: " + ev.timeline());
       assertTrue(waitFor(() -> Files.exists(stage2.resolve("hello/ran.txt"))), "it ran in stage2/hello");
+      assertTrue(waitFor(() -> Files.exists(data.resolve("seen.txt"))), "it wrote through its volume");
+      assertEquals("from dom0\n", Files.readString(data.resolve("seen.txt")));
+
+      // enter (EXEC) finds an added app as it finds a plan's app
+      int entered = vm.channel.startExec(io.stage1xen.guest.ExecRequest.pipes("hello", GuestQemuTest.sh(
+          "cat /ran.txt /data/in.txt; echo $AC_APP_NAME")));
+      assertEquals(0, ev.awaitExit(entered, WAIT), vm.diagnostics());
+      assertEquals("yes\nfrom dom0\nhello\n", ev.stdoutText(entered));
 
       // one that fails on its own: its status, and the pod stays up
       vm.channel.startApp(FAILING, app("failing", GuestQemuTest.sh("exit 3")));
@@ -85,6 +103,8 @@ class GuestMutableQemuTest {
       assertEquals(143, ev.awaitExit(HELLO, WAIT), vm.diagnostics());
       vm.channel.removeApp(HELLO);
       assertTrue(ev.awaitTimeline("removed " + HELLO, WAIT), vm.diagnostics());
+      int gone = vm.channel.startExec(io.stage1xen.guest.ExecRequest.pipes("hello", List.of("/bin/true")));
+      assertEquals(125, ev.awaitExit(gone, WAIT), "a removed app cannot be entered");
       vm.channel.removeApp(FAILING);
       assertTrue(ev.awaitTimeline("removed " + FAILING, WAIT), vm.diagnostics());
       assertTrue(vm.qemuAlive() && ev.reason == null, "no app's end powers a mutable pod off: " + ev.timeline());

@@ -9,6 +9,7 @@ import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
 import io.stage1xen.outcome.Stage1Failure;
+import io.stage1xen.volume.VolumeMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * when the guest has done them. The supervisor, not the entrypoint, builds the app's plan, from the pod manifest rkt
  * rewrote for app/add. An added app's exit status goes to rkt's status file as an immutable app's does. Requests
  * come on client threads, the guest's answers on the control channel's reader thread: all state is under this
- * object's lock.
+ * object's lock, and the writes to the guest are made in order outside it.
  */
 final class AddedApps {
   private static final Logger LOG = LoggerFactory.getLogger(AddedApps.class);
@@ -78,6 +81,20 @@ final class AddedApps {
   private final Duration grace;
   private final Map<AcName, Entry> byName = new HashMap<>();
   private final Map<Integer, Entry> bySession = new HashMap<>();
+  /**
+   * Writes to the guest, in the order they were decided under this object's lock but made outside it: a write can
+   * wait for a guest that is itself waiting for the channel's reader thread, whose answers need this lock.
+   */
+  private final ExecutorService writes = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "added-apps-writer");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** One write to the guest. */
+  private interface ChannelWrite {
+    void write() throws IOException;
+  }
 
   AddedApps(ControlChannel channel, PodLayout layout, PodFiles files, Duration grace) {
     this.channel = channel;
@@ -143,24 +160,25 @@ final class AddedApps {
       return CompletableFuture.completedFuture(Reply.refused(layout.podManifest() + ": apps: no app named \""
           + app.value() + "\" (the pod has " + pod.manifest().appNames() + ")"));
     }
-    AppPlan plan = PodVm.addedApp(pod, ra.get(), rktEnvironment(app));
+    AppPlan plan = PodVm.addedApp(pod, ra.get(), rktEnvironment(app),
+        VolumeMapper.addedApp(pod, app, VolumeMapper.FILES).mounts(0));
     if (old != null) {
       // started again after it ended: its old slot goes first (the guest takes frames in order); the old session
       // stays taken until the guest's REMOVED, which must not be read as the new one's
       byName.remove(app, old);
       old.state = State.REMOVING;
-      channel.removeApp(old.session);
+      send(old, () -> channel.removeApp(old.session));
     }
     Entry e = new Entry(app, freeSession());
     e.pending = new CompletableFuture<>();
     byName.put(app, e);
     bySession.put(e.session, e);
     LOG.debug("starting added app {} (session {})", app.value(), e.session);
-    channel.startApp(e.session, plan);
+    send(e, () -> channel.startApp(e.session, plan));
     return e.pending;
   }
 
-  private synchronized CompletableFuture<Reply> stop(AcName app) throws IOException {
+  private synchronized CompletableFuture<Reply> stop(AcName app) {
     Entry e = byName.get(app);
     if (e == null || e.state == State.ENDED || e.state == State.REMOVING) {
       // nothing to stop: success, as systemctl stop of an inactive unit is (docs/MUTABLE.md, "Exit 5")
@@ -170,11 +188,11 @@ final class AddedApps {
     if (e.pending == null) {
       e.pending = new CompletableFuture<>();
     }
-    channel.stopApp(e.session, grace);
+    send(e, () -> channel.stopApp(e.session, grace));
     return e.pending;
   }
 
-  private synchronized CompletableFuture<Reply> remove(AcName app) throws IOException {
+  private synchronized CompletableFuture<Reply> remove(AcName app) {
     Entry e = byName.get(app);
     if (e == null) {
       return CompletableFuture.completedFuture(Reply.DONE); // never started: the guest has nothing of it
@@ -187,7 +205,7 @@ final class AddedApps {
     }
     e.pending = new CompletableFuture<>();
     e.state = State.REMOVING;
-    channel.removeApp(e.session);
+    send(e, () -> channel.removeApp(e.session));
     return e.pending;
   }
 
@@ -220,6 +238,21 @@ final class AddedApps {
       }
     }
     throw new IllegalStateException("every added-app session is in use");
+  }
+
+  /** Queues a write to the guest; if it fails, the request waiting on {@code e} is answered with why. */
+  private void send(Entry e, ChannelWrite w) {
+    writes.execute(() -> {
+      try {
+        w.write();
+      } catch (IOException x) {
+        failed(e, x);
+      }
+    });
+  }
+
+  private synchronized void failed(Entry e, IOException x) {
+    answer(e, Reply.refused("the pod VM cannot be reached: " + x.getMessage()));
   }
 
   private void forget(Entry e) {
@@ -301,6 +334,7 @@ final class AddedApps {
 
   /** The guest hung up: nothing will answer any more. */
   synchronized void close() {
+    writes.shutdownNow();
     for (Entry e : bySession.values()) {
       answer(e, Reply.refused("the pod VM stopped"));
     }

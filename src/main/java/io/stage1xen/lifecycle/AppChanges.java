@@ -13,6 +13,7 @@ import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
 import io.stage1xen.volume.PodVolumes;
+import io.stage1xen.volume.VolumeMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ final class AppChanges {
     LOG.debug("{} --app={} in pod {}", action, app.value(), layout.root());
     switch (params.action()) {
       case ADD -> {
-        Path at = volumes.addApp(app, runtimeApp.readOnlyRootFS());
+        Path at = volumes.addApp(app, runtimeApp.readOnlyRootFS(), VolumeMapper.addedApp(pod, app, VolumeMapper.FILES));
         LOG.debug("app {} is in the pod VM's share of added apps at {}", app.value(), at);
       }
       case START -> {
@@ -69,7 +70,8 @@ final class AppChanges {
       case STOP -> ask(layout, Frame.APP_STOP, app);
       case RM -> {
         ask(layout, Frame.APP_RM, app); // refused while it runs; frees its slot in the VM
-        volumes.removeApp(app);
+        // which host paths are files no longer matters: everything under the app's slots is unmounted and removed
+        volumes.removeApp(app, VolumeMapper.addedApp(pod, app, p -> VolumeMapper.PathKind.DIRECTORY));
       }
     }
     return Outcome.SUCCEEDED;

@@ -13,6 +13,7 @@ import io.stage1xen.appc.ResourceCpu;
 import io.stage1xen.appc.ResourceMemory;
 import io.stage1xen.appc.RuntimeApp;
 import io.stage1xen.guest.AppPlan;
+import io.stage1xen.guest.MountPlan;
 import io.stage1xen.guest.PodPlan;
 import io.stage1xen.outcome.Stage1Failure;
 import io.stage1xen.pod.Pod;
@@ -102,14 +103,14 @@ final class PodVm {
 
   /**
    * The plan of an app added to a running mutable pod (docs/MUTABLE.md): the same translation as a pod's app, its
-   * root the app's directory in the share of added apps. It has no stdin or terminal (rkt app start gives none) and
-   * no volumes yet.
+   * root the app's directory in the share of added apps. It has no stdin or terminal (rkt app start gives none).
    *
    * @param rktEnvironment the lines of {@code rkt/env/<app>} when rkt wrote it (app add does): rkt's final list
    *     (its defaults, the image's, {@code --environment}, {@code AC_APP_NAME}), to which the executor's
    *     {@code container} is added; without it the environment is made from the manifests as for a pod's app
+   * @param mounts its volumes' mounts, from the slots app/add bound ({@link VolumeMapper#addedApp})
    */
-  static AppPlan addedApp(Pod pod, RuntimeApp ra, Optional<List<String>> rktEnvironment) {
+  static AppPlan addedApp(Pod pod, RuntimeApp ra, Optional<List<String>> rktEnvironment, List<MountPlan> mounts) {
     AppPlan.Builder b = app(pod, ra, VolumeMapper.addedAppRoot(ra.name()));
     rktEnvironment.ifPresent(lines -> {
       List<String> env = new ArrayList<>(lines);
@@ -117,6 +118,7 @@ final class PodVm {
       env.add("container=" + CONTAINER);
       b.environment(env);
     });
+    mounts.forEach(b::mount);
     return b.build();
   }
 

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param key unique in the pod: the volume's name, {@code <app>.<name>} for volumes of one app only (a '.'
  *     cannot occur in an ACName, so these never collide with pod volumes), or {@code <app>/} for an app's root
- *     filesystem, or {@code /added} for a mutable pod's added apps
+ *     filesystem, or {@code /added} and {@code /addedvol} for a mutable pod's added apps and their volumes
  * @param origin how a person recognises it in a message, e.g. {@code volume "data" (volumes[1])}
  * @param source the host path of a host volume
  * @param recursive a host directory's submounts are shown too
@@ -32,7 +32,9 @@ public record PodVolume(String key, String origin, Kind kind, Optional<Path> sou
      * A mutable pod's top directory of added apps (docs/MUTABLE.md): a directory of the pod's own, shown to the
      * guest read-only, on whose subdirectories app/add binds each added app's root.
      */
-    ADDED_APPS
+    ADDED_APPS,
+    /** A mutable pod's top directory of added apps' volumes: as {@link #ADDED_APPS}, for each app's volumes. */
+    ADDED_VOLUMES
   }
 
   public PodVolume {
@@ -59,6 +61,12 @@ public record PodVolume(String key, String origin, Kind kind, Optional<Path> sou
     // a key no ACName can be (an app's root is "<app>/")
     return new PodVolume("/added", "added apps of the mutable pod", Kind.ADDED_APPS, Optional.of(source), false,
         0700, 0, 0);
+  }
+
+  /** The added apps' volumes of a mutable pod: the directory {@code source} of the pod's own. */
+  static PodVolume addedVolumes(Path source) {
+    return new PodVolume("/addedvol", "added apps' volumes of the mutable pod", Kind.ADDED_VOLUMES,
+        Optional.of(source), false, 0700, 0, 0);
   }
 
   /** A directory of the host that rkt's user named: its owners may matter to whoever else uses it in dom0. */

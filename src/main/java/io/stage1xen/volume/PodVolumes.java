@@ -112,9 +112,9 @@ public final class PodVolumes {
       throws IOException, ProcessException, InterruptedException {
     PodVolume v = s.volume();
     Files.createDirectory(s.hostDir());
-    if (v.kind() == PodVolume.Kind.ADDED_APPS) {
-      // read-only in dom0, read-write in the guest: the guest writes only inside the apps' roots bound below it, and
-      // can never put a name (a symlink, say) where app/add will make an app's mount point
+    if (v.kind() == PodVolume.Kind.ADDED_APPS || v.kind() == PodVolume.Kind.ADDED_VOLUMES) {
+      // read-only in dom0, read-write in the guest: the guest writes only inside the apps' roots (or volumes) bound
+      // below it, and can never put a name (a symlink, say) where app/add will make a mount point
       Path source = v.source().orElseThrow();
       Files.createDirectory(source, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       mounts.bind(source, s.mountPoint(), false);
@@ -123,12 +123,26 @@ public final class PodVolumes {
           s.tag());
       return;
     }
+    if (s.isFile()) {
+      Files.createFile(s.mountPoint());
+    }
+    export(s, s.hostDir(), map, plan);
+  }
+
+  /**
+   * Binds a volume on its share directory (made already, with a single file's mount point in it) and closes it.
+   *
+   * @param shareDir the directory that is the share of a single file: bound on the share's directory first, so that
+   *     the export is a mount of its own (the share's directory itself, or the slot app/add made)
+   */
+  private void export(VolumeShare s, Path shareDir, VolumeMap map, PodPlan plan)
+      throws IOException, ProcessException, InterruptedException {
+    PodVolume v = s.volume();
     Path source = v.kind() == PodVolume.Kind.EMPTY ? v.dataDirectory(layout) : v.source().orElseThrow();
     boolean recursive = v.kind() == PodVolume.Kind.HOST_DIRECTORY && v.recursive();
     if (s.isFile()) {
-      Files.createFile(s.mountPoint());
       // the share is the directory around the file: a mount of its own, so that it gets nodev and nosuid too
-      mounts.bind(s.hostDir(), s.hostDir(), false);
+      mounts.bind(shareDir, s.hostDir(), false);
     }
     mounts.bind(source, s.mountPoint(), recursive);
     if (v.kind() == PodVolume.Kind.APP_ROOTFS && s.readOnly()) {
@@ -146,19 +160,24 @@ public final class PodVolumes {
    */
   private void makeGuestMountPoints(VolumeShare rootfs, VolumeMap map, PodPlan plan) throws IOException {
     AppPlan app = plan.apps().stream().filter(a -> a.root().equals(rootfs.guestPath())).findFirst().orElseThrow();
-    InRootPaths in = new InRootPaths(rootfs.hostDir());
+    makeMountPoints(new InRootPaths(rootfs.hostDir()), rootfs.volume().origin(), map, app.mounts(),
+        plan.hosts() != null, plan.resolvConf() != null);
+  }
+
+  private void makeMountPoints(InRootPaths in, String origin, VolumeMap map, List<MountPlan> appMounts, boolean hosts,
+      boolean resolvConf) throws IOException {
     List<String> made = new ArrayList<>();
     for (String dir : GUEST_DIRECTORIES) {
       record(made, dir, in.directory(dir));
     }
-    if (plan.hosts() != null) {
+    if (hosts) {
       record(made, "etc/hosts", in.file("etc/hosts"));
     }
-    if (plan.resolvConf() != null) {
+    if (resolvConf) {
       record(made, "etc/resolv.conf", in.file("etc/resolv.conf"));
     }
     List<String> targets = new ArrayList<>();
-    for (MountPlan m : app.mounts()) {
+    for (MountPlan m : appMounts) {
       if (targets.stream().anyMatch(t -> m.target().startsWith(t + "/"))) {
         continue;
       }
@@ -166,7 +185,7 @@ public final class PodVolumes {
       boolean file = map.shares().stream().anyMatch(s -> s.isFile() && s.guestSource().equals(m.source()));
       record(made, m.target(), file ? in.file(m.target()) : in.directory(m.target()));
     }
-    LOG.debug("{}: mount points ready in the read-only root: {}", rootfs.volume().origin(), made);
+    LOG.debug("{}: mount points ready in the read-only root: {}", origin, made);
   }
 
   private static void record(List<String> made, String path, boolean ok) {
@@ -176,13 +195,17 @@ public final class PodVolumes {
   /**
    * app/add of a mutable pod (docs/MUTABLE.md): closes the app's copy as the run closes its apps' ({@link AppRoots}),
    * then binds its root on {@code <pod>/xen/volumes/stage2/<app>}, {@code nodev}, {@code nosuid}, read-only with
-   * {@code readOnlyRootFS}: the running guest finds it there through the share it booted with. On failure, what it
-   * made is undone.
+   * {@code readOnlyRootFS}, and each of its volumes ({@link VolumeMapper#addedApp}) on its slot
+   * {@code <pod>/xen/volumes/stage2vol/<app>/vol<n>} as the run binds a volume share: the running guest finds them
+   * through the shares it booted with. A read-only root gets its mount points made first, as at the run. On failure,
+   * what it made is undone.
    *
    * @return the dom0 path the app's root is bound on
    */
-  public Path addApp(AcName app, boolean readOnly) throws IOException, ProcessException, InterruptedException {
-    Path view = addedAppsView();
+  public Path addApp(AcName app, boolean readOnly, VolumeMap volumes)
+      throws IOException, ProcessException, InterruptedException {
+    Path view = addedView(VolumeMapper.ADDED_TAG);
+    Path volumesView = addedView(VolumeMapper.ADDED_VOLUMES_TAG);
     Path mountPoint = view.resolve(app.value());
     Path dir = layout.volumesDirectory().resolve(VolumeMapper.ADDED_SOURCE).resolve(app.value());
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -196,42 +219,81 @@ public final class PodVolumes {
     try {
       roots.guard(List.of(app));
       Files.createDirectory(dir);
+      if (readOnly) {
+        // which of /etc/hosts and /etc/resolv.conf the sandbox's plan brings is the supervisor's to know: both are
+        // made (empty when the image has none), so that neither can be missing in the read-only root
+        makeMountPoints(new InRootPaths(root.toRealPath()), "app " + app.value(), volumes, volumes.mounts(0), true,
+            true);
+      }
       mounts.bind(root.toRealPath(), mountPoint, false);
       mounts.restrict(mountPoint, false, readOnly);
+      Path slots = layout.volumesDirectory().resolve(VolumeMapper.ADDED_VOLUMES_SOURCE).resolve(app.value());
+      Files.createDirectory(slots, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      for (PodVolume v : volumes.volumes()) {
+        if (v.kind() == PodVolume.Kind.EMPTY) {
+          createEmpty(v);
+        }
+      }
+      for (VolumeShare s : volumes.shares()) {
+        // the slot is made in the pod's own directory, and bound on through the read-only view the guest sees
+        Files.createDirectory(slots.resolve(s.tag()));
+        if (s.isFile()) {
+          Files.createFile(slots.resolve(s.tag()).resolve(VolumeShare.FILE_NAME));
+        }
+        export(new VolumeShare(s.tag(), s.volume(), s.readOnly(), volumesView.resolve(app.value()).resolve(s.tag()),
+            s.guestPath()), slots.resolve(s.tag()), volumes, null);
+      }
     } catch (IOException | ProcessException | InterruptedException | RuntimeException e) {
       try {
-        removeApp(app);
+        removeApp(app, volumes);
       } catch (Exception cleanup) {
         e.addSuppressed(cleanup);
       }
       throw e;
     }
-    LOG.debug("app {}: {} on {}, nodev, nosuid{}", app.value(), root, mountPoint, readOnly ? ", read-only" : "");
+    LOG.debug("app {}: {} on {}, nodev, nosuid{}; {} volume(s)", app.value(), root, mountPoint,
+        readOnly ? ", read-only" : "", volumes.shares().size());
     return mountPoint;
   }
 
   /**
-   * app/rm of a mutable pod: unmounts what {@link #addApp} bound (and anything mounted below it) and removes its
-   * mount point. Idempotent: an app whose add failed, or that was removed already, has nothing left.
+   * app/rm of a mutable pod: unmounts what {@link #addApp} bound (and anything mounted below it), removes its mount
+   * points and the data of its own empty volumes. Idempotent: an app whose add failed, or that was removed already,
+   * has nothing left.
    */
-  public void removeApp(AcName app) throws IOException, ProcessException, InterruptedException {
-    Path view = layout.volumesDirectory().resolve(VolumeMapper.ADDED_TAG);
-    if (Files.isDirectory(view)) {
-      Path real = view.toRealPath().resolve(app.value());
-      for (MountTable.Entry e : mounts.table().under(real)) {
-        mounts.unmount(e.mountPoint());
+  public void removeApp(AcName app, VolumeMap volumes) throws IOException, ProcessException, InterruptedException {
+    for (String tag : List.of(VolumeMapper.ADDED_TAG, VolumeMapper.ADDED_VOLUMES_TAG)) {
+      Path view = layout.volumesDirectory().resolve(tag);
+      if (Files.isDirectory(view)) {
+        Path real = view.toRealPath().resolve(app.value());
+        for (MountTable.Entry e : mounts.table().under(real)) {
+          mounts.unmount(e.mountPoint());
+        }
+        if (!mounts.table().under(real).isEmpty()) {
+          throw new IOException("still mounted after unmounting app " + app.value() + ": " + real);
+        }
+      }
+    }
+    Path slots = layout.volumesDirectory().resolve(VolumeMapper.ADDED_VOLUMES_SOURCE).resolve(app.value());
+    if (Files.isDirectory(slots, LinkOption.NOFOLLOW_LINKS)) {
+      deleteTree(slots); // nothing is mounted there any more: only the empty slots (and a file volume's file) are left
+    }
+    for (PodVolume v : volumes.volumes()) {
+      Path data = v.dataDirectory(layout);
+      if (v.kind() == PodVolume.Kind.EMPTY && Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
+        deleteTree(data);
       }
     }
     Path dir = layout.volumesDirectory().resolve(VolumeMapper.ADDED_SOURCE).resolve(app.value());
     if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       Files.delete(dir);
-      LOG.debug("app {}: removed from the pod VM's share of added apps", app.value());
+      LOG.debug("app {}: removed from the pod VM's shares of added apps", app.value());
     }
   }
 
-  /** The share of added apps, which exists while a mutable pod's run has its volumes mounted. */
-  private Path addedAppsView() throws IOException {
-    Path view = layout.volumesDirectory().resolve(VolumeMapper.ADDED_TAG);
+  /** A share of added apps (or of their volumes), which exists while a mutable pod's run has its volumes mounted. */
+  private Path addedView(String tag) throws IOException {
+    Path view = layout.volumesDirectory().resolve(tag);
     Path real = Files.isDirectory(view) ? view.toRealPath() : view;
     if (mounts.table().entries().stream().noneMatch(e -> e.mountPoint().equals(real))) {
       throw new Stage1Failure(view + ": the pod has no share of added apps (not a running mutable pod of"

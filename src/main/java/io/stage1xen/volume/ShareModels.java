@@ -60,6 +60,13 @@ final class ShareModels {
             v.origin());
         continue;
       }
+      if (v.kind() == PodVolume.Kind.ADDED_VOLUMES) {
+        // the volumes app/add will bind below it are not known at boot, so nothing can be probed: mapped-file works
+        // on every filesystem, and keeps root in the guest from making a live device or setuid file in any of them
+        out.put(v.key(), P9SecurityModel.MAPPED_FILE);
+        LOG.debug("{}: security_model=mapped-file (its volumes come later and cannot be probed now)", v.origin());
+        continue;
+      }
       if (v.isHostVolume() && ownership == HostVolumeOwnership.PASSTHROUGH) {
         out.put(v.key(), P9SecurityModel.NONE);
         LOG.debug("{}: security_model=none (host-volume-ownership = passthrough: the guest's owners, modes and"
@@ -67,7 +74,7 @@ final class ShareModels {
         continue;
       }
       List<Path> filesystems = switch (v.kind()) {
-        case APP_ROOTFS, ADDED_APPS -> throw new IllegalStateException(v.origin()); // none, above
+        case APP_ROOTFS, ADDED_APPS, ADDED_VOLUMES -> throw new IllegalStateException(v.origin()); // decided above
         case EMPTY -> List.of(layout.root()); // its data directory is made in the pod's
         case HOST_FILE -> List.of(v.source().orElseThrow(), layout.root());
         case HOST_DIRECTORY -> withSubmounts(v.source().orElseThrow(), v.recursive(), table);

@@ -60,6 +60,14 @@ public final class VolumeMapper {
   }
   /** The pod's own directory, root only and never exported, whose read-only view the added apps' share is. */
   public static final String ADDED_SOURCE = "added";
+  /**
+   * The tag of a mutable pod's share of added apps' volumes: {@code <pod>/xen/volumes/stage2vol}, the read-only view
+   * of {@link #ADDED_VOLUMES_SOURCE}; app/add binds each volume of an added app on {@code <app>/vol<n>} below it.
+   * A share of its own because volumes need a mapped 9p security model and apps' roots cannot have one.
+   */
+  public static final String ADDED_VOLUMES_TAG = "stage2vol";
+  /** The pod's own directory, root only and never exported, whose read-only view is {@link #ADDED_VOLUMES_TAG}. */
+  public static final String ADDED_VOLUMES_SOURCE = "addedvol";
   /** The tag of a volume share: {@code vol<N>}, next to the apps' shares. */
   static final String TAG_PREFIX = "vol";
   private static final int PATH_MAX = 4095;
@@ -85,15 +93,37 @@ public final class VolumeMapper {
   private final HostPaths host;
   private final Map<String, PodVolume> volumes = new HashMap<>();
   private final Map<String, VolumeShare> shares = new LinkedHashMap<>();
+  /** Set for an added app: its volumes become slots of the added apps' volume share instead of shares of their own. */
+  private final AcName added;
 
-  private VolumeMapper(Pod pod, HostPaths host) {
+  private VolumeMapper(Pod pod, HostPaths host, AcName added) {
     this.pod = pod;
     this.layout = pod.layout();
     this.host = host;
+    this.added = added;
   }
 
   public static VolumeMap map(Pod pod, HostPaths host) {
-    return new VolumeMapper(pod, host).map();
+    return new VolumeMapper(pod, host, null).map();
+  }
+
+  /**
+   * The volumes of an app added to a running mutable pod (docs/MUTABLE.md), by the same rules as a pod's app: each
+   * volume share of the result is a slot {@code <app>/vol<n>} of the share {@link #ADDED_VOLUMES_TAG} (its host
+   * directory below {@code <pod>/xen/volumes/stage2vol}), and its only app mounts are the app's. The result depends
+   * only on the pod manifest and the host's paths, so app/add (which binds the slots) and the supervisor (which
+   * plans the app's mounts) compute the same.
+   */
+  public static VolumeMap addedApp(Pod pod, AcName app, HostPaths host) {
+    List<RuntimeApp> apps = pod.manifest().apps();
+    for (int i = 0; i < apps.size(); i++) {
+      if (apps.get(i).name().equals(app)) {
+        VolumeMapper mapper = new VolumeMapper(pod, host, app);
+        List<MountPlan> mounts = mapper.appMounts(i, apps.get(i));
+        return new VolumeMap(List.of(), List.copyOf(mapper.shares.values()), List.of(mounts));
+      }
+    }
+    throw new IllegalArgumentException("no app " + app.value()); // the entrypoints check the name first
   }
 
   private VolumeMap map() {
@@ -108,10 +138,14 @@ public final class VolumeMapper {
           SHARE_ROOT + tag));
     }
     if (pod.manifest().isMutable()) {
-      // Xen cannot add a 9p device to a running domain: the share every added app will appear in exists from boot
+      // Xen cannot add a 9p device to a running domain: the shares every added app and its volumes will appear in
+      // exist from boot
       PodVolume added = PodVolume.addedApps(layout.volumesDirectory().resolve(ADDED_SOURCE));
       roots.add(new VolumeShare(ADDED_TAG, added, false, layout.volumesDirectory().resolve(ADDED_TAG),
           SHARE_ROOT + ADDED_TAG));
+      PodVolume addedVolumes = PodVolume.addedVolumes(layout.volumesDirectory().resolve(ADDED_VOLUMES_SOURCE));
+      roots.add(new VolumeShare(ADDED_VOLUMES_TAG, addedVolumes, false,
+          layout.volumesDirectory().resolve(ADDED_VOLUMES_TAG), SHARE_ROOT + ADDED_VOLUMES_TAG));
     }
     for (int i = 0; i < apps.size(); i++) {
       perApp.add(appMounts(i, apps.get(i)));
@@ -222,6 +256,10 @@ public final class VolumeMapper {
     String shareKey = volume.key() + (readOnly ? ":ro" : ":rw");
     VolumeShare share = shares.computeIfAbsent(shareKey, k -> {
       String tag = TAG_PREFIX + shares.size();
+      if (added != null) {
+        String slot = ADDED_VOLUMES_TAG + "/" + added.value() + "/" + tag;
+        return new VolumeShare(tag, volume, readOnly, layout.volumesDirectory().resolve(slot), SHARE_ROOT + slot);
+      }
       return new VolumeShare(tag, volume, readOnly, layout.volumesDirectory().resolve(tag), SHARE_ROOT + tag);
     });
     return new MountPlan(share.guestSource(), target, readOnly);

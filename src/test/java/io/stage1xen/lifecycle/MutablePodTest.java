@@ -271,6 +271,48 @@ class MutablePodTest {
   }
 
   @Test
+  void anAddedAppsVolumesAreBoundInTheVolumeShareAndReleasedByRm() throws Exception {
+    PodUuid uuid = host.prepare(SANDBOX);
+    CompletableFuture<ExecResult> run = sandbox(uuid);
+    Path pod = runDir(uuid).toRealPath();
+    Path data = Files.createDirectories(tmp.resolve("host-data"));
+    Files.writeString(data.resolve("in.txt"), "from dom0");
+    // rkt app add --mnt-volume=name=data,kind=host,source=...,target=/data and an empty volume of the app's own
+    String mounts = ",\"mounts\":[{\"volume\":\"data\",\"path\":\"/data\",\"appVolume\":{\"name\":\"data\","
+        + "\"kind\":\"host\",\"source\":\"" + data + "\"}},{\"volume\":\"scratch\",\"path\":\"/scratch\","
+        + "\"appVolume\":{\"name\":\"scratch\",\"kind\":\"empty\"}}]";
+    ExecResult added = rktApp("add", uuid, "--app", "web=" + image("web", "web.txt"), "--runtime-app",
+        TestPods.appWith("web", "", mounts, "/fake", "write:/data/out.txt=from the app", "write:/scratch/s=1",
+            "exit:0"));
+    assertEquals(0, added.exitCode(), added.stderr());
+    Path slots = pod.resolve("xen/volumes/stage2vol/web");
+    assertEquals("from dom0", readInNamespace(slots.resolve("vol0/in.txt")), "the host directory is in its slot");
+    Map<Path, String> options = host.namespace().optionsUnder(slots);
+    assertTrue(options.get(slots.resolve("vol0")).contains("nosuid") && options.get(slots.resolve("vol0"))
+        .contains("nodev"), "nosuid, nodev: " + options);
+    String share = host.namespace().optionsUnder(pod.resolve("xen/volumes")).get(pod.resolve("xen/volumes/stage2vol"));
+    assertTrue(share != null && share.contains("ro"), "the volume share's top is read-only in dom0: " + share);
+
+    assertEquals(0, rktApp("start", uuid, "--app", "web").exitCode());
+    Path status = pod.resolve("stage1/rootfs/rkt/status/web");
+    assertTrue(FakeHost.eventually(WAIT, () -> Files.exists(status)), "the app ran to its end");
+    assertEquals("0", Files.readString(status));
+    assertEquals("from the app", Files.readString(data.resolve("out.txt")), "it wrote through its volume to dom0");
+    assertEquals("1", Files.readString(pod.resolve("xen/volumes/empty/web.scratch/s")));
+
+    ExecResult rm = rktApp("rm", uuid, "--app", "web");
+    assertEquals(0, rm.exitCode(), rm.stderr());
+    assertEquals(List.of(), host.namespace().mountsUnder(slots), "rm unmounts every volume of the app");
+    assertFalse(Files.exists(pod.resolve("xen/volumes/addedvol/web")));
+    assertFalse(Files.exists(pod.resolve("xen/volumes/empty/web.scratch")), "its empty volume goes with it");
+    assertTrue(Files.readString(data.resolve("in.txt")).equals("from dom0"), "the host directory is untouched");
+
+    assertEquals(0, stage0.stop(uuid, false).exitCode());
+    assertEquals(0, run.get(WAIT.toSeconds(), TimeUnit.SECONDS).exitCode());
+    assertEquals(List.of(), host.namespace().mountsUnder(pod.resolve("xen/volumes")));
+  }
+
+  @Test
   void anAppWhoseRootIsMissingFailsToStartInOneLine() throws Exception {
     PodUuid uuid = host.prepare(SANDBOX);
     CompletableFuture<ExecResult> run = sandbox(uuid);

@@ -343,6 +343,10 @@ public final class FakeGuest {
       return;
     }
     proc.view.put("/", root);
+    for (TlvDecoder.Field mount : app.all(PlanEncoder.T_MOUNT)) {
+      proc.view.put(mount.one(PlanEncoder.T_MOUNT_TARGET).text(),
+          onHost(shares(), mount.one(PlanEncoder.T_MOUNT_SOURCE).text()));
+    }
     addedCodes.remove(session);
     sessions.put(session, proc);
     added.put(session, proc);

@@ -62,7 +62,25 @@ class PodVolumesTest {
   private VolumeMap sandbox() {
     VolumeShare added = new VolumeShare(VolumeMapper.ADDED_TAG, PodVolume.addedApps(vols.resolve("added")), false,
         vols.resolve("stage2"), "/s1x/share/stage2");
-    return new VolumeMap(List.of(added), List.of(), List.of());
+    VolumeShare addedVolumes = new VolumeShare(VolumeMapper.ADDED_VOLUMES_TAG,
+        PodVolume.addedVolumes(vols.resolve("addedvol")), false, vols.resolve("stage2vol"), "/s1x/share/stage2vol");
+    return new VolumeMap(List.of(added, addedVolumes), List.of(), List.of());
+  }
+
+  /** An added app without volumes. */
+  private static final VolumeMap NO_VOLUMES = new VolumeMap(List.of(), List.of(), List.of(List.of()));
+
+  /** The volumes of added app {@code app}: the slots VolumeMapper.addedApp makes. */
+  private VolumeMap addedVolumes(String app, PodVolume... volumes) {
+    List<VolumeShare> slots = new java.util.ArrayList<>();
+    List<MountPlan> mounts = new java.util.ArrayList<>();
+    for (PodVolume v : volumes) {
+      String slot = "stage2vol/" + app + "/vol" + slots.size();
+      VolumeShare s = new VolumeShare("vol" + slots.size(), v, false, vols.resolve(slot), "/s1x/share/" + slot);
+      slots.add(s);
+      mounts.add(new MountPlan(s.guestSource(), "/v" + mounts.size(), false));
+    }
+    return new VolumeMap(List.of(), slots, List.of(mounts));
   }
 
   private Path appRoot(String app) throws IOException {
@@ -76,13 +94,15 @@ class PodVolumesTest {
     volumes.prepare(sandbox(), NO_APPS);
     assertEquals(List.of(
         List.of("mount", "--bind", "--make-private", vols + "/added", vols + "/stage2"),
-        remount("nosuid,nodev,ro", vols + "/stage2")), fake.calls);
+        remount("nosuid,nodev,ro", vols + "/stage2"),
+        List.of("mount", "--bind", "--make-private", vols + "/addedvol", vols + "/stage2vol"),
+        remount("nosuid,nodev,ro", vols + "/stage2vol")), fake.calls);
     assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(vols.resolve("added"))));
     Path root = appRoot("hello");
     fake.calls.clear();
 
-    Path at = volumes.addApp(io.stage1xen.appc.AcName.of("hello"), true);
+    Path at = volumes.addApp(io.stage1xen.appc.AcName.of("hello"), true, NO_VOLUMES);
 
     assertEquals(vols.resolve("stage2/hello"), at);
     assertEquals(List.of(
@@ -91,31 +111,95 @@ class PodVolumesTest {
         List.of("mount", "--bind", "--make-private", root.toString(), vols + "/stage2/hello"),
         remount("nosuid,nodev,ro", vols + "/stage2/hello")), fake.calls, "closed as a pod's app, then bound");
     assertTrue(Files.isDirectory(vols.resolve("added/hello")), "the mount point, made in dom0's own view");
+    for (String made : List.of("proc", "sys", "dev")) {
+      assertTrue(Files.isDirectory(root.resolve(made)), "a read-only root gets the guest's mount points: " + made);
+    }
+    assertTrue(Files.isRegularFile(root.resolve("etc/hosts")) && Files.isRegularFile(root.resolve("etc/resolv.conf")));
     io.stage1xen.outcome.Stage1Failure twice = assertThrows(io.stage1xen.outcome.Stage1Failure.class,
-        () -> volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false));
+        () -> volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false, NO_VOLUMES));
     assertEquals("app \"hello\" is already in the pod VM (" + vols + "/stage2/hello)", twice.getMessage());
 
     fake.calls.clear();
-    volumes.removeApp(io.stage1xen.appc.AcName.of("hello"));
+    volumes.removeApp(io.stage1xen.appc.AcName.of("hello"), NO_VOLUMES);
     assertEquals(List.of(List.of("umount", vols + "/stage2/hello")), fake.calls);
     assertFalse(Files.exists(vols.resolve("added/hello")));
-    assertEquals(List.of(vols.resolve("stage2")), fake.mountedUnder(vols), "the share itself stays");
+    assertEquals(List.of(vols.resolve("stage2"), vols.resolve("stage2vol")), fake.mountedUnder(vols),
+        "the shares themselves stay");
     fake.calls.clear();
-    volumes.removeApp(io.stage1xen.appc.AcName.of("hello"));
+    volumes.removeApp(io.stage1xen.appc.AcName.of("hello"), NO_VOLUMES);
     assertEquals(List.of(), fake.calls, "a second rm finds nothing to do");
+  }
+
+  @Test
+  void addBindsEachVolumeOfTheAppOnItsSlotAndRmReleasesThemAndItsEmptyVolumes() throws Exception {
+    volumes.prepare(sandbox(), NO_APPS);
+    Path root = appRoot("web");
+    Path dir = Files.createDirectories(src.resolve("data"));
+    Path file = Files.writeString(src.resolve("app.conf"), "x");
+    VolumeMap web = addedVolumes("web",
+        PodVolume.host("web.data", "inline volume \"data\" of app web", PodVolume.Kind.HOST_DIRECTORY, dir, false),
+        PodVolume.host("web.conf", "inline volume \"conf\" of app web", PodVolume.Kind.HOST_FILE, file, false),
+        PodVolume.empty("web.scratch", "inline volume \"scratch\" of app web", 01777, 0, 0));
+    fake.calls.clear();
+
+    volumes.addApp(io.stage1xen.appc.AcName.of("web"), false, web);
+
+    String slots = vols + "/stage2vol/web/";
+    assertEquals(List.of(
+        List.of("mount", "--bind", "--make-private", root.toString(), root.toString()),
+        remount("nosuid,nodev", root),
+        List.of("mount", "--bind", "--make-private", root.toString(), vols + "/stage2/web"),
+        remount("nosuid,nodev", vols + "/stage2/web"),
+        List.of("mount", "--bind", "--make-private", dir.toString(), slots + "vol0"),
+        remount("nosuid,nodev", slots + "vol0"),
+        List.of("mount", "--bind", "--make-private", vols + "/addedvol/web/vol1", slots + "vol1"),
+        List.of("mount", "--bind", "--make-private", file.toString(), slots + "vol1/file"),
+        remount("nosuid,nodev", slots + "vol1"),
+        remount("nosuid,nodev", slots + "vol1/file"),
+        List.of("mount", "--bind", "--make-private", vols + "/empty/web.scratch", slots + "vol2"),
+        remount("nosuid,nodev", slots + "vol2")), fake.calls);
+    assertTrue(Files.isRegularFile(vols.resolve("addedvol/web/vol1/file")), "a file volume's mount point");
+    assertEquals(01777, (int) Files.getAttribute(vols.resolve("empty/web.scratch"), "unix:mode") & 07777);
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(vols.resolve("addedvol/web"))));
+
+    fake.calls.clear();
+    volumes.removeApp(io.stage1xen.appc.AcName.of("web"), web);
+
+    assertEquals(List.of(vols.resolve("stage2"), vols.resolve("stage2vol")), fake.mountedUnder(vols),
+        "only the two shares stay");
+    assertFalse(Files.exists(vols.resolve("addedvol/web")), "the slots are gone");
+    assertFalse(Files.exists(vols.resolve("empty/web.scratch")), "and the app's empty volume");
+    assertTrue(Files.isDirectory(dir) && Files.readString(file).equals("x"), "the host's files are untouched");
+  }
+
+  @Test
+  void aFailedVolumeUndoesTheWholeAdd() throws Exception {
+    volumes.prepare(sandbox(), NO_APPS);
+    appRoot("web");
+    Path dir = Files.createDirectories(src.resolve("data"));
+    VolumeMap web = addedVolumes("web",
+        PodVolume.host("web.data", "inline volume \"data\" of app web", PodVolume.Kind.HOST_DIRECTORY, dir, false));
+    fake.failWhen = argv -> argv.contains(vols + "/stage2vol/web/vol0") && argv.get(1).startsWith("-o");
+
+    assertThrows(ProcessFailedException.class, () -> volumes.addApp(io.stage1xen.appc.AcName.of("web"), false, web));
+
+    assertEquals(List.of(vols.resolve("stage2"), vols.resolve("stage2vol")), fake.mountedUnder(vols));
+    assertFalse(Files.exists(vols.resolve("addedvol/web")));
+    assertFalse(Files.exists(vols.resolve("added/web")));
   }
 
   @Test
   void addNeedsTheShareOfARunningSandboxAndTheAppsRoot() throws Exception {
     appRoot("hello");
     io.stage1xen.outcome.Stage1Failure none = assertThrows(io.stage1xen.outcome.Stage1Failure.class,
-        () -> volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false));
+        () -> volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false, NO_VOLUMES));
     assertEquals(vols.resolve("stage2") + ": the pod has no share of added apps (not a running mutable pod of"
         + " stage1-xen)", none.getMessage());
 
     volumes.prepare(sandbox(), NO_APPS);
     io.stage1xen.outcome.Stage1Failure missing = assertThrows(io.stage1xen.outcome.Stage1Failure.class,
-        () -> volumes.addApp(io.stage1xen.appc.AcName.of("nosuch"), false));
+        () -> volumes.addApp(io.stage1xen.appc.AcName.of("nosuch"), false, NO_VOLUMES));
     assertTrue(missing.getMessage().endsWith("opt/stage2/nosuch/rootfs: the root of app \"nosuch\" is missing (rkt"
         + " renders it before app/add)"), missing.getMessage());
     assertFalse(Files.exists(vols.resolve("added/nosuch")));
@@ -127,12 +211,12 @@ class PodVolumesTest {
     appRoot("hello");
     fake.failWhen = argv -> argv.contains(vols + "/stage2/hello") && argv.get(1).startsWith("-o");
 
-    assertThrows(ProcessFailedException.class, () -> volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false));
+    assertThrows(ProcessFailedException.class, () -> volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false, NO_VOLUMES));
 
     assertEquals(List.of(), fake.mountedUnder(vols.resolve("stage2/hello")), "the bind was undone");
     assertFalse(Files.exists(vols.resolve("added/hello")), "and its mount point");
     fake.failWhen = argv -> false;
-    assertEquals(vols.resolve("stage2/hello"), volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false),
+    assertEquals(vols.resolve("stage2/hello"), volumes.addApp(io.stage1xen.appc.AcName.of("hello"), false, NO_VOLUMES),
         "and the app can be added again");
   }
 

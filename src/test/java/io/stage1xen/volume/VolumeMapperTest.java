@@ -102,6 +102,63 @@ class VolumeMapperTest {
     assertEquals(List.of("vol0"), m.shares().stream().map(VolumeShare::tag).toList(), "volumes are numbered apart");
   }
 
+  static String sandbox(String... apps) {
+    return "{\"acVersion\":\"1.30.0\",\"acKind\":\"PodManifest\",\"apps\":[" + String.join(",", apps)
+        + "],\"volumes\":[],\"isolators\":null,\"annotations\":[{\"name\":\"coreos.com/rkt/stage1/mutable\","
+        + "\"value\":\"true\"}],\"ports\":[]}";
+  }
+
+  /** rkt app add --mnt-volume: a mount with an inline appVolume. */
+  static String appVolume(String name, String path, String volumeFields) {
+    return "{\"volume\":\"" + name + "\",\"path\":\"" + path + "\",\"appVolume\":{\"name\":\"" + name + "\""
+        + volumeFields + "}}";
+  }
+
+  @Test
+  void aMutablePodBootsWithTheSharesOfAddedAppsAndOfTheirVolumes() throws Exception {
+    VolumeMap m = map(sandbox());
+
+    assertEquals(List.of(new SharePlan("stage2", "/s1x/share/stage2", false),
+        new SharePlan("stage2vol", "/s1x/share/stage2vol", false)), m.sharePlans());
+    assertEquals(List.of(VOLS.resolve("added"), VOLS.resolve("addedvol")),
+        m.roots().stream().map(r -> r.volume().source().orElseThrow()).toList(), "the pod's own, never rkt's tree");
+    assertEquals(List.of(PodVolume.Kind.ADDED_APPS, PodVolume.Kind.ADDED_VOLUMES),
+        m.roots().stream().map(r -> r.volume().kind()).toList());
+  }
+
+  @Test
+  void anAddedAppsVolumesAreSlotsOfTheVolumeShareByTheRulesOfAPodsApp() throws Exception {
+    String web = app("web", ",\"mountPoints\":[{\"name\":\"cache\",\"path\":\"/cache\"}]",
+        ",\"mounts\":[" + appVolume("data", "/var/data", ",\"kind\":\"host\",\"source\":\"/srv/dir\"") + ","
+            + appVolume("conf", "/etc/app.conf", ",\"kind\":\"host\",\"source\":\"/srv/file.conf\",\"readOnly\":true")
+            + "]");
+    Pod pod = load(LAYOUT, sandbox(app("first", "", ""), web));
+
+    VolumeMap m = VolumeMapper.addedApp(pod, new AcName("web"), HOST);
+
+    assertEquals(List.of(), m.roots(), "no share of its own: the pod booted with every share it has");
+    assertEquals(List.of("vol0", "vol1", "vol2"), m.shares().stream().map(VolumeShare::tag).toList());
+    assertEquals(List.of(VOLS.resolve("stage2vol/web/vol0"), VOLS.resolve("stage2vol/web/vol1/file"),
+        VOLS.resolve("stage2vol/web/vol2")), m.shares().stream().map(VolumeShare::mountPoint).toList());
+    assertEquals(List.of(new MountPlan("/s1x/share/stage2vol/web/vol2", "/cache", false),
+        new MountPlan("/s1x/share/stage2vol/web/vol0", "/var/data", false),
+        new MountPlan("/s1x/share/stage2vol/web/vol1/file", "/etc/app.conf", true)), m.mounts(0),
+        "the same mounts as a pod's app would get, from its slots; shallower first");
+    assertEquals(List.of("web.data", "web.conf", "web.cache"), m.volumes().stream().map(PodVolume::key).toList(),
+        "the mount point without a volume gets an empty volume of the app's own");
+    assertEquals(m, VolumeMapper.addedApp(pod, new AcName("web"), HOST), "app/add and the supervisor agree");
+  }
+
+  @Test
+  void anAddedAppsMissingHostSourceIsOneLineNamingTheField() throws Exception {
+    Pod pod = load(LAYOUT, sandbox(app("web", "", ",\"mounts\":[" + appVolume("data", "/data",
+        ",\"kind\":\"host\",\"source\":\"/srv/missing\"") + "]")));
+
+    Stage1Failure e = assertThrows(Stage1Failure.class, () -> VolumeMapper.addedApp(pod, new AcName("web"), HOST));
+    assertEquals(LAYOUT.podManifest() + ": apps[0].mounts[0].appVolume.source: the host path of inline volume"
+        + " \"data\" of app web does not exist: \"/srv/missing\"", e.getMessage());
+  }
+
   static String mountsOf(String name, String path) {
     return ",\"mounts\":[{\"volume\":\"" + name + "\",\"path\":\"" + path + "\"}]";
   }

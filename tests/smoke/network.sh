@@ -385,6 +385,34 @@ scenario_ptp() {
     after_gc "$c: after SIGKILL and rkt gc" default
   fi
 
+  # ---- a sandbox on the default network (rkt app sandbox --net=default): an app added later serves on its address --
+  section "$c: a sandbox"
+  local id ips t0 s1
+  export RKT_EXPERIMENT_APP=true
+  new_log netS
+  rk_command
+  s1=$(stage1_option)
+  t0=$(now_ns)
+  STAGE1_XEN_GUEST_TYPE=$type "${RK_CMD[@]}" app sandbox --uuid-file-save="$L/uuid" "$s1" --net=default \
+    </dev/null > >(stamp_output "$L") 2>"$L/run.err" &
+  if ! launched "$!" "$t0"; then
+    fail "$c: rkt app sandbox --net=default" "ended with $RC before it saved the pod's uuid: $(last_error)"
+  elif await_ready "$c: sandbox"; then
+    ips=$(ip_of)
+    check "$c: the sandbox has an address on default ($ips)" test -n "$ips"
+    id=$(rk fetch "$IMAGES/web.aci" 2>"$L/fetch.err" | tail -n 1)
+    rk app add "$U" "$id" --name=web >"$L/add.out" 2>&1 && rk app start "$U" --app=web >>"$L/add.out" 2>&1
+    r=$?
+    check "$c: rkt app add and app start of web in the sandbox ($(show "$(cat "$L/add.out")"))" test "$r" = 0
+    for _ in $(seq 1 60); do [ "$(fetch "$ips" 80)" = hello-from-pod ] && break; sleep 0.5; done
+    check "$c: dom0 reaches the added app's TCP port 80 on the sandbox's address" test "$(fetch "$ips" 80)" = hello-from-pod
+    out=$(rk enter --app=web "$U" /bin/ip route 2>&1)
+    check "$c: the added app's default route goes through dom0" grep -q "default via $GW dev eth0" <<<"$out"
+    finish
+    check "$c: rkt stop and rm of the sandbox return its address" test -z "$(leases | grep /default/)"
+  fi
+  unset RKT_EXPERIMENT_APP
+
   # ---- --net=none: loopback only ----
   section "$c: --net=none"
   if start_pod netN "$type" --net=none "$IMAGES/web.aci" --exec=/bin/ip -- -o link; then

@@ -1201,15 +1201,17 @@ scenario_crash() {
 
 # ---------------------------------------------------------------------------------------------------------------
 
-# sandbox: a mutable pod (docs/MUTABLE.md) made by `rkt app sandbox` with RKT_EXPERIMENT_APP=true: the VM boots without
-# apps and stays up; `rkt app add` of an image in the store (by hash: rkt 1.30.0 panics on a file path) makes the app's
-# root a nosuid,nodev mount below the read-only share of added apps in dom0 and rkt lists the app as created;
-# `rkt app start` runs it in the VM (the image echoes and exits 0): its status file says 0, rkt lists it exited, the pod
-# stays up; a second start of the app is refused (254) while it is running, so not checked here; `rkt app stop` of the
-# app that no longer runs succeeds (rkt 1.30.0 fails stop and rm on exit 5); `rkt app rm` releases the mount; `rkt stop`
-# ends the pod (0) and rkt rm leaves nothing
+# sandbox: a mutable pod (docs/MUTABLE.md) through the calls a Kubernetes node makes with rktlet (rkt 1.30.0 with
+# RKT_EXPERIMENT_APP=true): `rkt app sandbox` boots a VM without apps that stays up, with the shares of added apps and of
+# their volumes read-only in dom0; two apps are added (an image in the store, by hash: rkt 1.30.0 panics on a file
+# path) and started, one with a host volume (--mnt-volume); one exits 7 by itself, the other is stopped (143); it is
+# started again; the exited one is removed, then the running one (rkt stops it first); a third is added, started and
+# entered; `rkt stop` ends the pod (0) and `rkt gc` leaves nothing. Each step is checked in rkt app list/status, in the
+# VM (rkt enter, the app's writes through its volume) and in dom0 (mounts, status files). Bad input: a second start of a
+# running app (the stage1's one line, 254), an unknown app, an app name added twice (rkt's refusals, 254). Measured:
+# app add + app start to the app's first write seen in dom0, and the idle sandbox's memory (bench lines).
 scenario_sandbox() {
-  local type=$1 c="$1 sandbox" out rc p id s1 t0 opts
+  local type=$1 c="$1 sandbox" out rc p id s1 t0 t1 t2 opts vol n s
   section "$c"
   export RKT_EXPERIMENT_APP=true
   new_log sandbox
@@ -1229,47 +1231,126 @@ scenario_sandbox() {
   fi
   ok "$c: rkt app sandbox is ready ($(secs "$READY_MS") s)"
   p=$(pod_dir)
-  if grep -q 'tag=stage2,' "$p/xen/domain.cfg"; then ok "$c: the domain has the share of added apps"; else fail "$c: the share of added apps" "not in domain.cfg"; fi
-  opts=$(findmnt -n -o OPTIONS "$p/xen/volumes/stage2" 2>&1)
-  if [[ ,$opts, == *,ro,* && $opts == *nosuid* && $opts == *nodev* ]]; then ok "$c: the share of added apps is read-only, nosuid, nodev in dom0"; else fail "$c: the share's mount in dom0" "$(show "$opts")"; fi
+  if grep -q 'tag=stage2,' "$p/xen/domain.cfg" && grep -q 'tag=stage2vol,.*security_model=mapped-file' "$p/xen/domain.cfg"; then ok "$c: the domain has the shares of added apps and of their volumes (mapped-file)"; else fail "$c: the shares of added apps" "$(show "$(grep p9 "$p/xen/domain.cfg")")"; fi
+  for s in stage2 stage2vol; do
+    opts=$(findmnt -n -o OPTIONS "$p/xen/volumes/$s" 2>&1)
+    if [[ ,$opts, == *,ro,* && $opts == *nosuid* && $opts == *nodev* ]]; then ok "$c: the share $s is read-only, nosuid, nodev in dom0"; else fail "$c: the share $s in dom0" "$(show "$opts")"; fi
+  done
   sleep 5
   if alive "${RUNPID[$U]}" && domain_exists "rkt-$U"; then ok "$c: the empty pod stays up"; else fail "$c: the empty pod stays up" "run or domain gone: $(last_error)"; fi
+  n=$(xl list "rkt-$U" 2>/dev/null | awk 'NR == 2 { print $3 }')
+  bench "$type sandbox idle domain memory: ${n:-?} MiB"
 
   id=$(rk fetch "$BUSY" 2>"$L/fetch.err" | tail -n 1)
-  out=$(rk app add "$U" "$id" --name=hello 2>&1)
+  vol=$WORK/sandbox-$type-vol
+  rm -rf "$vol" && mkdir -p "$vol" && echo "from dom0" >"$vol/in.txt"
+  # add + start two apps
+  out=$(rk app add "$U" "$id" --name=exiter --exec=/bin/sh -- -c 'echo exiter: up; exit 7' 2>&1)
   rc=$?
-  expect_eq "$c: rkt app add of an image in the store ($id)" 0 "$rc"
+  expect_eq "$c: rkt app add exiter ($id)" 0 "$rc"
   [ "$rc" = 0 ] || note "rkt app add: $(show "$out")"
-  opts=$(findmnt -n -o OPTIONS "$p/xen/volumes/stage2/hello" 2>&1)
-  if [[ $opts == *nosuid* && $opts == *nodev* && -x $p/xen/volumes/stage2/hello/bin/busybox ]]; then ok "$c: the app's root is bound below the share, nosuid, nodev"; else fail "$c: the app's root below the share" "$(show "$opts")"; fi
-  out=$(rk app list "$U" --no-legend 2>&1)
-  if [[ $out == *hello*created* ]]; then ok "$c: rkt app list: hello created"; else fail "$c: rkt app list" "$(show "$out")"; fi
-  out=$(rk app start "$U" --app=hello 2>&1)
+  t0=$(now_ns)
+  out=$(rk app add "$U" "$id" --name=server --mnt-volume="name=data,kind=host,source=$vol,target=/data" --exec=/bin/sh -- -c \
+    'cat /data/in.txt >/data/seen.txt; echo server: up; while :; do sleep 1; done' 2>&1)
   rc=$?
-  expect_eq "$c: rkt app start" 0 "$rc"
+  expect_eq "$c: rkt app add server with a host volume" 0 "$rc"
+  [ "$rc" = 0 ] || note "rkt app add: $(show "$out")"
+  opts=$(findmnt -n -o OPTIONS "$p/xen/volumes/stage2/server" 2>&1)
+  if [[ $opts == *nosuid* && $opts == *nodev* && -x $p/xen/volumes/stage2/server/bin/busybox ]]; then ok "$c: the app's root is bound below the share, nosuid, nodev"; else fail "$c: the app's root below the share" "$(show "$opts")"; fi
+  opts=$(findmnt -n -o OPTIONS "$p/xen/volumes/stage2vol/server/vol0" 2>&1)
+  if [[ $opts == *nosuid* && $opts == *nodev* && -e $p/xen/volumes/stage2vol/server/vol0/in.txt ]]; then ok "$c: the app's volume is bound in its slot, nosuid, nodev"; else fail "$c: the app's volume in its slot" "$(show "$opts")"; fi
+  out=$(rk app list "$U" --no-legend 2>&1)
+  if [[ $out == *exiter*created* && $out == *server*created* ]]; then ok "$c: rkt app list: exiter and server created"; else fail "$c: rkt app list after add" "$(show "$out")"; fi
+  t1=$(now_ns)
+  out=$(rk app start "$U" --app=server 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app start server" 0 "$rc"
   [ "$rc" = 0 ] || note "rkt app start: $(show "$out")"
-  for _ in $(seq 1 120); do [ -e "$p/stage1/rootfs/rkt/status/hello" ] && break; sleep 0.5; done
-  expect_eq "$c: the added app ran and exited 0 (rkt/status/hello)" 0 "$(cat "$p/stage1/rootfs/rkt/status/hello" 2>&1)"
+  for _ in $(seq 1 240); do [ -s "$vol/seen.txt" ] && break; sleep 0.25; done
+  if [ "$(cat "$vol/seen.txt" 2>&1)" = "from dom0" ]; then
+    ok "$c: the app read its volume and wrote back through it to dom0"
+    t2=$(now_ns)
+    bench "$type sandbox app add + start to the app's first write in dom0 (ms): $(ms_between "$t0" "$t2") (rkt app start -> first write $(ms_between "$t1" "$t2"))"
+  else
+    fail "$c: the app's volume, both ways" "$(show "$(cat "$vol/seen.txt" 2>&1)")"
+  fi
+  out=$(rk app start "$U" --app=exiter 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app start exiter" 0 "$rc"
+  for _ in $(seq 1 120); do [ -e "$p/stage1/rootfs/rkt/status/exiter" ] && break; sleep 0.5; done
+  expect_eq "$c: exiter ended by itself with 7 (rkt/status/exiter)" 7 "$(cat "$p/stage1/rootfs/rkt/status/exiter" 2>&1)"
+  out=$(rk app status "$U" --app=exiter 2>&1)
+  if [[ $out == *state=exited* && $out == *exit_code=7* ]]; then ok "$c: rkt app status exiter: exited, exit_code=7"; else fail "$c: rkt app status exiter" "$(show "$out")"; fi
   out=$(rk app list "$U" --no-legend 2>&1)
-  if [[ $out == *hello*exited* ]]; then ok "$c: rkt app list after it ran: hello exited"; else fail "$c: rkt app list after the app ran" "$(show "$out")"; fi
-  if alive "${RUNPID[$U]}" && domain_exists "rkt-$U"; then ok "$c: the pod stays up after its app ended"; else fail "$c: the pod stays up after its app ended" "run or domain gone: $(last_error)"; fi
-  out=$(rk app stop "$U" --app=hello 2>&1)
+  if [[ $out == *exiter*exited* && $out == *server*running* ]]; then ok "$c: rkt app list: exiter exited, server running"; else fail "$c: rkt app list after start" "$(show "$out")"; fi
+  # in the VM: enter the running added app
+  out=$(rk enter --app=server "$U" /bin/cat /data/in.txt </dev/null 2>&1)
   rc=$?
-  expect_eq "$c: rkt app stop of an app that does not run: nothing to stop" 0 "$rc"
-  out=$(rk app rm "$U" --app=hello 2>&1)
+  expect_eq "$c: rkt enter --app=server sees its volume" "0 from dom0" "$rc $out"
+  out=$(rk enter --app=server "$U" /bin/sh -c 'free -k | awk "/Mem:/ { print \$3 }"' </dev/null 2>&1)
+  [ -z "$out" ] || bench "$type sandbox guest memory in use with one idle app: $out KiB"
+  # bad input: rkt's exit code and one line
+  # rkt prints its own line (the entrypoint's output only with --debug, as "stage0: ...")
+  out=$(rk app start "$U" --app=server 2>&1)
   rc=$?
-  expect_eq "$c: rkt app rm" 0 "$rc"
+  if [ "$rc" = 254 ] && [ "$out" = "start: error starting app: exit status 254" ]; then ok "$c: a second start of a running app: 254, rkt's one line"; else fail "$c: a second start of a running app" "exit $rc: $(show "$out")"; fi
+  out=$(rk --debug app start "$U" --app=server 2>&1 | grep -c 'stage0: .*app "server" is running already')
+  expect_eq "$c: with --debug, the stage1's one line says why" 1 "$out"
+  out=$(rk app list "$U" --no-legend 2>&1)
+  if [[ $out == *server*running* ]]; then ok "$c: rkt app list: server still running after the refused starts"; else fail "$c: rkt app list after a refused start" "$(show "$out")"; fi
+  out=$(rk app start "$U" --app=nosuch 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app start of an unknown app exits 254" 254 "$rc"
+  out=$(rk app add "$U" "$id" --name=server 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app add of a name already in the pod exits 254" 254 "$rc"
+  # one is stopped, then started again
+  out=$(rk app stop "$U" --app=server 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app stop server" 0 "$rc"
+  expect_eq "$c: the stopped app's status is 143 (SIGTERM)" 143 "$(cat "$p/stage1/rootfs/rkt/status/server" 2>&1)"
+  out=$(rk app list "$U" --no-legend 2>&1)
+  if [[ $out == *server*exited* ]]; then ok "$c: rkt app list: server exited"; else fail "$c: rkt app list after stop" "$(show "$out")"; fi
+  rm -f "$vol/seen.txt"
+  out=$(rk app start "$U" --app=server 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app start server again" 0 "$rc"
+  for _ in $(seq 1 240); do [ -s "$vol/seen.txt" ] && break; sleep 0.25; done
+  out=$(rk app list "$U" --no-legend 2>&1)
+  if [ -s "$vol/seen.txt" ] && [[ $out == *server*running* ]]; then ok "$c: server runs again"; else fail "$c: server started again" "$(show "$out")"; fi
+  # rm: the exited app, then the running one (rkt stops it first)
+  out=$(rk app rm "$U" --app=exiter 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app rm exiter" 0 "$rc"
+  if [ "$(mounts_under "$p/xen/volumes/stage2/exiter")" = 0 ] && [ ! -e "$p/xen/volumes/added/exiter" ]; then ok "$c: rkt app rm releases the app's root"; else fail "$c: rkt app rm exiter releases its root" "$(mounts_under "$p/xen/volumes/stage2/exiter") mount(s) left"; fi
+  out=$(rk app rm "$U" --app=server 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app rm of the running server (stopped first)" 0 "$rc"
   [ "$rc" = 0 ] || note "rkt app rm: $(show "$out")"
-  if [ "$(mounts_under "$p/xen/volumes/stage2/hello")" = 0 ] && [ ! -e "$p/xen/volumes/added/hello" ]; then ok "$c: rkt app rm releases the app's mount"; else fail "$c: rkt app rm releases the app's mount" "$(mounts_under "$p/xen/volumes/stage2/hello") mount(s) left"; fi
+  if [ "$(mounts_under "$p/xen/volumes/stage2/server")" = 0 ] && [ "$(mounts_under "$p/xen/volumes/stage2vol/server")" = 0 ] && [ ! -e "$p/xen/volumes/addedvol/server" ] && [ "$(cat "$vol/in.txt")" = "from dom0" ]; then ok "$c: rkt app rm releases the app's root and volume, the host directory untouched"; else fail "$c: rkt app rm server" "$(mounts_under "$p/xen/volumes/stage2vol/server") volume mount(s) left"; fi
   out=$(rk app list "$U" --no-legend 2>&1)
-  if [[ $out != *hello* ]]; then ok "$c: rkt app list: no app left"; else fail "$c: rkt app list after rm" "$(show "$out")"; fi
+  if [[ $out != *exiter* && $out != *server* ]]; then ok "$c: rkt app list: both removed"; else fail "$c: rkt app list after rm" "$(show "$out")"; fi
+  # a third, entered
+  out=$(rk app add "$U" "$id" --name=third --exec=/bin/sh -- -c 'echo third: up; while :; do sleep 1; done' 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app add third" 0 "$rc"
+  out=$(rk app start "$U" --app=third 2>&1)
+  rc=$?
+  expect_eq "$c: rkt app start third" 0 "$rc"
+  out=$(rk enter --app=third "$U" /bin/echo entered third </dev/null 2>&1)
+  rc=$?
+  expect_eq "$c: rkt enter --app=third" "0 entered third" "$rc $out"
+  out=$(rk app list "$U" --no-legend 2>&1)
+  if [[ $out == *third*running* ]]; then ok "$c: rkt app list: third running"; else fail "$c: rkt app list with third" "$(show "$out")"; fi
+  if alive "${RUNPID[$U]}" && domain_exists "rkt-$U"; then ok "$c: the pod stayed up through every app's end"; else fail "$c: the pod stays up" "run or domain gone: $(last_error)"; fi
 
   out=$(rk stop "$U" 2>"$L/stop.err")
   rc=$?
   expect_eq "$c: rkt stop" "0 \"$U\"" "$rc $out"
   if wait_end 120; then expect_eq "$c: rkt app sandbox exits 0" 0 "$RC"; else fail "$c: the sandbox ends after rkt stop" "still running"; fi
   unset RKT_EXPERIMENT_APP
-  check_collected "$c"
+  check_collected "$c" gc
+  rm -rf "$vol"
 }
 
 main() {
@@ -1318,8 +1399,10 @@ main() {
   # a hostile guest, on the first type: one that stops reading its channel, one whose root forges control frames
   want unread && run_scenario unread "${types[0]}" scenario_unread "${types[0]}"
   want logflood && run_scenario logflood "${types[0]}" scenario_logflood "${types[0]}"
-  # a mutable pod (rkt app sandbox), on the first type
-  want sandbox && run_scenario sandbox "${types[0]}" scenario_sandbox "${types[0]}"
+  # a mutable pod (rkt app sandbox), on every type
+  if want sandbox; then
+    for type in "${types[@]}"; do run_scenario sandbox "$type" scenario_sandbox "$type"; done
+  fi
   summary
   [ "$FAILED" = 0 ]
 }

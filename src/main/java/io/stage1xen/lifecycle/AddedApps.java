@@ -42,6 +42,11 @@ final class AddedApps {
   private static final Logger LOG = LoggerFactory.getLogger(AddedApps.class);
   /** The exit code the answer carries when the request was refused or failed; its STDERR says why. */
   static final int REFUSED = 125;
+  /**
+   * The exit code of a refusal that changed nothing: the app runs (or is being removed) as before. rkt app start has
+   * already marked the app started, which is then still true, so the entrypoint must leave rkt's marker alone.
+   */
+  static final int UNCHANGED = 126;
   /** A start is answered once the guest has prepared the app's root view and started it. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   /** Beyond the grace period: time for the guest to kill the app and say so. */
@@ -55,6 +60,10 @@ final class AddedApps {
 
     static Reply refused(String message) {
       return new Reply(REFUSED, message);
+    }
+
+    static Reply unchanged(String message) {
+      return new Reply(UNCHANGED, message);
     }
   }
 
@@ -149,10 +158,10 @@ final class AddedApps {
   private synchronized CompletableFuture<Reply> start(AcName app) throws IOException {
     Entry old = byName.get(app);
     if (old != null && old.state == State.REMOVING) {
-      return CompletableFuture.completedFuture(Reply.refused("app \"" + app.value() + "\" is being removed"));
+      return CompletableFuture.completedFuture(Reply.unchanged("app \"" + app.value() + "\" is being removed"));
     }
     if (old != null && old.state != State.ENDED) {
-      return CompletableFuture.completedFuture(Reply.refused("app \"" + app.value() + "\" is running already"));
+      return CompletableFuture.completedFuture(Reply.unchanged("app \"" + app.value() + "\" is running already"));
     }
     Pod pod = PodLoader.load(layout);
     Optional<RuntimeApp> ra = pod.manifest().app(app);

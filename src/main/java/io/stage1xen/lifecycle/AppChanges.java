@@ -57,19 +57,21 @@ final class AppChanges {
         LOG.debug("app {} is in the pod VM's share of added apps at {}", app.value(), at);
       }
       case START -> {
-        try {
-          ask(layout, Frame.APP_START, app);
-        } catch (Stage1Failure e) {
-          // rkt marked the app started before it called this; it did not start, so rkt app list must say created
-          Files.deleteIfExists(layout.appStartedMarker(app));
-          throw e;
+        int code = ask(layout, Frame.APP_START, app);
+        if (code != 0) {
+          // rkt marked the app started before it called this: true still for an app that runs, but one that did
+          // not start must be listed as created again
+          if (code != AddedApps.UNCHANGED) {
+            Files.deleteIfExists(layout.appStartedMarker(app));
+          }
+          throw new Stage1Failure(lastRefusal);
         }
       }
       // The supervisor stops it in the VM; an app that does not run is success (nothing to stop), as systemctl stop
       // of an inactive unit is for rkt's own stage1: rkt 1.30.0 fails app stop and app rm on exit 5 (measured).
-      case STOP -> ask(layout, Frame.APP_STOP, app);
+      case STOP -> require(ask(layout, Frame.APP_STOP, app));
       case RM -> {
-        ask(layout, Frame.APP_RM, app); // refused while it runs; frees its slot in the VM
+        require(ask(layout, Frame.APP_RM, app)); // refused while it runs; frees its slot in the VM
         // which host paths are files no longer matters: everything under the app's slots is unmounted and removed
         volumes.removeApp(app, VolumeMapper.addedApp(pod, app, p -> VolumeMapper.PathKind.DIRECTORY));
       }
@@ -77,12 +79,21 @@ final class AppChanges {
     return Outcome.SUCCEEDED;
   }
 
+  /** The supervisor's one line about the last request it refused. */
+  private String lastRefusal = "";
+
+  private void require(int code) {
+    if (code != 0) {
+      throw new Stage1Failure(lastRefusal);
+    }
+  }
+
   /**
    * One request to the supervisor over its exec socket ({@link ExecRelay}, {@link AddedApps}): the supervisor has
-   * the pod's channel to the guest and answers once the guest has done it. A refusal becomes this entrypoint's one
-   * line.
+   * the pod's channel to the guest and answers once the guest has done it. Returns its exit code: 0 done, else
+   * refused, with its one line in {@link #lastRefusal}.
    */
-  private void ask(PodLayout layout, int type, AcName app) throws IOException {
+  private int ask(PodLayout layout, int type, AcName app) throws IOException {
     try (UnixSocketLink link = env.sockets().connect(layout.execSocket())) {
       new FrameWriter(link.out()).write(new Frame(type, 0, app.value().getBytes(StandardCharsets.UTF_8)));
       FrameReader reader = new FrameReader(link.in());
@@ -91,10 +102,9 @@ final class AppChanges {
         if (f.type() == Frame.STDERR) {
           why = f.text(0).strip();
         } else if (f.type() == Frame.EXITED) {
-          if (f.exitCode() != 0) {
-            throw new Stage1Failure(why.isEmpty() ? "the pod's supervisor refused with " + f.exitCode() : why);
-          }
-          return;
+          int code = f.exitCode();
+          lastRefusal = why.isEmpty() ? "the pod's supervisor refused with " + code : why;
+          return code;
         }
       }
     }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The app entrypoints of a mutable pod use the same socket: a connection that begins with APP_START, APP_STOP or
  * APP_RM (payload: the app's name) is one request to {@link AddedApps}, answered with STDERR (why it failed, if it
- * did) and EXITED (0 done, {@link AddedApps#REFUSED} refused or failed).
+ * did) and EXITED (0 done, {@link AddedApps#REFUSED} refused or failed, {@link AddedApps#UNCHANGED} refused with
+ * nothing changed).
  */
 final class ExecRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecRelay.class);

@@ -229,6 +229,7 @@ class MutablePodTest {
     assertEquals(254, again.exitCode(), again.stderr());
     assertEquals(1, again.stderr().strip().lines().count(), again.stderr());
     assertTrue(again.stderr().contains("app \"hello\" is running already"), again.stderr());
+    assertTrue(Files.exists(status.resolve("hello-started")), "a refused second start leaves rkt's marker: it runs");
     Result rmRunning = crossing(pod, "app/rm", "--debug=false", "--app=hello");
     assertEquals(254, rmRunning.exitCode(), rmRunning.stderr());
     assertTrue(rmRunning.stderr().contains("app \"hello\" is running; stop it first"), rmRunning.stderr());

@@ -5,7 +5,7 @@
 #
 #   network.sh [--only ptp|bridge]... [--undefended] [COMMON-OPTION]...
 #
-#   --only NAME    run only this scenario (repeatable): ptp (--net=default, two pods, the released address, SIGKILL,
+#   --only NAME    run only this scenario (repeatable): ptp (--net=default, two pods, the released address, SIGKILL, a sandbox,
 #                  --net=none, a refused type) or bridge (a bridge network of two pods); default: both
 #   --undefended   before the attacks, take pod A's defences away in dom0 (its vif filter, its guard jumps) and set
 #                  route_localnet on dom0's device towards it, as stage1-xen did before: every check of an attack

@@ -42,7 +42,7 @@ ENTER_RUNS=10
 KILLED_CREATED_RUNS=1
 FULL=0
 END_TIMEOUT=180
-ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bootenter deadenter killed crash unread logflood bench sandbox"
+ALL_SCENARIOS="apps enter stop force gc concurrent nobackend refused bootenter deadenter killed crash unread logflood bench sandbox sandboxkill"
 
 suite_own_option() {
   SHIFT=2
@@ -1294,7 +1294,8 @@ scenario_sandbox() {
   out=$(rk app start "$U" --app=server 2>&1)
   rc=$?
   if [ "$rc" = 254 ] && [ "$out" = "start: error starting app: exit status 254" ]; then ok "$c: a second start of a running app: 254, rkt's one line"; else fail "$c: a second start of a running app" "exit $rc: $(show "$out")"; fi
-  out=$(rk --debug app start "$U" --app=server 2>&1 | grep -c 'stage0: .*app "server" is running already')
+  rk --debug app start "$U" --app=server >"$L/start-debug.out" 2>&1
+  out=$(grep -c 'stage0: .*server.* is running already' "$L/start-debug.out")
   expect_eq "$c: with --debug, the stage1's one line says why" 1 "$out"
   out=$(rk app list "$U" --no-legend 2>&1)
   if [[ $out == *server*running* ]]; then ok "$c: rkt app list: server still running after the refused starts"; else fail "$c: rkt app list after a refused start" "$(show "$out")"; fi
@@ -1353,6 +1354,47 @@ scenario_sandbox() {
   rm -rf "$vol"
 }
 
+# sandboxkill: a sandbox whose run (the supervisor) is killed with SIGKILL while an added app with a host volume runs:
+# the VM and the mounts outlive it, and `rkt gc` destroys the domain and unmounts the app's root and volume, leaving
+# no domain, no mount and no pod directory; the host directory is untouched
+scenario_sandboxkill() {
+  local type=$1 c="$1 sandboxkill" out rc p id s1 t0 vol
+  section "$c"
+  export RKT_EXPERIMENT_APP=true
+  new_log sandboxkill
+  rk_command
+  s1=$(stage1_option)
+  t0=$(now_ns)
+  STAGE1_XEN_GUEST_TYPE=$type "${RK_CMD[@]}" app sandbox --uuid-file-save="$L/uuid" "$s1" --net=none \
+    </dev/null > >(stamp_output "$L") 2>"$L/run.err" &
+  if ! launched "$!" "$t0"; then
+    fail "$c: rkt app sandbox" "ended with $RC before it saved the pod's uuid: $(last_error)"
+    unset RKT_EXPERIMENT_APP
+    return
+  fi
+  if ! await_ready "$c"; then
+    unset RKT_EXPERIMENT_APP
+    return
+  fi
+  p=$(pod_dir)
+  id=$(rk fetch "$BUSY" 2>"$L/fetch.err" | tail -n 1)
+  vol=$WORK/sandboxkill-$type-vol
+  rm -rf "$vol" && mkdir -p "$vol" && echo "from dom0" >"$vol/in.txt"
+  rk app add "$U" "$id" --name=server --mnt-volume="name=data,kind=host,source=$vol,target=/data" --exec=/bin/sh -- -c \
+    'echo up >/data/up; while :; do sleep 1; done' >"$L/add.out" 2>&1 && rk app start "$U" --app=server >>"$L/add.out" 2>&1
+  rc=$?
+  expect_eq "$c: rkt app add and start of an app with a volume" 0 "$rc"
+  for _ in $(seq 1 240); do [ -s "$vol/up" ] && break; sleep 0.25; done
+  if [ -s "$vol/up" ]; then ok "$c: the added app runs"; else fail "$c: the added app runs" "$(show "$(cat "$L/add.out")")"; fi
+  kill -9 "${RUNPID[$U]}"
+  wait "${RUNPID[$U]}" 2>/dev/null
+  if domain_exists "rkt-$U" && [ "$(mounts_under "$p/xen/volumes/stage2vol/server")" != 0 ]; then ok "$c: after SIGKILL of the run the VM and the app's mounts are still there (only gc can end them)"; else fail "$c: what SIGKILL leaves for gc" "domain or mounts already gone"; fi
+  unset RKT_EXPERIMENT_APP
+  check_collected "$c" gc
+  if [ "$(cat "$vol/in.txt" 2>&1)" = "from dom0" ]; then ok "$c: the host directory is untouched"; else fail "$c: the host directory" "$(ls -la "$vol" 2>&1)"; fi
+  rm -rf "$vol"
+}
+
 main() {
   suite_setup all
   find_device_model
@@ -1403,6 +1445,7 @@ main() {
   if want sandbox; then
     for type in "${types[@]}"; do run_scenario sandbox "$type" scenario_sandbox "$type"; done
   fi
+  want sandboxkill && run_scenario sandboxkill "${types[0]}" scenario_sandboxkill "${types[0]}"
   summary
   [ "$FAILED" = 0 ]
 }

@@ -171,6 +171,12 @@ final class AddedApps {
     }
     AppPlan plan = PodVm.addedApp(pod, ra.get(), rktEnvironment(app),
         VolumeMapper.addedApp(pod, app, VolumeMapper.FILES).mounts(0));
+    List<String> isolators = pod.app(ra.get()).isolators().list().stream().map(i -> i.name().toString()).toList();
+    if (!isolators.isEmpty()) {
+      LOG.debug("app {}: isolators {}: os/linux/oom-score-adj is applied in the guest; resource/memory and resource/cpu"
+          + " do not resize the domain, which was sized when the sandbox booted (its stage1-xen/memory-mib); the"
+          + " others are not enforced inside the VM, as for a pod's app", app.value(), isolators);
+    }
     if (old != null) {
       // started again after it ended: its old slot goes first (the guest takes frames in order); the old session
       // stays taken until the guest's REMOVED, which must not be read as the new one's

@@ -59,8 +59,14 @@ public final class ResourcePlanner {
       why.add("memory " + memory + " MiB set by " + overrides.memorySource());
     } else {
       long apps = 0;
-      // an empty (mutable) pod gets its apps later: the pod limit, if any, is their budget
+      // an empty (mutable) pod gets its apps later and cannot grow then: the pod limit, if any, is their budget,
+      // otherwise the default of one app, so that a sandbox can hold what a one-app pod holds
       boolean unlimited = pod.apps().isEmpty();
+      if (pod.apps().isEmpty() && pod.podMemoryLimitBytes().isEmpty()) {
+        why.add("no apps yet (a mutable pod): " + policy.defaultAppMemoryMib() + " MiB for the apps to come (the"
+            + " default of one app)");
+        apps = policy.defaultAppMemoryMib();
+      }
       for (AppResourceRequest app : pod.apps()) {
         if (app.memoryLimitBytes().isPresent()) {
           long mib = ceilDiv(app.memoryLimitBytes().getAsLong(), MIB);

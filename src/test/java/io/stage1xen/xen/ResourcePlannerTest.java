@@ -42,7 +42,7 @@ class ResourcePlannerTest {
       "'100 100', 600, 248",    // pod limit above the sum changes nothing
       "'-1 100', 600, 648",     // an app without a limit may use the pod's budget
       "'', 300, 348",           // empty (mutable) pod: the pod limit is the budget
-      "'', -1, 64"})            // empty pod without limits: the floor
+      "'', -1, 112"})           // empty pod without limits: one default app's budget, 48 + 64
   void memory(String apps, long podMib, long expected) {
     List<AppResourceRequest> list = new java.util.ArrayList<>();
     String[] words = apps.isBlank() ? new String[0] : apps.trim().split(" ");

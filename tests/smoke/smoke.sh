@@ -1295,7 +1295,8 @@ scenario_sandbox() {
   rc=$?
   if [ "$rc" = 254 ] && [ "$out" = "start: error starting app: exit status 254" ]; then ok "$c: a second start of a running app: 254, rkt's one line"; else fail "$c: a second start of a running app" "exit $rc: $(show "$out")"; fi
   rk --debug app start "$U" --app=server >"$L/start-debug.out" 2>&1
-  out=$(grep -c 'stage0: .*server.* is running already' "$L/start-debug.out")
+  # rkt prints the entrypoint's output after "stage0: ", its --debug lines first
+  out=$(grep -c '^stage1-xen app start: app "server" is running already' "$L/start-debug.out")
   expect_eq "$c: with --debug, the stage1's one line says why" 1 "$out"
   out=$(rk app list "$U" --no-legend 2>&1)
   if [[ $out == *server*running* ]]; then ok "$c: rkt app list: server still running after the refused starts"; else fail "$c: rkt app list after a refused start" "$(show "$out")"; fi

@@ -387,15 +387,8 @@ scenario_ptp() {
 
   # ---- a sandbox on the default network (rkt app sandbox --net=default): an app added later serves on its address --
   section "$c: a sandbox"
-  local id ips t0 s1
-  export RKT_EXPERIMENT_APP=true
-  new_log netS
-  rk_command
-  s1=$(stage1_option)
-  t0=$(now_ns)
-  STAGE1_XEN_GUEST_TYPE=$type "${RK_CMD[@]}" app sandbox --uuid-file-save="$L/uuid" "$s1" --net=default \
-    </dev/null > >(stamp_output "$L") 2>"$L/run.err" &
-  if ! launched "$!" "$t0"; then
+  local id ips
+  if ! start_sandbox netS "$type" --net=default; then
     fail "$c: rkt app sandbox --net=default" "ended with $RC before it saved the pod's uuid: $(last_error)"
   elif await_ready "$c: sandbox"; then
     ips=$(ip_of)

@@ -1211,16 +1211,9 @@ scenario_crash() {
 # running app (the stage1's one line, 254), an unknown app, an app name added twice (rkt's refusals, 254). Measured:
 # app add + app start to the app's first write seen in dom0, and the idle sandbox's memory (bench lines).
 scenario_sandbox() {
-  local type=$1 c="$1 sandbox" out rc p id s1 t0 t1 t2 opts vol n s
+  local type=$1 c="$1 sandbox" out rc p id t0 t1 t2 opts vol n s
   section "$c"
-  export RKT_EXPERIMENT_APP=true
-  new_log sandbox
-  rk_command
-  s1=$(stage1_option)
-  t0=$(now_ns)
-  STAGE1_XEN_GUEST_TYPE=$type "${RK_CMD[@]}" app sandbox --uuid-file-save="$L/uuid" "$s1" --net=none \
-    </dev/null > >(stamp_output "$L") 2>"$L/run.err" &
-  if ! launched "$!" "$t0"; then
+  if ! start_sandbox sandbox "$type" --net=none; then
     fail "$c: rkt app sandbox" "ended with $RC before it saved the pod's uuid: $(last_error)"
     unset RKT_EXPERIMENT_APP
     return
@@ -1359,16 +1352,9 @@ scenario_sandbox() {
 # the VM and the mounts outlive it, and `rkt gc` destroys the domain and unmounts the app's root and volume, leaving
 # no domain, no mount and no pod directory; the host directory is untouched
 scenario_sandboxkill() {
-  local type=$1 c="$1 sandboxkill" out rc p id s1 t0 vol
+  local type=$1 c="$1 sandboxkill" out rc p id t0 vol
   section "$c"
-  export RKT_EXPERIMENT_APP=true
-  new_log sandboxkill
-  rk_command
-  s1=$(stage1_option)
-  t0=$(now_ns)
-  STAGE1_XEN_GUEST_TYPE=$type "${RK_CMD[@]}" app sandbox --uuid-file-save="$L/uuid" "$s1" --net=none \
-    </dev/null > >(stamp_output "$L") 2>"$L/run.err" &
-  if ! launched "$!" "$t0"; then
+  if ! start_sandbox sandboxkill "$type" --net=none; then
     fail "$c: rkt app sandbox" "ended with $RC before it saved the pod's uuid: $(last_error)"
     unset RKT_EXPERIMENT_APP
     return

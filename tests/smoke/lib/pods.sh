@@ -79,13 +79,26 @@ stage1_option() {
 # type forced (STAGE1_XEN_GUEST_TYPE; empty lets the stage1 pick), stdout in L/run.out and stderr in L/run.err;
 # returns once rkt saved the pod's uuid (U), 1 when the run ended without one
 start_pod() {
-  local type=$2 t0 s1
+  launch_pod "$1" "$2" run "${@:3}"
+}
+
+# start_sandbox NAME TYPE SANDBOX-ARG...: `rkt app sandbox` as start_pod runs `rkt run`, with RKT_EXPERIMENT_APP=true
+# exported for it and the `rkt app` commands that follow (the caller unsets it)
+start_sandbox() {
+  export RKT_EXPERIMENT_APP=true
+  launch_pod "$1" "$2" "app sandbox" "${@:3}"
+}
+
+# launch_pod NAME TYPE VERB ARG...: rkt VERB (one or two words) with the stage1 and the uuid file, for start_pod
+launch_pod() {
+  local type=$2 t0 s1 verb
   new_log "$1"
-  shift 2
+  read -r -a verb <<<"$3"
+  shift 3
   rk_command
   s1=$(stage1_option)
   t0=$(now_ns)
-  STAGE1_XEN_GUEST_TYPE=$type "${RK_CMD[@]}" run --uuid-file-save="$L/uuid" "$s1" "$@" \
+  STAGE1_XEN_GUEST_TYPE=$type "${RK_CMD[@]}" "${verb[@]}" --uuid-file-save="$L/uuid" "$s1" "$@" \
     </dev/null > >(stamp_output "$L") 2>"$L/run.err" &
   launched "$!" "$t0"
 }

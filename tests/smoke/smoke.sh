@@ -718,14 +718,27 @@ ratio() { # ratio A B: A/B with two decimals
 # `xl create` and driven by ctl-client with a plan of the same app; sets BARE_FIRST and BARE_GONE (ms). A failure is
 # reported as a FAIL, or with quiet only described in BARE_ERROR.
 bare_create() {
-  local type=$1 run=$2 quiet=${3:-} pod bw name t0 n=0 first
+  local type=$1 run=$2 quiet=${3:-} pod bw name t0 n=0 first root
   pod=$(pod_dir)
   bw=$WORK/bare/$type-$run
   name=bare-$U
   rm -rf "$bw"
   mkdir -p "$bw"
-  sed -e "s|^name = .*|name = \"$name\"|" -e "s|$pod/xen/|$bw/|g" "$pod/xen/domain.cfg" >"$bw/domain.cfg"
+  # the app's share is the run's bind of the app's root on xen/volumes/app0, undone when the run ended: the bare
+  # domain exports the root itself (rkt's overlay, mounted until gc), and its sockets go to its own folder
+  root=$pod/stage1/rootfs/opt/stage2/bench/rootfs
+  sed -e "s|^name = .*|name = \"$name\"|" -e "s|path=$pod/xen/volumes/app0\"|path=$root\"|" -e "s|$pod/xen/|$bw/|g" \
+    "$pod/xen/domain.cfg" >"$bw/domain.cfg"
   BARE_ERROR=""
+  if [ ! -x "$root/bin/echo" ]; then
+    BARE_ERROR="the app's root $root has no bin/echo (rkt's overlay is gone?)"
+  elif ! grep -q "path=$root\"" "$bw/domain.cfg"; then
+    BARE_ERROR="the pod's domain.cfg has no share at $pod/xen/volumes/app0 to point at the app's root"
+  fi
+  if [ -n "$BARE_ERROR" ]; then
+    [ -n "$quiet" ] || fail "$type bench $run: bare xl create" "$BARE_ERROR"
+    return 1
+  fi
   t0=$(now_ns)
   if xl create -q "$bw/domain.cfg" >"$bw/xl-create.log" 2>&1; then
     timeout 300 "$CTL_CLIENT" "$bw/ctl.sock" "$t0" --share app0 /s1x/share/app0 --app bench /s1x/share/app0 /bin/echo smoke-bench \

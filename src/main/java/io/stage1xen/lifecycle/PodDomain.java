@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pod's domain as its run drives it through xl: created paused from the pod's config, unpaused, watched, and
+ * The pod's domain as its run drives it through xl: created from the pod's config (paused when dom0 has work to do
+ * before the guest runs), unpaused, watched, and
  * destroyed when the run gives up on it. The start, the stop deadlines and the guest's events all end it through
  * {@link #destroy}, so a destroy always takes the device models that outlived the domain with it.
  */
@@ -45,10 +46,13 @@ final class PodDomain {
     return xl;
   }
 
-  /** {@code xl create} of the pod's config, paused; a failure leaves no domain of this pod's name behind. */
-  void create() throws XlException, InterruptedException {
+  /**
+   * {@code xl create} of the pod's config, left paused when asked; a failure leaves no domain of this pod's name
+   * behind.
+   */
+  void create(boolean paused) throws XlException, InterruptedException {
     try {
-      xl.create(layout.domainConfig(), name, layout.xlCreateLog());
+      xl.create(layout.domainConfig(), name, layout.xlCreateLog(), paused);
     } catch (DomainExistsException e) {
       throw e; // made before this run started: not this run's to destroy
     } catch (XlException e) {

@@ -104,6 +104,11 @@ final class PodNetworking {
     return plan.withNetworks(nics, dns.resolvConf(network.resolvConf()));
   }
 
+  /** True when the pod's domain gets vifs, whose dom0 ends must be configured before the guest runs. */
+  boolean hasVifs() {
+    return !attached.isEmpty();
+  }
+
   /** dom0's end of every vif, right after {@code xl create} returned (the guest has not configured its side yet). */
   void configureHost(Xl xl, String domain) throws XlException, ProcessException, InterruptedException {
     if (attached.isEmpty()) {

@@ -45,10 +45,13 @@ public final class CliXl implements Xl {
   }
 
   @Override
-  public void create(Path config, String name, Path logFile) throws XlException, InterruptedException {
+  public void create(Path config, String name, Path logFile, boolean paused) throws XlException,
+      InterruptedException {
     requireAbsolute(config);
     // No "xl domid" first: xl itself refuses a taken name (exit 3), and every process start counts at pod start.
-    ExecResult r = run(Command.of(timeout, "xl", "create", "-p", config.toString()).withOutputFile(logFile));
+    Command command = paused ? Command.of(timeout, "xl", "create", "-p", config.toString())
+        : Command.of(timeout, "xl", "create", config.toString());
+    ExecResult r = run(command.withOutputFile(logFile));
     if (!r.succeeded()) {
       OptionalInt raced = domid(name);
       if (r.exitCode() == 3 && raced.isPresent() && r.stdout().contains("already exists")) {

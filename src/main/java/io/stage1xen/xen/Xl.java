@@ -13,14 +13,14 @@ import java.util.OptionalInt;
 public interface Xl {
 
   /**
-   * {@code xl create -p CFG}, detached: returns once the domain and its devices exist, with the domain paused, so
-   * that dom0 can set up what must be in place before the guest runs a single instruction (the vifs' filters);
-   * {@link #unpause} starts it. xl's output goes to {@code logFile}, because the monitor process xl leaves behind
-   * holds its output open until the domain dies.
+   * {@code xl create [-p] CFG}, detached: returns once the domain and its devices exist. With {@code paused} the
+   * domain is left paused, so that dom0 can set up what must be in place before the guest runs a single instruction
+   * (the vifs' filters), and {@link #unpause} starts it; without, it runs at once. xl's output goes to
+   * {@code logFile}, because the monitor process xl leaves behind holds its output open until the domain dies.
    *
    * @throws DomainExistsException when a domain already has the config's name
    */
-  void create(Path config, String name, Path logFile) throws XlException, InterruptedException;
+  void create(Path config, String name, Path logFile, boolean paused) throws XlException, InterruptedException;
 
   /** {@code xl unpause NAME}: the paused domain {@link #create} made starts running. */
   DomainOutcome unpause(String name) throws XlException, InterruptedException;

@@ -52,6 +52,7 @@ record FuzzVerdict(boolean podRan, List<String> problems) {
     String domain = "rkt-" + f.uuid();
     for (String call : f.xlCalls()) {
       if (!(call.equals("info") || call.equals("create -p " + f.pod().resolve("xen/domain.cfg"))
+          || call.equals("create " + f.pod().resolve("xen/domain.cfg"))
           || call.equals("unpause " + domain) || call.equals("domid " + domain) || call.equals("destroy " + domain) || call.equals("shutdown " + domain))) {
         p.add("xl called with words that are not ours: '" + ManifestFuzzer.show(call) + "'");
       }

@@ -74,6 +74,10 @@ class PodLifecycleTest {
     assertEquals("exited", status.state());
     assertEquals(Map.of("hello", 0), status.appExitCodes());
     assertEquals(List.of(), host.liveDomains());
+    // no vifs, nothing for dom0 to do before the guest runs: created running, no xl unpause
+    assertTrue(host.xlCalls().contains("create " + pod.toRealPath().resolve("xen/domain.cfg")), host.xlCalls().toString());
+    assertTrue(host.xlCalls().stream().noneMatch(c -> c.startsWith("unpause") || c.startsWith("create -p")),
+        host.xlCalls().toString());
   }
 
   @Test

@@ -45,7 +45,7 @@ public final class ScriptedXl implements Xl {
   }
 
   @Override
-  public void create(Path config, String name, Path logFile) {
+  public void create(Path config, String name, Path logFile, boolean paused) {
     throw new UnsupportedOperationException("xl create");
   }
 

@@ -48,7 +48,7 @@ class CliXlTest {
   void createRunsXlCreatePausedAloneDetachedWithOutputInTheLog() throws Exception {
     fake.answer("create", 0, "Parsing config from /p/xen/domain.cfg\n", "").leaveDaemon();
     Path log = tmp.resolve("xl-create.log");
-    xl.create(Path.of("/p/xen/domain.cfg"), NAME, log);
+    xl.create(Path.of("/p/xen/domain.cfg"), NAME, log, true);
     assertEquals(List.of(List.of("xl", "create", "-p", "/p/xen/domain.cfg")), fake.calls());
     assertEquals("Parsing config from /p/xen/domain.cfg\n", Files.readString(log));
     // xl's stand-in monitor still holds the log open: create did not wait for it
@@ -57,12 +57,19 @@ class CliXlTest {
   }
 
   @Test
+  void createWithoutPauseLeavesTheDomainRunning() throws Exception {
+    fake.answer("create", 0, "Parsing config from /p/xen/domain.cfg\n", "").leaveDaemon();
+    xl.create(Path.of("/p/xen/domain.cfg"), NAME, tmp.resolve("xl-create.log"), false);
+    assertEquals(List.of(List.of("xl", "create", "/p/xen/domain.cfg")), fake.calls());
+  }
+
+  @Test
   void createRefusesATakenNameWithATypedError() {
     fake.answer("domid", 0, "9\n", "")
         .answer("create", 3, "", "libxl: error: libxl_domain.c:81:libxl__domain_rename: Domain 9:Domain with name \""
             + NAME + "\" already exists.\n");
     DomainExistsException e = assertThrows(DomainExistsException.class,
-        () -> xl.create(Path.of("/p/domain.cfg"), NAME, tmp.resolve("log")));
+        () -> xl.create(Path.of("/p/domain.cfg"), NAME, tmp.resolve("log"), true));
     assertTrue(e.getMessage().contains("(domid 9)"), e.getMessage());
   }
 
@@ -73,7 +80,7 @@ class CliXlTest {
             + "libxl: error: libxl_create.c:1296:initiate_domain_create: cannot make domain: -3\n");
     Path log = tmp.resolve("log");
     XlCommandException e = assertThrows(XlCommandException.class,
-        () -> xl.create(Path.of("/p/domain.cfg"), NAME, log));
+        () -> xl.create(Path.of("/p/domain.cfg"), NAME, log, true));
     assertEquals(3, e.exitCode());
     assertTrue(e.getMessage().startsWith("'xl create -p /p/domain.cfg' failed (exit 3): "), e.getMessage());
     assertTrue(e.getMessage().contains("segment kernel too large"), e.getMessage());
@@ -94,7 +101,7 @@ class CliXlTest {
     fake.answer("domid", 1, "", MISSING).answer("create", 3, Fixtures.resource("/xl/real/" + capture), "");
     Path log = tmp.resolve("xl-create.log");
     XlCommandException e = assertThrows(XlCommandException.class,
-        () -> xl.create(Path.of("/p/xen/domain.cfg"), NAME, log));
+        () -> xl.create(Path.of("/p/xen/domain.cfg"), NAME, log, true));
     String m = e.getMessage();
     assertTrue(m.matches(".*Post DM startup configs failed, rc=-3 \\| libxl: error: libxl_create.c:1896:"
         + "domcreate_devmodel_started: Domain \\d+:device model did not start: -3 \\(QEMU for Xen.*"), m);
@@ -121,7 +128,7 @@ class CliXlTest {
     fake.answer("domid", 1, "", MISSING).answer("create", 3, Fixtures.resource("/xl/real/" + capture), "");
     Path log = tmp.resolve("xl-create.log");
     XlCommandException e = assertThrows(XlCommandException.class,
-        () -> xl.create(Path.of("/p/xen/domain.cfg"), NAME, log));
+        () -> xl.create(Path.of("/p/xen/domain.cfg"), NAME, log, true));
     String m = e.getMessage();
     assertTrue(m.contains("(the domain " + NAME + " was destroyed from outside (xl destroy, or another toolstack)"
         + " while xl create was still setting it up)"), m);
@@ -132,7 +139,7 @@ class CliXlTest {
 
   @Test
   void createNeedsAnAbsoluteConfigPath() {
-    assertThrows(IllegalArgumentException.class, () -> xl.create(Path.of("domain.cfg"), NAME, tmp.resolve("l")));
+    assertThrows(IllegalArgumentException.class, () -> xl.create(Path.of("domain.cfg"), NAME, tmp.resolve("l"), true));
     assertEquals(List.of(), fake.calls());
   }
 

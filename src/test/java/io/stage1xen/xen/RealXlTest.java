@@ -150,7 +150,7 @@ class RealXlTest {
     CliXl xl = new CliXl(runner, Duration.ofSeconds(120));
     String name = plan.config().name();
     long start = System.nanoTime();
-    xl.create(cfg, name, xenDir.resolve("xl-create.log"));
+    xl.create(cfg, name, xenDir.resolve("xl-create.log"), false);
     System.out.printf("xl create returned after %.2f s%n", (System.nanoTime() - start) / 1e9);
     assertTrue(xl.list().stream().anyMatch(d -> d.name().equals(name)), "listed");
     assertTrue(Files.exists(xenDir.resolve("ctl.sock")), "QEMU created the control socket");

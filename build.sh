@@ -108,11 +108,12 @@ missing_packages() {
     command -v cpio >/dev/null 2>&1 || missing+=(cpio)
     command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
     if [ "${GUEST_KERNEL:-source}" = source ]; then
-      # the guest kernel compiled from Debian's kernel source (make, Kconfig's parser, objtool, timeconst)
+      # the guest kernel compiled from Debian's kernel source (make, Kconfig's parser, objtool, timeconst, our patches)
       command -v make >/dev/null 2>&1 || missing+=(make)
       command -v bc >/dev/null 2>&1 || missing+=(bc)
       command -v bison >/dev/null 2>&1 || missing+=(bison)
       command -v flex >/dev/null 2>&1 || missing+=(flex)
+      command -v patch >/dev/null 2>&1 || missing+=(patch)
       have_header libelf.h || missing+=(libelf-dev)
     fi
   fi

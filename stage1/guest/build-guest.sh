@@ -55,6 +55,7 @@ if [[ -z ${KERNEL:-} && $GUEST_KERNEL == source ]]; then
   need bc bc
   need bison bison
   need flex flex
+  need patch patch
   need xz xz-utils
   [[ -e /usr/include/libelf.h || -e /usr/include/x86_64-linux-gnu/libelf.h ]] \
     || die "libelf headers missing (the kernel's objtool needs them): install the Debian package libelf-dev"
@@ -126,12 +127,12 @@ extract_elf() {
 # that holds the stripped vmlinux ELF and its .config. The key covers everything that decides the kernel's bytes:
 # the source package's version, the fragment, the base configuration, this recipe, the compiler and the linker.
 KBASE=allnoconfig
-KRECIPE=1
+KRECIPE=2
 source_kernel() {
   local pkg=${LINUX_SOURCE_PACKAGE:-linux-source-6.1} ver deb key dir src obj tarball line opt want got t0
   ver=$(deb_version "$pkg")
-  key=$( { echo "$pkg $ver $KBASE recipe $KRECIPE"; cat "$HERE/kernel.config"; gcc --version | head -n1
-           ld --version | head -n1; } | sha256sum | cut -c1-16)
+  key=$( { echo "$pkg $ver $KBASE recipe $KRECIPE"; cat "$HERE/kernel.config" "$HERE"/kernel-patches/*.patch
+           gcc --version | head -n1; ld --version | head -n1; } | sha256sum | cut -c1-16)
   dir="$CACHE/kernel-$key"
   if [[ -s $dir/vmlinux ]]; then
     echo "$prog: kernel $pkg $ver from the cache ($dir)" >&2
@@ -147,6 +148,13 @@ source_kernel() {
   echo "$prog: unpacking $pkg $ver" >&2
   dpkg-deb --fsys-tarfile "$deb" | tar -xO "$tarball" | xz -dc -T0 | tar -x -C "$src" --strip-components=1 \
     || die "cannot unpack the kernel source ${tarball#./} from $deb"
+  # the project's own patches, in name order (kernel-patches/, each says why); one that does not apply stops the
+  # build, naming it: a new source version must be checked against them
+  local p
+  for p in "$HERE"/kernel-patches/*.patch; do
+    patch -s -p1 -d "$src" --no-backup-if-mismatch <"$p" >"$WORK/patch.log" 2>&1 \
+      || die "kernel patch $(basename "$p") does not apply to $pkg $ver: $(head -n1 "$WORK/patch.log")"
+  done
   # the build is tied to this fragment only: no user, host or time of the build machine in the image
   local kmake=(make -s -C "$src" O="$obj" ARCH=x86_64 KBUILD_BUILD_USER=stage1-xen KBUILD_BUILD_HOST=stage1-xen
     KBUILD_BUILD_TIMESTAMP="@$SOURCE_DATE_EPOCH" KBUILD_BUILD_VERSION=1)

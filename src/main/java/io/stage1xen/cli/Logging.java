@@ -15,7 +15,13 @@ final class Logging {
     System.setProperty("org.slf4j.simpleLogger.showShortLogName", debug ? "true" : "false");
     System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "false");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", debug ? "true" : "false");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    // slf4j-simple builds a SimpleDateFormat whenever a format is set, shown or not, and that loads the locale and
+    // calendar data: most of what an entrypoint's start-up allocates (native executable: 1.6 of 2.45 MB), every pod
+    if (debug) {
+      System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    } else {
+      System.clearProperty("org.slf4j.simpleLogger.dateTimeFormat");
+    }
     System.setProperty("org.slf4j.simpleLogger.warnLevelString", "WARNING");
   }
 }

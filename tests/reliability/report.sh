@@ -159,8 +159,9 @@ md() { sed 's/|/\\|/g'; } # a table cell: a | in the text would end it
   echo "## Resource limits"
   echo
   echo "The domain's memory is decided while it is planned (\`ResourcePlanner\`, before any host change) and must fit"
-  echo "into \`xl info\`'s \`free_memory\`; otherwise run stops with one line naming both sizes, exit 254, before a config"
-  echo "is written or xl create is called. The fake xl's \`xl info\` reports what the live domains leave free, and its"
+  echo "into \`xl info\`'s \`free_memory\`; otherwise run stops with one line naming both sizes, exit 254: before a config"
+  echo "is written or xl create is called for the first pod of a boot, after Xen refused xl create for the pods that plan"
+  echo "from the boot's kept \`xl info\` (no domain left either way). The fake xl's \`xl info\` reports what the live domains leave free, and its"
   echo "create refuses a domain that does not fit, as Xen does. \`MemoryLimitTest\`:"
   echo
   echo "| test | result | seconds |"

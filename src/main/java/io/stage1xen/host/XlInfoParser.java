@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -31,6 +32,14 @@ public final class XlInfoParser {
 
   /** Builds the host facts from xl info's text and cpuinfo; names the missing or malformed field otherwise. */
   public static HostInfo parse(String xlInfo, CpuFlags cpu) throws HostException {
+    return parse(xlInfo, cpu, true);
+  }
+
+  /**
+   * As {@link #parse(String, CpuFlags)}; without {@code current}, the text is an earlier answer (the boot's cache),
+   * whose free_memory says nothing about now and is left out.
+   */
+  static HostInfo parse(String xlInfo, CpuFlags cpu, boolean current) throws HostException {
     Map<String, String> f = parseLines(xlInfo);
     XenVersion version = version(f);
     return new HostInfo(
@@ -38,7 +47,7 @@ public final class XlInfoParser {
         Set.copyOf(words(f.getOrDefault("virt_caps", ""))),
         words(f.getOrDefault("xen_caps", "")),
         (int) number(f, "nr_cpus", 1, 1 << 20),
-        number(f, "free_memory", 0, Long.MAX_VALUE / 2),
+        current ? OptionalLong.of(number(f, "free_memory", 0, Long.MAX_VALUE / 2)) : OptionalLong.empty(),
         number(f, "total_memory", 0, Long.MAX_VALUE / 2),
         cpu);
   }

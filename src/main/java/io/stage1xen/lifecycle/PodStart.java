@@ -4,6 +4,7 @@ import io.stage1xen.appc.AcName;
 import io.stage1xen.guest.ControlChannel;
 import io.stage1xen.guest.PodPlan;
 import io.stage1xen.guest.UnixSocketLink;
+import io.stage1xen.host.HostException;
 import io.stage1xen.host.HostInfo;
 import io.stage1xen.host.HostProbe;
 import io.stage1xen.outcome.Stage1Failure;
@@ -15,12 +16,15 @@ import io.stage1xen.volume.PodVolumes;
 import io.stage1xen.volume.VolumeMap;
 import io.stage1xen.volume.VolumeMapper;
 import io.stage1xen.xen.DomainDeath;
+import io.stage1xen.xen.DomainExistsException;
 import io.stage1xen.xen.DomainPlan;
 import io.stage1xen.xen.DomainPlanner;
 import io.stage1xen.xen.HostConfig;
 import io.stage1xen.xen.OperatorSettings;
+import io.stage1xen.xen.ResourcePlanner;
 import io.stage1xen.xen.Xl;
 import io.stage1xen.xen.XlConfigFile;
+import io.stage1xen.xen.XlException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +125,8 @@ final class PodStart {
 
     // 2. The host.
     Xl xl = xlFactory.create(settings.xlTimeout());
-    HostInfo host = new HostProbe(env.processes(), env.hostRoot(), settings.xlTimeout()).probe();
+    HostProbe probe = new HostProbe(env.processes(), env.hostRoot(), settings.xlTimeout());
+    HostInfo host = probe.probe();
     volumes = PodVolumes.of(env.processes(), env.mountinfo(), layout);
     var shares = volumeMap.p9Shares(volumes.securityModels(volumeMap, settings.hostVolumeOwnership()));
     var request = PodVm.domainRequest(pod, volumeMap, shares, podNetworking.vifs());
@@ -139,17 +144,48 @@ final class PodStart {
     networking = podNetworking;
     PodPlan attached = networking.attach(plan, dns);
     volumes.prepare(volumeMap, attached);
-    return boot(attached, settings, terminal, domain, pod.manifest().appNames());
+    long memoryMib = domainPlan.config().memoryMib();
+    return boot(attached, settings, terminal, domain, pod.manifest().appNames(),
+        e -> shortOfMemory(e, host, probe, memoryMib));
+  }
+
+  /** What a failed xl create is reported as. */
+  private interface CreateFailure {
+    Exception explain(XlException e) throws InterruptedException;
+  }
+
+  /**
+   * A domain started from the boot's cached host facts had its memory checked by nobody but Xen: when xl fails, xl
+   * info now says whether Xen was short of memory, and that is the error a person can act on.
+   */
+  private static Exception shortOfMemory(XlException e, HostInfo host, HostProbe probe, long memoryMib)
+      throws InterruptedException {
+    if (host.freeMemoryMib().isPresent() || e instanceof DomainExistsException) {
+      return e;
+    }
+    try {
+      long free = probe.probeNow().freeMemoryMib().orElse(Long.MAX_VALUE);
+      if (memoryMib > free) {
+        return new Stage1Failure(ResourcePlanner.beyondFree(memoryMib, free), e);
+      }
+    } catch (HostException unknown) {
+      e.addSuppressed(unknown);
+    }
+    return e;
   }
 
   private Optional<Started> boot(PodPlan plan, OperatorSettings settings, boolean terminal, PodDomain domain,
-      List<AcName> apps) throws Exception {
+      List<AcName> apps, CreateFailure createFailure) throws Exception {
     // From here on, any failure destroys the domain before the error is reported.
     stop.abortIfRequested("before the domain was created");
     // paused only when dom0 must filter the vifs before the guest's first instruction: a pod without vifs is
     // spared one xl process (an xl unpause costs as much as any xl call, a measurable part of a pod's start)
     boolean paused = networking.hasVifs();
-    domain.create(paused);
+    try {
+      domain.create(paused);
+    } catch (XlException e) {
+      throw createFailure.explain(e);
+    }
     domainCreated = true;
     if (stop.forced()) {
       // rkt stop --force came while the domain was being made and found none to destroy: it is this run's to do

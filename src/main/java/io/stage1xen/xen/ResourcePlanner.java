@@ -104,11 +104,24 @@ public final class ResourcePlanner {
             + policy.limits().raise("max-memory-mib") + ")");
       }
     }
-    if (memory > host.freeMemoryMib()) {
-      throw new Stage1Failure("the pod's domain needs " + memory + " MiB but Xen has only "
-          + host.freeMemoryMib() + " MiB free (xl info free_memory)");
+    if (host.freeMemoryMib().isPresent()) {
+      refuseBeyondFree(memory, host.freeMemoryMib().getAsLong());
+    } else {
+      why.add("Xen's free memory not asked (host facts from this boot's cache): xl create says if it is short");
     }
     return memory;
+  }
+
+  private static void refuseBeyondFree(long memoryMib, long freeMib) {
+    if (memoryMib > freeMib) {
+      throw new Stage1Failure(beyondFree(memoryMib, freeMib));
+    }
+  }
+
+  /** The one error for a domain Xen has no room for, before xl create or after it failed. */
+  public static String beyondFree(long memoryMib, long freeMib) {
+    return "the pod's domain needs " + memoryMib + " MiB but Xen has only " + freeMib
+        + " MiB free (xl info free_memory)";
   }
 
   private static int vcpus(PodResourceRequest pod, ResourcePolicy policy, ResourceOverrides overrides,

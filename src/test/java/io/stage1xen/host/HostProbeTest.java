@@ -1,6 +1,7 @@
 package io.stage1xen.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,12 +15,15 @@ import io.stage1xen.process.SystemProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HostProbeTest {
   @TempDir Path root;
@@ -122,5 +126,99 @@ class HostProbeTest {
     HostException e = assertThrows(HostException.class,
         () -> probe(new OneAnswer(0, "", "", new ProcessTimeoutException(cmd, ""))).probe());
     assertTrue(e.getMessage().startsWith("'xl info' did not answer within 7 s"), e.getMessage());
+  }
+
+  private static final String BOOT = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+
+  private void boot(String id) throws IOException {
+    Files.createDirectories(root.resolve("proc/sys/kernel/random"));
+    Files.writeString(root.resolve("proc/sys/kernel/random/boot_id"), id + "\n");
+  }
+
+  @Test
+  void theFirstProbeOfABootKeepsXlInfoAndTheNextOnesAskNoXl() throws Exception {
+    boot(BOOT);
+    OneAnswer runner = new OneAnswer(0, Samples.read("xl-info-4.17-hvm-real.txt"), "", null);
+    HostInfo first = probe(runner).probe();
+    HostInfo next = probe(runner).probe();
+
+    assertEquals(1, runner.calls.size(), "xl info once: " + runner.calls);
+    assertEquals(4544, first.freeMemoryMib().getAsLong());
+    assertTrue(next.freeMemoryMib().isEmpty(), "free memory is about now: never from the cache");
+    assertEquals(first.xenVersion().toString(), next.xenVersion().toString());
+    assertEquals(first.virtCaps(), next.virtCaps());
+    assertEquals(first.xenCaps(), next.xenCaps());
+    assertEquals(first.nrCpus(), next.nrCpus());
+    assertEquals(first.totalMemoryMib(), next.totalMemoryMib());
+  }
+
+  @Test
+  void theCacheIsRootsOnlyAndHoldsNoFreeMemory() throws Exception {
+    boot(BOOT);
+    HostProbe probe = probe(new OneAnswer(0, Samples.read("xl-info-4.17-hvm-real.txt"), "", null));
+    probe.probe();
+
+    Path cache = probe.cacheFile();
+    assertEquals(root.resolve("run/stage1-xen/xl-info"), cache);
+    String text = Files.readString(cache);
+    assertTrue(text.startsWith("boot_id " + BOOT + "\n"), text);
+    assertTrue(text.contains("xen_version"), text);
+    assertFalse(text.contains("free_memory"), text);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.getParent())));
+    try (var left = Files.list(cache.getParent())) {
+      assertEquals(List.of(cache), left.toList(), "no temporary file left");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"another boot", "garbage", "empty"})
+  void aCacheOfAnotherBootOrThatDoesNotParseIsAskedAgainAndReplaced(String kind) throws Exception {
+    boot(BOOT);
+    Path cache = root.resolve("run/stage1-xen/xl-info");
+    Files.createDirectories(cache.getParent());
+    Files.writeString(cache, switch (kind) {
+      case "another boot" -> "boot_id 11111111-2222-3333-4444-555555555555\n"
+          + Samples.read("xl-info-4.9-nohvm.txt");
+      case "garbage" -> "boot_id " + BOOT + "\nxen_version : not-a-version\n";
+      default -> "";
+    });
+    OneAnswer runner = new OneAnswer(0, Samples.read("xl-info-4.17-hvm-real.txt"), "", null);
+
+    HostInfo host = probe(runner).probe();
+
+    assertEquals(1, runner.calls.size());
+    assertEquals("4.17.7", host.xenVersion().toString());
+    assertTrue(Files.readString(cache).startsWith("boot_id " + BOOT + "\n"));
+  }
+
+  @Test
+  void withoutABootIdNothingIsKept() throws Exception {
+    OneAnswer runner = new OneAnswer(0, Samples.read("xl-info-4.17-hvm-real.txt"), "", null);
+    probe(runner).probe();
+    probe(runner).probe();
+    assertEquals(2, runner.calls.size());
+    assertFalse(Files.exists(root.resolve("run/stage1-xen")));
+  }
+
+  @Test
+  void probeNowAlwaysAsksXlAndTellsTheFreeMemory() throws Exception {
+    boot(BOOT);
+    OneAnswer runner = new OneAnswer(0, Samples.read("xl-info-4.17-hvm-real.txt"), "", null);
+    probe(runner).probe();
+    HostInfo now = probe(runner).probeNow();
+    assertEquals(2, runner.calls.size());
+    assertEquals(4544, now.freeMemoryMib().getAsLong());
+  }
+
+  @Test
+  void aCacheThatCannotBeWrittenOnlyCostsTheNextPodAnXlCall() throws Exception {
+    boot(BOOT);
+    Files.createDirectories(root.resolve("run"));
+    Files.writeString(root.resolve("run/stage1-xen"), "a file where the directory should be");
+    OneAnswer runner = new OneAnswer(0, Samples.read("xl-info-4.17-hvm-real.txt"), "", null);
+    assertEquals("4.17.7", probe(runner).probe().xenVersion().toString());
+    assertEquals("4.17.7", probe(runner).probe().xenVersion().toString());
+    assertEquals(2, runner.calls.size());
   }
 }

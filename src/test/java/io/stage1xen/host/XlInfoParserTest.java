@@ -20,7 +20,7 @@ class XlInfoParserTest {
     assertEquals(Set.of("pv", "hvm", "hap", "gnttab-v1", "gnttab-v2"), host.virtCaps());
     assertEquals(List.of("xen-3.0-x86_64", "hvm-3.0-x86_32", "hvm-3.0-x86_32p", "hvm-3.0-x86_64"), host.xenCaps());
     assertEquals(2, host.nrCpus());
-    assertEquals(4544, host.freeMemoryMib());
+    assertEquals(4544, host.freeMemoryMib().getAsLong());
     assertEquals(6143, host.totalMemoryMib());
   }
 

@@ -33,6 +33,23 @@ public final class MountNamespace implements AutoCloseable {
       }
       Thread.sleep(10);
     }
+    ownRunDirectory();
+  }
+
+  /**
+   * The stage1 keeps a boot's xl info in /run/stage1-xen: in the namespace that is a tmpfs of its own, so that the
+   * fake xl of one test never answers for another, nor for a real pod of this machine.
+   */
+  private void ownRunDirectory() throws IOException, InterruptedException {
+    Files.createDirectories(Path.of("/run/stage1-xen"));
+    List<String> argv = new ArrayList<>(enter());
+    argv.addAll(List.of("mount", "-t", "tmpfs", "-o", "mode=0700,size=1m", "s1x-test", "/run/stage1-xen"));
+    Process mount = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    String out = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (mount.waitFor() != 0) {
+      close();
+      throw new IOException("cannot mount a tmpfs on /run/stage1-xen in the test namespace: " + out);
+    }
   }
 
   /** Whether this machine lets the tests make mounts: root, with unshare and nsenter. */

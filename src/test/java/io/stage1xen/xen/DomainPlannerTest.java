@@ -79,7 +79,7 @@ class DomainPlannerTest {
   @Test
   void pvhOnAHostWithoutHvmIsRefused() {
     var noHvm = new io.stage1xen.host.HostInfo(Fixtures.XEN_417.xenVersion(), Set.of("pv"), List.of("xen-3.0-x86_64"),
-        2, 4000, 6000, Fixtures.XEN_417.cpu());
+        2, java.util.OptionalLong.of(4000), 6000, Fixtures.XEN_417.cpu());
     HostException e = assertThrows(HostException.class, () -> DomainPlanner.plan(request(List.of()),
         settings(Map.of(PodAnnotations.GUEST_TYPE, "pvh"), Map.of()), noHvm));
     assertTrue(e.getMessage().startsWith("PVH was requested (annotation stage1-xen/guest-type=pvh) but this host"

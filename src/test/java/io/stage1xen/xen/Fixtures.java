@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /** Shared test inputs: a pod directory in rkt's default layout and the measured Xen 4.17 host. */
@@ -27,13 +28,13 @@ final class Fixtures {
   /** Xen 4.17.7 as measured (2 CPUs, 4544 MiB free), PV dom0 that hides svm. */
   static final HostInfo XEN_417 = new HostInfo(XenVersion.parse("4.17.7"),
       Set.of("pv", "hvm", "hap", "gnttab-v1", "gnttab-v2"),
-      List.of("xen-3.0-x86_64", "hvm-3.0-x86_32", "hvm-3.0-x86_32p", "hvm-3.0-x86_64"), 2, 4544, 6143,
+      List.of("xen-3.0-x86_64", "hvm-3.0-x86_32", "hvm-3.0-x86_32p", "hvm-3.0-x86_64"), 2, OptionalLong.of(4544), 6143,
       new CpuFlags("AuthenticAMD", Set.of("fpu", "hypervisor")));
 
   private Fixtures() {}
 
   static HostInfo host(int cpus, long freeMib) {
-    return new HostInfo(XEN_417.xenVersion(), XEN_417.virtCaps(), XEN_417.xenCaps(), cpus, freeMib, freeMib * 2,
+    return new HostInfo(XEN_417.xenVersion(), XEN_417.virtCaps(), XEN_417.xenCaps(), cpus, OptionalLong.of(freeMib), freeMib * 2,
         XEN_417.cpu());
   }
 

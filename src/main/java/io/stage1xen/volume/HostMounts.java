@@ -61,6 +61,12 @@ final class HostMounts {
     for (int i = mounts.size() - 1; i >= 0; i--) {
       MountTable.Entry e = mounts.get(i);
       if (e.mountPoint().equals(target) || recursive) {
+        if (e.options().containsAll(List.of("nosuid", "nodev")) && e.options().contains("ro") == readOnly) {
+          // a bind of a mount made so already (the kernel copies a source's flags to its binds): a remount would
+          // change nothing and costs a mount process
+          LOG.debug("{} is {} already", e.mountPoint(), readOnly ? "nosuid,nodev,ro" : "nosuid,nodev");
+          continue;
+        }
         StringBuilder options = new StringBuilder("remount,bind,nosuid,nodev");
         for (String keep : KEPT_OPTIONS) {
           if (e.options().contains(keep)) {

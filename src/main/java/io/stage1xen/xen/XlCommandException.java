@@ -19,6 +19,12 @@ public class XlCommandException extends XlException {
    * device model then "did not start" only because its domain was gone, so QEMU is not to blame).
    */
   private static final String VANISHED = "unable to find domain info for domain";
+  /**
+   * libxl's clean-up after a failed create found no domain to destroy: it was gone before (measured on Xen 4.17 with
+   * xl destroy while xl create waited for the console, whose failure names no domain that vanished).
+   */
+  private static final Pattern GONE_BEFORE_CLEANUP = Pattern.compile(
+      "libxl__destroy_domid: Domain \\d+:Non-existant domain");
   private final int exitCode;
 
   public XlCommandException(ExecResult result) {
@@ -44,6 +50,10 @@ public class XlCommandException extends XlException {
     if (tail.contains(VANISHED)) {
       sb.append(" (the domain ").append(domainName).append(" was destroyed from outside (xl destroy, or another"
           + " toolstack) while xl create was still setting it up)");
+    } else if (!tail.contains("device model")
+        && GONE_BEFORE_CLEANUP.matcher(result.stderr().isBlank() ? result.stdout() : result.stderr()).find()) {
+      sb.append(" (the domain ").append(domainName).append(" was already gone when libxl cleaned up: it was"
+          + " destroyed from outside (xl destroy, or another toolstack) while xl create was still setting it up)");
     } else if (tail.contains("device model")) {
       // libxl prints the same lines when the device model could not run and when the domain was destroyed while
       // it was being spawned (both measured on Xen 4.17), so both causes are named

@@ -125,13 +125,30 @@ class CliXlTest {
   @ValueSource(strings = {"xl-create-destroyed-during-device-model-start.txt",
       "xl-create-destroyed-after-device-model-start.txt"})
   void createOfADomainDestroyedUnderItSaysSoNotThatQemuIsMissing(String capture) throws Exception {
+    assertDestroyedFromOutside(capture, "(the domain " + NAME + " was destroyed from outside (xl destroy, or another"
+        + " toolstack) while xl create was still setting it up)");
+  }
+
+  /**
+   * Xen 4.17, xl destroy while xl create (paused, a pod with vifs) waited for the console: the cause libxl prints
+   * ("Primary console has invalid configuration", "console tty: timed out") names no vanished domain, but its clean-up
+   * found none to destroy ("Non-existant domain").
+   */
+  @Test
+  void createOfADomainDestroyedWhileItsConsoleWasAwaitedSaysSo() throws Exception {
+    assertDestroyedFromOutside("xl-create-destroyed-during-console-wait.txt", "(the domain " + NAME + " was already"
+        + " gone when libxl cleaned up: it was destroyed from outside (xl destroy, or another toolstack) while xl"
+        + " create was still setting it up)");
+  }
+
+  private void assertDestroyedFromOutside(String capture, String note) throws Exception {
     fake.answer("domid", 1, "", MISSING).answer("create", 3, Fixtures.resource("/xl/real/" + capture), "");
     Path log = tmp.resolve("xl-create.log");
     XlCommandException e = assertThrows(XlCommandException.class,
         () -> xl.create(Path.of("/p/xen/domain.cfg"), NAME, log, true));
     String m = e.getMessage();
-    assertTrue(m.contains("(the domain " + NAME + " was destroyed from outside (xl destroy, or another toolstack)"
-        + " while xl create was still setting it up)"), m);
+    assertTrue(m.contains(note), m);
+    assertFalse(m.contains("Non-existant domain"), "the clean-up's lines stay out: " + m);
     assertFalse(m.contains("is it installed?"), m);
     assertTrue(m.endsWith("[xl's output: " + log + "]"), m);
     assertFalse(m.contains("\n"), m);

@@ -53,23 +53,19 @@ public final class HostProbe {
   public HostInfo probe() throws HostException, InterruptedException {
     CpuFlags cpu = readCpuFlags();
     Optional<String> boot = bootId();
-    if (boot.isPresent()) {
-      Optional<HostInfo> cached = readCache(boot.get(), cpu);
-      if (cached.isPresent()) {
-        return cached.get();
-      }
-    }
-    String text = xlInfo();
-    HostInfo host = XlInfoParser.parse(text, cpu);
-    boot.ifPresent(id -> writeCache(id, text));
-    return host;
+    Optional<HostInfo> cached = boot.flatMap(id -> readCache(id, cpu));
+    return cached.isPresent() ? cached.get() : ask(cpu, boot);
   }
 
   /** The facts from xl info now, free memory included; the cache is refreshed with them. */
   public HostInfo probeNow() throws HostException, InterruptedException {
+    return ask(readCpuFlags(), bootId());
+  }
+
+  private HostInfo ask(CpuFlags cpu, Optional<String> boot) throws HostException, InterruptedException {
     String text = xlInfo();
-    HostInfo host = XlInfoParser.parse(text, readCpuFlags());
-    bootId().ifPresent(id -> writeCache(id, text));
+    HostInfo host = XlInfoParser.parse(text, cpu);
+    boot.ifPresent(id -> writeCache(id, text));
     return host;
   }
 

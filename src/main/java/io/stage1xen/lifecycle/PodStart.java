@@ -144,38 +144,33 @@ final class PodStart {
     networking = podNetworking;
     PodPlan attached = networking.attach(plan, dns);
     volumes.prepare(volumeMap, attached);
-    long memoryMib = domainPlan.config().memoryMib();
     return boot(attached, settings, terminal, domain, pod.manifest().appNames(),
-        e -> shortOfMemory(e, host, probe, memoryMib));
-  }
-
-  /** What a failed xl create is reported as. */
-  private interface CreateFailure {
-    Exception explain(XlException e) throws InterruptedException;
+        new MemoryCheck(host, probe, domainPlan.config().memoryMib()));
   }
 
   /**
-   * A domain started from the boot's cached host facts had its memory checked by nobody but Xen: when xl fails, xl
-   * info now says whether Xen was short of memory, and that is the error a person can act on.
+   * A domain planned from the boot's cached host facts had its memory checked by nobody but Xen: when xl create
+   * fails, xl info now says whether Xen was short of memory, and that is the error a person can act on.
    */
-  private static Exception shortOfMemory(XlException e, HostInfo host, HostProbe probe, long memoryMib)
-      throws InterruptedException {
-    if (host.freeMemoryMib().isPresent() || e instanceof DomainExistsException) {
+  private record MemoryCheck(HostInfo host, HostProbe probe, long memoryMib) {
+    Exception explain(XlException e) throws InterruptedException {
+      if (host.freeMemoryMib().isPresent() || e instanceof DomainExistsException) {
+        return e;
+      }
+      try {
+        long free = probe.probeNow().freeMemoryMib().orElse(Long.MAX_VALUE);
+        if (memoryMib > free) {
+          return new Stage1Failure(ResourcePlanner.beyondFree(memoryMib, free), e);
+        }
+      } catch (HostException unknown) {
+        e.addSuppressed(unknown);
+      }
       return e;
     }
-    try {
-      long free = probe.probeNow().freeMemoryMib().orElse(Long.MAX_VALUE);
-      if (memoryMib > free) {
-        return new Stage1Failure(ResourcePlanner.beyondFree(memoryMib, free), e);
-      }
-    } catch (HostException unknown) {
-      e.addSuppressed(unknown);
-    }
-    return e;
   }
 
   private Optional<Started> boot(PodPlan plan, OperatorSettings settings, boolean terminal, PodDomain domain,
-      List<AcName> apps, CreateFailure createFailure) throws Exception {
+      List<AcName> apps, MemoryCheck memoryCheck) throws Exception {
     // From here on, any failure destroys the domain before the error is reported.
     stop.abortIfRequested("before the domain was created");
     // paused only when dom0 must filter the vifs before the guest's first instruction: a pod without vifs is
@@ -184,7 +179,7 @@ final class PodStart {
     try {
       domain.create(paused);
     } catch (XlException e) {
-      throw createFailure.explain(e);
+      throw memoryCheck.explain(e);
     }
     domainCreated = true;
     if (stop.forced()) {

@@ -17,7 +17,12 @@ public record ExecResult(Command command, int exitCode, String stdout, String st
     return this;
   }
 
-  /** The last lines of stderr (or stdout when stderr is empty), folded into one line for an error message. */
+  /** What the process said: stderr, or stdout when stderr is empty. */
+  public String output() {
+    return stderr.isBlank() ? stdout : stderr;
+  }
+
+  /** The last lines of {@link #output()}, folded into one line for an error message. */
   public String outputTail() {
     return outputTail(line -> false);
   }
@@ -28,8 +33,7 @@ public record ExecResult(Command command, int exitCode, String stdout, String st
    * errors last, in an order that varies with timing, and those would hide the cause.
    */
   public String outputTail(Predicate<String> cleanupStart) {
-    String text = stderr.isBlank() ? stdout : stderr;
-    String[] lines = text.strip().split("\n");
+    String[] lines = output().strip().split("\n");
     int to = 0;
     while (to < lines.length && !cleanupStart.test(lines[to])) {
       to++;

@@ -21,7 +21,8 @@ public class XlCommandException extends XlException {
   private static final String VANISHED = "unable to find domain info for domain";
   /**
    * libxl's clean-up after a failed create found no domain to destroy: it was gone before (measured on Xen 4.17 with
-   * xl destroy while xl create waited for the console, whose failure names no domain that vanished).
+   * xl destroy while xl create waited for the console, whose failure names no domain that vanished). Asked only when
+   * the cause is not the device model's: a QEMU that could not start leaves the same clean-up line at times.
    */
   private static final Pattern GONE_BEFORE_CLEANUP = Pattern.compile(
       "libxl__destroy_domid: Domain \\d+:Non-existant domain");
@@ -50,10 +51,6 @@ public class XlCommandException extends XlException {
     if (tail.contains(VANISHED)) {
       sb.append(" (the domain ").append(domainName).append(" was destroyed from outside (xl destroy, or another"
           + " toolstack) while xl create was still setting it up)");
-    } else if (!tail.contains("device model")
-        && GONE_BEFORE_CLEANUP.matcher(result.stderr().isBlank() ? result.stdout() : result.stderr()).find()) {
-      sb.append(" (the domain ").append(domainName).append(" was already gone when libxl cleaned up: it was"
-          + " destroyed from outside (xl destroy, or another toolstack) while xl create was still setting it up)");
     } else if (tail.contains("device model")) {
       // libxl prints the same lines when the device model could not run and when the domain was destroyed while
       // it was being spawned (both measured on Xen 4.17), so both causes are named
@@ -61,6 +58,9 @@ public class XlCommandException extends XlException {
           + " is it installed? its log: /var/log/xen/qemu-dm-").append(domainName).append(".log; or the domain was"
           + " destroyed from outside (xl destroy, or another toolstack) while xl create was spawning it: libxl"
           + " reports both alike)");
+    } else if (GONE_BEFORE_CLEANUP.matcher(result.output()).find()) {
+      sb.append(" (the domain ").append(domainName).append(" was already gone when libxl cleaned up: it was"
+          + " destroyed from outside (xl destroy, or another toolstack) while xl create was still setting it up)");
     }
     if (result.command().outputFile() != null) {
       sb.append(" [xl's output: ").append(result.command().outputFile()).append(']');

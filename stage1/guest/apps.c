@@ -267,33 +267,26 @@ static int write_file(const char *path, const char *content) {
   return close(fd);
 }
 
-/* Binds a guest file over a file of the app (created empty if missing), resolved inside the app's root. */
-static int bind_file_over(int rootfd, const char *src, const char *target, char *err, size_t errlen) {
-  int fd = in_root_file(rootfd, target);
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: %s", target, strerror(errno));
-    return -1;
-  }
+/* Binds a guest file over the app's file that fd (O_PATH, resolved in the app's root) names. */
+static int bind_file_over(const char *src, int fd, const char *target, char *err, size_t errlen) {
   int r = mount_on_fd(src, fd, NULL, MS_BIND, NULL);
   if (r < 0) snprintf(err, errlen, "bind %s: %s", target, strerror(errno));
-  close(fd);
   return r;
 }
 
-static int make_dev(int rootfd, char *err, size_t errlen) {
+/* A small /dev of its own on fd (the app's dev directory): the guest's devtmpfs would hand the app the control
+ * channel. */
+static int make_dev(int rootfd, int fd, char *err, size_t errlen) {
   static const struct { const char *name; unsigned maj, min; } nodes[] = {
       {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
   static const struct { const char *name, *target; } links[] = {
       {"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
       {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"}, {"core", "/proc/kcore"}};
-  int fd = in_root_mkdirs(rootfd, "dev", 0755);
-  /* a small /dev of its own: the guest's devtmpfs would hand the app the control channel */
-  if (fd < 0 || mount_on_fd("tmpfs", fd, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64") < 0) {
+  if (mount_on_fd("tmpfs", fd, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64") < 0) {
     snprintf(err, errlen, "/dev: %s", strerror(errno));
-    if (fd >= 0) close(fd);
     return -1;
   }
-  close(fd);
+  /* fd names the directory under the new mount: the tmpfs is reached by resolving the path again */
   int dev = in_root_open(rootfd, "dev", O_PATH | O_DIRECTORY, 0);
   if (dev < 0) goto fail;
   for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++)
@@ -321,16 +314,16 @@ fail:
   return -1;
 }
 
-static int mount_dir(int rootfd, const char *target, const char *src, const char *type, unsigned long flags,
-                     const char *data, char *err, size_t errlen) {
-  int fd = in_root_mkdirs(rootfd, target, 0755);
-  if (fd < 0 || mount_on_fd(src, fd, type, flags, data) < 0) {
-    snprintf(err, errlen, "mount %s on %s: %s", type ? type : src, target, strerror(errno));
-    if (fd >= 0) close(fd);
-    return -1;
-  }
-  close(fd);
-  return 0;
+static int mount_on(int fd, const char *target, const char *src, const char *type, unsigned long flags,
+                    char *err, size_t errlen) {
+  if (mount_on_fd(src, fd, type, flags, NULL) == 0) return 0;
+  snprintf(err, errlen, "mount %s on %s: %s", type, target, strerror(errno));
+  return -1;
+}
+
+static void close_all(const int *fds, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (fds[i] >= 0) close(fds[i]);
 }
 
 static void env_default(struct strv *env, const char *name, const char *value) {
@@ -344,6 +337,7 @@ int app_prepare(struct app *a, struct plan *pl, uint32_t session, char *err, siz
   struct appspec *s = a->spec;
   char path[128];
   int rootfd = -1;
+  int fds[5] = {-1, -1, -1, -1, -1}; /* what is mounted on: proc, sys, dev, etc/hosts, etc/resolv.conf */
   a->session = session;
   child_init(&a->main, a->session);
   child_init(&a->handler, a->session);
@@ -365,39 +359,36 @@ int app_prepare(struct app *a, struct plan *pl, uint32_t session, char *err, siz
     goto out;
   }
   close(wd);
-  /* Mount points that must exist in the image are made first (the read-only remount comes last). */
+  /* Mount points that must exist in the image are made first (the read-only remount comes last), and each is
+   * resolved once: on a 9p share every lookup is a round trip to dom0, so what gets mounted on is the descriptor
+   * resolved here. dom0 makes them in the root before the VM starts, so usually they are only found. */
   static const char *const dirs[] = {"proc", "sys", "dev"};
   for (size_t i = 0; i < 3; i++) {
-    int fd = in_root_mkdirs(rootfd, dirs[i], 0755);
-    if (fd < 0) {
+    if ((fds[i] = in_root_mkdirs(rootfd, dirs[i], 0755)) < 0) {
       snprintf(err, errlen, "/%s in the app's root: %s", dirs[i], strerror(errno));
       goto out;
     }
-    close(fd);
   }
-  int hosts = -1, resolv = -1;
-  if (pl->hosts && (hosts = in_root_file(rootfd, "etc/hosts")) < 0) {
+  if (pl->hosts && (fds[3] = in_root_file(rootfd, "etc/hosts")) < 0) {
     snprintf(err, errlen, "/etc/hosts in the app's root: %s", strerror(errno));
     goto out;
   }
-  if (pl->resolv && (resolv = in_root_file(rootfd, "etc/resolv.conf")) < 0) {
+  if (pl->resolv && (fds[4] = in_root_file(rootfd, "etc/resolv.conf")) < 0) {
     snprintf(err, errlen, "/etc/resolv.conf in the app's root: %s", strerror(errno));
     goto out;
   }
-  if (hosts >= 0) close(hosts);
-  if (resolv >= 0) close(resolv);
-  if (mount_dir(rootfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err, errlen) < 0 ||
-      mount_dir(rootfd, "sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL, err, errlen) < 0 ||
-      make_dev(rootfd, err, errlen) < 0)
+  if (mount_on(fds[0], "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, err, errlen) < 0 ||
+      mount_on(fds[1], "sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, err, errlen) < 0 ||
+      make_dev(rootfd, fds[2], err, errlen) < 0)
     goto out;
   /* each app gets its own copy, so an app editing its /etc/hosts does not change another's */
   if (pl->hosts) {
     snprintf(path, sizeof path, "%s.hosts", a->view);
-    if (write_file(path, pl->hosts) < 0 || bind_file_over(rootfd, path, "etc/hosts", err, errlen) < 0) goto out;
+    if (write_file(path, pl->hosts) < 0 || bind_file_over(path, fds[3], "etc/hosts", err, errlen) < 0) goto out;
   }
   if (pl->resolv) {
     snprintf(path, sizeof path, "%s.resolv", a->view);
-    if (write_file(path, pl->resolv) < 0 || bind_file_over(rootfd, path, "etc/resolv.conf", err, errlen) < 0)
+    if (write_file(path, pl->resolv) < 0 || bind_file_over(path, fds[4], "etc/resolv.conf", err, errlen) < 0)
       goto out;
   }
   /* volumes after /dev and friends (a volume may go below them), before the read-only remount (a missing target
@@ -423,12 +414,14 @@ int app_prepare(struct app *a, struct plan *pl, uint32_t session, char *err, siz
     env_default(&env, "HOME", "/");
   }
   a->envp = env.v;
+  close_all(fds, 5);
   close(rootfd);
   a->state = A_PREPARED;
   return 0;
 syserr:
   snprintf(err, errlen, "%s: %s", a->view, strerror(errno));
 out:
+  close_all(fds, 5);
   if (rootfd >= 0) close(rootfd);
   return -1;
 }

@@ -19,8 +19,9 @@ import java.util.Deque;
  * kernel: what is created is always a plain name in a directory that was itself checked to be a real directory
  * inside the root. Nothing else runs in the pod's root filesystem before its domain exists.
  *
- * <p>Used for apps with {@code readOnlyRootFS}, whose root dom0 exports read-only: the guest then finds every mount
- * point it needs (the empty directories and files it made itself before) and writes nothing. A path that cannot be
+ * <p>Used for every app's root before it is exported: the guest then finds every mount point it needs (the empty
+ * directories and files it would make itself) and, with {@code readOnlyRootFS}, writes nothing; it only looks them
+ * up over 9p instead of creating them there. A path that cannot be
  * made as asked (a file where a directory is needed, a symlink loop) is left alone: the guest meets the same problem
  * and reports it with the app.
  */

@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * mount point that QEMU exports), with the app's root filesystem, the host directory or file, or the empty volume's
  * data bind-mounted on it, and the empty volumes' data in {@code empty/<volume>}. Every export is a {@code nodev},
  * {@code nosuid} bind mount, read-only when the share is (an app's root with {@code readOnlyRootFS} too): dom0
- * enforces it, whatever the guest does. An app with {@code readOnlyRootFS} gets its mount points made in its root
- * first ({@link InRootPaths}), since the guest cannot make them on a read-only share. rkt's own paths of the apps'
- * roots are closed first ({@link AppRoots}) and stay closed after the pod, until gc.
+ * enforces it, whatever the guest does. Every app gets its mount points made in its root first ({@link InRootPaths}):
+ * with {@code readOnlyRootFS} because the guest cannot make them on a read-only share, otherwise because the guest
+ * reaches its root over 9p, where every name it looks up or creates is a round trip to dom0 (with a guest that
+ * starts in one or two seconds, making them there was a measurable part of an app's start). rkt's own paths of the
+ * apps' roots are closed first ({@link AppRoots}) and stay closed after the pod, until gc.
  *
  * <p>Nothing is prepared until the domain is about to be created, and a failure undoes everything before it is
  * reported. Teardown trusts nothing but the mount table: it unmounts whatever is mounted under the directory,
@@ -145,7 +147,7 @@ public final class PodVolumes {
       mounts.bind(shareDir, s.hostDir(), false);
     }
     mounts.bind(source, s.mountPoint(), recursive);
-    if (v.kind() == PodVolume.Kind.APP_ROOTFS && s.readOnly()) {
+    if (v.kind() == PodVolume.Kind.APP_ROOTFS) {
       makeGuestMountPoints(s, map, plan);
     }
     mounts.restrict(s.hostDir(), recursive || s.isFile(), s.readOnly());
@@ -154,7 +156,7 @@ public final class PodVolumes {
   }
 
   /**
-   * Makes, in a read-only root, what the guest init would make there before mounting anything (app_prepare in
+   * Makes, in an app's root, what the guest init would make there before mounting anything (app_prepare in
    * stage1/guest/apps.c, in its order): /proc, /sys and /dev, /etc/hosts and /etc/resolv.conf when the plan brings
    * them, and the app's volume targets, except those inside another of its volumes (they are made in that volume).
    */
@@ -185,7 +187,7 @@ public final class PodVolumes {
       boolean file = map.shares().stream().anyMatch(s -> s.isFile() && s.guestSource().equals(m.source()));
       record(made, m.target(), file ? in.file(m.target()) : in.directory(m.target()));
     }
-    LOG.debug("{}: mount points ready in the read-only root: {}", origin, made);
+    LOG.debug("{}: mount points ready in its root: {}", origin, made);
   }
 
   private static void record(List<String> made, String path, boolean ok) {

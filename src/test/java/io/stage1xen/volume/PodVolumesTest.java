@@ -386,7 +386,11 @@ class PodVolumesTest {
     // the fake binds nothing, so the mount points are made in the (empty) export directory
     assertTrue(Files.isDirectory(vols.resolve("app1/proc")) && Files.isRegularFile(vols.resolve("app1/etc/hosts")),
         "a read-only root gets the guest's mount points first");
-    assertFalse(Files.exists(vols.resolve("app0/proc")), "a writable root makes its own in the guest");
+    // a writable root too: the guest then only looks them up over 9p instead of creating them there
+    for (String dir : List.of("proc", "sys", "dev")) {
+      assertTrue(Files.isDirectory(vols.resolve("app0").resolve(dir)), "a writable root gets /" + dir);
+    }
+    assertTrue(Files.isRegularFile(vols.resolve("app0/etc/hosts")), "a writable root gets /etc/hosts");
     assertFalse(Files.exists(vols.resolve("app1/etc/resolv.conf")), "no resolv.conf in the plan, none made");
 
     assertEquals("rw,nosuid,nodev,relatime", fake.table.stream().filter(m -> m.point().equals(webRoot)).findFirst()

@@ -724,8 +724,8 @@ bare_create() {
   name=bare-$U
   rm -rf "$bw"
   mkdir -p "$bw"
-  # the app's share is the run's bind of the app's root on xen/volumes/app0, undone when the run ended: the bare
-  # domain exports the root itself (rkt's overlay, mounted until gc), and its sockets go to its own folder
+  # the bare domain exports the app's root itself (rkt's overlay, mounted until gc), as the stage1 does now (an older
+  # image exported a bind of it on xen/volumes/app0, undone when its run ended), and its sockets go to its own folder
   root=$pod/stage1/rootfs/opt/stage2/bench/rootfs
   sed -e "s|^name = .*|name = \"$name\"|" -e "s|path=$pod/xen/volumes/app0\"|path=$root\"|" -e "s|$pod/xen/|$bw/|g" \
     "$pod/xen/domain.cfg" >"$bw/domain.cfg"
@@ -733,7 +733,7 @@ bare_create() {
   if [ ! -x "$root/bin/echo" ]; then
     BARE_ERROR="the app's root $root has no bin/echo (rkt's overlay is gone?)"
   elif ! grep -q "path=$root\"" "$bw/domain.cfg"; then
-    BARE_ERROR="the pod's domain.cfg has no share at $pod/xen/volumes/app0 to point at the app's root"
+    BARE_ERROR="the pod's domain.cfg shares neither the app's root $root nor $pod/xen/volumes/app0"
   fi
   if [ -n "$BARE_ERROR" ]; then
     [ -n "$quiet" ] || fail "$type bench $run: bare xl create" "$BARE_ERROR"

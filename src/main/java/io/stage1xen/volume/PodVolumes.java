@@ -25,11 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host side of every tree a pod's VM sees, all under {@code <pod>/xen/volumes}: each share's directory (the
- * mount point that QEMU exports), with the app's root filesystem, the host directory or file, or the empty volume's
- * data bind-mounted on it, and the empty volumes' data in {@code empty/<volume>}. Every export is a {@code nodev},
- * {@code nosuid} bind mount, read-only when the share is (an app's root with {@code readOnlyRootFS} too): dom0
- * enforces it, whatever the guest does. Every app gets its mount points made in its root first ({@link InRootPaths}):
+ * The host side of every tree a pod's VM sees, under {@code <pod>/xen/volumes}: each share's directory (the mount
+ * point that QEMU exports), with a read-only app root, the host directory or file, or the empty volume's data
+ * bind-mounted on it, and the empty volumes' data in {@code empty/<volume>}; an app's writable root is exported
+ * where rkt mounted it. Every export is a {@code nodev}, {@code nosuid} mount (rkt's, closed by {@link AppRoots}, or
+ * a bind of ours), read-only when the share is (an app's root with {@code readOnlyRootFS} too): dom0 enforces it,
+ * whatever the guest does. Every app gets its mount points made in its root first ({@link InRootPaths}):
  * with {@code readOnlyRootFS} because the guest cannot make them on a read-only share, otherwise because the guest
  * reaches its root over 9p, where every name it looks up or creates is a round trip to dom0 (with a guest that
  * starts in one or two seconds, making them there was a measurable part of an app's start). rkt's own paths of the
@@ -113,6 +114,12 @@ public final class PodVolumes {
   private void prepare(VolumeShare s, VolumeMap map, PodPlan plan)
       throws IOException, ProcessException, InterruptedException {
     PodVolume v = s.volume();
+    if (s.exportedInPlace()) {
+      // an app's writable root: rkt's mount, closed by AppRoots before, is what QEMU exports
+      makeGuestMountPoints(s, map, plan);
+      LOG.debug("{}: {} as share {} in place (rkt's mount, nodev, nosuid)", v.origin(), s.hostDir(), s.tag());
+      return;
+    }
     Files.createDirectory(s.hostDir());
     if (v.kind() == PodVolume.Kind.ADDED_APPS || v.kind() == PodVolume.Kind.ADDED_VOLUMES) {
       // read-only in dom0, read-write in the guest: the guest writes only inside the apps' roots (or volumes) bound

@@ -132,10 +132,13 @@ public final class VolumeMapper {
     List<VolumeShare> roots = new ArrayList<>();
     for (int i = 0; i < apps.size(); i++) {
       RuntimeApp ra = apps.get(i);
-      PodVolume rootfs = PodVolume.appRootfs(ra.name().value(), layout.appRootfs(ra.name()));
+      Path rootfsPath = layout.appRootfs(ra.name());
+      PodVolume rootfs = PodVolume.appRootfs(ra.name().value(), rootfsPath);
       String tag = APP_TAG_PREFIX + i;
-      roots.add(new VolumeShare(tag, rootfs, ra.readOnlyRootFS(), layout.volumesDirectory().resolve(tag),
-          SHARE_ROOT + tag));
+      // a writable root is exported where rkt mounted it (closed nosuid,nodev by AppRoots): a bind of it would cost
+      // a mount process at every start; a read-only root needs a read-only bind, rkt's own path staying writable
+      Path hostDir = ra.readOnlyRootFS() ? layout.volumesDirectory().resolve(tag) : rootfsPath;
+      roots.add(new VolumeShare(tag, rootfs, ra.readOnlyRootFS(), hostDir, SHARE_ROOT + tag));
     }
     if (pod.manifest().isMutable()) {
       // Xen cannot add a 9p device to a running domain: the shares every added app and its volumes will appear in

@@ -9,7 +9,8 @@ import java.util.Objects;
  * read-only share is a read-only bind mount in dom0, which the guest cannot undo).
  *
  * @param hostDir the directory stage1-xen exports ({@code <pod>/xen/volumes/<tag>}): the volume is bind-mounted
- *     on it, or, for a single file, on the file {@link #FILE_NAME} inside it
+ *     on it, or, for a single file, on the file {@link #FILE_NAME} inside it; for an app's writable root, the
+ *     root itself, exported where rkt made it ({@link #exportedInPlace})
  * @param guestPath where the guest init mounts the share
  */
 public record VolumeShare(String tag, PodVolume volume, boolean readOnly, Path hostDir, String guestPath) {
@@ -25,6 +26,14 @@ public record VolumeShare(String tag, PodVolume volume, boolean readOnly, Path h
 
   boolean isFile() {
     return volume.kind() == PodVolume.Kind.HOST_FILE;
+  }
+
+  /**
+   * Whether the share is the volume's own path, with no bind mount of its own: an app's writable root, whose mount
+   * rkt made and {@link AppRoots} closed (a read-only root needs a read-only bind; rkt's path stays writable).
+   */
+  boolean exportedInPlace() {
+    return volume.source().map(hostDir::equals).orElse(false);
   }
 
   /** The host path the volume is bind-mounted on. */

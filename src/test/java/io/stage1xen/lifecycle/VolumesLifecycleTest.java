@@ -108,7 +108,9 @@ class VolumesLifecycleTest {
     String cfg = Files.readString(host.podDirectory(uuid, PodState.RUN).resolve("xen/domain.cfg"));
     assertTrue(Pattern.compile("\"tag=vol0,security_model=mapped-(xattr|file),path=" + Pattern.quote(vols + "/vol0")
         + "\"").matcher(cfg).find(), cfg);
-    assertTrue(cfg.contains("\"tag=app0,security_model=none,path=" + vols + "/app0\""), "an app's root: " + cfg);
+    Path writerRoot = host.podDirectory(uuid, PodState.RUN).resolve("stage1/rootfs/opt/stage2/writer/rootfs");
+    assertTrue(cfg.contains("\"tag=app0,security_model=none,path=" + writerRoot + "\""),
+        "an app's writable root is exported where rkt mounted it: " + cfg);
     assertFalse(cfg.contains(data.toString()), "the host path itself never appears in xl.cfg");
     // 48 MiB guest + 2 apps at 64 MiB + 4 MiB for each share after the first (app0, app1, vol0 … vol3)
     assertTrue(cfg.contains("\nmemory = 196\n"), cfg);
@@ -134,15 +136,16 @@ class VolumesLifecycleTest {
     Path runDir = host.podDirectory(uuid, PodState.RUN);
     assertTrue(FakeHost.eventually(WAIT, () -> Files.exists(data.resolve("alive"))), "the pod never wrote");
     Path vols = volumesDir(uuid, PodState.RUN);
-    // the app's root, a directory, a file in its share directory, an empty volume: each a mount of its own
-    assertEquals(5, ns.mountsUnder(vols).size(), ns.mountsUnder(vols).toString());
+    // a directory, a file in its share directory, an empty volume: each a mount of its own (the app's writable
+    // root is exported where rkt mounted it)
+    assertEquals(4, ns.mountsUnder(vols).size(), ns.mountsUnder(vols).toString());
 
     // the app runs a moment before the pod is marked ready and its pid file appears
     assertTrue(FakeHost.eventually(WAIT, () -> Files.exists(runDir.resolve("pid"))), "the pod never became ready");
     long supervisor = Long.parseLong(Files.readString(runDir.resolve("pid")));
     ProcessHandle.of(supervisor).orElseThrow().destroyForcibly();
     run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertEquals(5, ns.mountsUnder(vols).size(), "SIGKILL cannot clean up; gc must");
+    assertEquals(4, ns.mountsUnder(vols).size(), "SIGKILL cannot clean up; gc must");
 
     ExecResult gc = stage0.gc(uuid);
 

@@ -405,6 +405,32 @@ class PodVolumesTest {
   }
 
   @Test
+  void aWritableRootIsExportedWhereRktMountedItWithItsMountPointsMadeAndNoBindOfItsOwn() throws Exception {
+    Path rootfs = Files.createDirectories(layout.appRootfs(io.stage1xen.appc.AcName.of("web")));
+    VolumeShare web = new VolumeShare("app0", PodVolume.appRootfs("web", rootfs), false, rootfs, "/s1x/share/app0");
+    PodPlan plan = new PodPlan("pod", "127.0.0.1 localhost\n", "nameserver 192.0.2.53\n", false, Duration.ZERO,
+        false, List.of(), List.of(AppPlan.builder("web", "/s1x/share/app0", List.of("/bin/web")).build()));
+
+    volumes.prepare(new VolumeMap(List.of(web), List.of(), List.of(List.of())), plan);
+
+    assertEquals(List.of(List.of("mount", "--bind", "--make-private", rootfs.toString(), rootfs.toString()),
+        remount("nosuid,nodev", rootfs)), fake.calls, "rkt's path is closed (--no-overlay: bound onto itself) and"
+        + " exported as it is: no mount process for the export");
+    for (String dir : List.of("proc", "sys", "dev")) {
+      assertTrue(Files.isDirectory(rootfs.resolve(dir)), "/" + dir + " made in dom0");
+    }
+    assertTrue(Files.isRegularFile(rootfs.resolve("etc/hosts"))
+        && Files.isRegularFile(rootfs.resolve("etc/resolv.conf")), "the files the plan binds over are made in dom0");
+    assertFalse(Files.exists(vols.resolve("app0")), "no share directory of its own");
+
+    volumes.unmountAll();
+    assertEquals(1, fake.mountedUnder(layout.stage2Directory()).size(), "the pod's end keeps rkt's path closed");
+    volumes.remove();
+    assertEquals(List.of(), fake.mountedUnder(layout.root()), "gc releases it");
+    assertTrue(Files.isDirectory(rootfs.resolve("proc")), "gc leaves rkt's tree to rkt");
+  }
+
+  @Test
   void theMountTableIsReadWithItsEscapes() {
     MountTable t = MountTable.parse("""
         22 1 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw

@@ -94,8 +94,10 @@ class VolumeMapperTest {
     assertEquals(PodVolume.Kind.APP_ROOTFS, db.volume().kind());
     assertEquals(LAYOUT.appRootfs(new AcName("db")), db.volume().source().orElseThrow());
     assertEquals(List.of(false, true), List.of(web.readOnly(), db.readOnly()), "readOnlyRootFS");
-    assertEquals(List.of(VOLS.resolve("app0"), VOLS.resolve("app1")), List.of(web.mountPoint(), db.mountPoint()),
-        "exported from the pod's own mount points, never from rkt's tree");
+    assertEquals(List.of(LAYOUT.appRootfs(new AcName("web")), VOLS.resolve("app1")),
+        List.of(web.hostDir(), db.hostDir()),
+        "a writable root is exported where rkt mounted it, a read-only one from a bind of the pod's own");
+    assertEquals(List.of(true, false), List.of(web.exportedInPlace(), db.exportedInPlace()));
     assertEquals(List.of(new SharePlan("app0", "/s1x/share/app0", false), new SharePlan("app1", "/s1x/share/app1", true),
         new SharePlan("vol0", "/s1x/share/vol0", false)), m.sharePlans(), "the guest mounts a read-only root read-only");
     assertEquals(List.of("web/", "db/", "data"), m.volumes().stream().map(PodVolume::key).toList());
@@ -168,9 +170,9 @@ class VolumeMapperTest {
     VolumeMap m = map(pod("[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"/srv/dir,with comma\"}]",
         app("web", "", mountsOf("data", "/var/data"))));
 
-    assertEquals(List.of(new P9Share("app0", VOLS.resolve("app0"), P9SecurityModel.MAPPED_XATTR),
+    assertEquals(List.of(new P9Share("app0", LAYOUT.appRootfs(new AcName("web")), P9SecurityModel.MAPPED_XATTR),
         new P9Share("vol0", VOLS.resolve("vol0"), P9SecurityModel.MAPPED_FILE)), m.p9Shares(MODELS),
-        "only paths of stage1-xen's own reach xl.cfg, so the source may hold a comma");
+        "only paths of the pod's own reach xl.cfg, so the source may hold a comma");
     assertEquals(List.of(new SharePlan("app0", "/s1x/share/app0", false),
         new SharePlan("vol0", "/s1x/share/vol0", false)), m.sharePlans());
     assertEquals(List.of(new MountPlan("/s1x/share/vol0", "/var/data", false)), m.mounts(0));
@@ -419,8 +421,8 @@ class VolumeMapperTest {
     VolumeMap m = VolumeMapper.map(load(layout, pod("[{\"name\":\"d\",\"kind\":\"empty\"}]",
         app("a", "", mountsOf("d", "/d")))), HOST);
     Stage1Failure e = assertThrows(Stage1Failure.class, () -> m.p9Shares(MODELS));
-    assertEquals("p9 share app0 path: value '/var/lib/rkt,x/pods/run/" + UUID + "/xen/volumes/app0' contains ',',"
-        + " which cannot be written inside an xl device spec", e.getMessage());
+    assertEquals("p9 share app0 path: value '/var/lib/rkt,x/pods/run/" + UUID + "/stage1/rootfs/opt/stage2/a/rootfs'"
+        + " contains ',', which cannot be written inside an xl device spec", e.getMessage());
   }
 
   @Test

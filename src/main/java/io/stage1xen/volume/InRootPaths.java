@@ -21,9 +21,8 @@ import java.util.Deque;
  *
  * <p>Used for every app's root before it is exported: the guest then finds every mount point it needs (the empty
  * directories and files it would make itself) and, with {@code readOnlyRootFS}, writes nothing; it only looks them
- * up over 9p instead of creating them there. A path that cannot be
- * made as asked (a file where a directory is needed, a symlink loop) is left alone: the guest meets the same problem
- * and reports it with the app.
+ * up over 9p instead of creating them there. A path that cannot be made as asked (a file where a directory is
+ * needed, a symlink loop) is left alone: the guest meets the same problem and reports it with the app.
  */
 final class InRootPaths {
   /** The kernel's limit on symlinks in one lookup. */

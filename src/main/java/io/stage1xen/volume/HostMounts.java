@@ -58,6 +58,7 @@ final class HostMounts {
     if (mounts.stream().noneMatch(e -> e.mountPoint().equals(target))) {
       throw new IOException("nothing is mounted on " + target + " to make nosuid,nodev");
     }
+    boolean remounted = false;
     for (int i = mounts.size() - 1; i >= 0; i--) {
       MountTable.Entry e = mounts.get(i);
       if (e.mountPoint().equals(target) || recursive) {
@@ -67,6 +68,7 @@ final class HostMounts {
           LOG.debug("{} is {} already", e.mountPoint(), readOnly ? "nosuid,nodev,ro" : "nosuid,nodev");
           continue;
         }
+        remounted = true;
         StringBuilder options = new StringBuilder("remount,bind,nosuid,nodev");
         for (String keep : KEPT_OPTIONS) {
           if (e.options().contains(keep)) {
@@ -75,6 +77,9 @@ final class HostMounts {
         }
         run("mount", "-o", options.append(readOnly ? ",ro" : "").toString(), e.mountPoint().toString());
       }
+    }
+    if (!remounted) {
+      return; // the table just read showed every flag: nothing changed that needs reading again
     }
     for (MountTable.Entry e : table().under(target)) {
       if (!recursive && !e.mountPoint().equals(target)) {

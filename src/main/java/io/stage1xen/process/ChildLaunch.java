@@ -17,9 +17,11 @@ import java.io.PrintStream;
  *
  * <p>The JDK reads the property once, when {@code java.lang.ProcessImpl} is initialised, and {@code System.getenv()}
  * already initialises it, so {@link #configure()} must run before anything else in the entrypoint. JDK 25, which
- * deprecated VFORK (a later JDK removes it), prints a notice on stderr when it reads it; that notice is kept out of the entrypoint's stderr, which
- * rkt shows to the user. On the JVM the JDK's default (posix_spawn through jspawnhelper) is already cheap and is kept.
- * No logger here: this runs before the entrypoint configures logging.
+ * deprecated VFORK (a later JDK removes it), prints a notice on stderr when it reads it; that notice is kept out of
+ * the entrypoint's stderr, which rkt shows to the user. Unlike the fork path, vfork leaves the child the stage1's own
+ * signal mask, and the stage1 blocks nothing itself (docs/SECURITY.md). On the JVM the JDK's default (posix_spawn
+ * through jspawnhelper) is already cheap and is kept. No logger here: this runs before the entrypoint configures
+ * logging.
  */
 public final class ChildLaunch {
   static final String PROPERTY = "jdk.lang.Process.launchMechanism";

@@ -106,8 +106,8 @@ class BuiltImageTest extends PackagedEntrypointChecks {
     // GraalVM's runtime asks for fork; ChildLaunch switches to vfork before anything reads the environment
     Assumptions.assumeTrue(image.isNative(), "the JVM image keeps the JDK's posix_spawn");
     Path trace = unpacked.resolveSibling(unpacked.getFileName() + "-strace.txt");
-    ExecResult r = image.run("strace", "-f", "-qq", "-e", "trace=fork,vfork,clone,clone3,execve", "-o", trace.toString(),
-        image.executable().toString(), "diag", "exec", "--debug", "--", "/bin/true");
+    ExecResult r = image.run("strace", "-f", "-qq", "-e", "trace=fork,vfork,clone,clone3,execve", "-o",
+        trace.toString(), image.executable().toString(), "diag", "exec", "--debug", "--", "/bin/true");
     assertEquals(0, r.exitCode(), "strace (installed by build.sh for the packaged tier): " + r.stderr());
     assertTrue(r.stderr().contains("DEBUG SystemProcessRunner - children start with VFORK"), r.stderr());
     assertFalse(r.stderr().toLowerCase(java.util.Locale.ROOT).contains("deprecated"),

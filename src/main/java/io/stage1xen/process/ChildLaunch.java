@@ -11,9 +11,9 @@ import java.io.PrintStream;
  * stage1 starts begins as a copy of the whole executable: its page tables are copied, and each page the stage1 writes
  * while the child lives is copied again on a fault. In a paravirtualised dom0 every page-table update is a hypercall
  * (measured in an emulated one, the run entrypoint's way to xl create: medians of 1.07-1.27 s with fork, 0.94-1.14 s
- * with vfork; docs/BENCHMARKS.md). vfork shares the address space until the
- * child calls exec, which is what the JDK did by default on Linux up to JDK 12; in that window the JDK's child code
- * only sets up the standard descriptors, closes the others and calls exec, while the calling thread waits.
+ * with vfork; docs/BENCHMARKS.md). vfork shares the address space until the child calls exec, which is what the JDK
+ * did by default on Linux up to JDK 12; in that window the JDK's child code only sets up the standard descriptors,
+ * closes the others and calls exec, while the calling thread waits.
  *
  * <p>The JDK reads the property once, when {@code java.lang.ProcessImpl} is initialised, and {@code System.getenv()}
  * already initialises it, so {@link #configure()} must run before anything else in the entrypoint. JDK 25, which
@@ -28,15 +28,12 @@ public final class ChildLaunch {
   /** The last JDK whose ProcessImpl accepts VFORK (deprecated in 25); a newer runtime keeps what GraalVM chose. */
   static final int LAST_JDK_WITH_VFORK = 25;
 
-  private static String chosen = "the runtime's default";
-
   private ChildLaunch() {}
 
   /** Switches a native executable's children to vfork where that is safe to ask for; call it first in main. */
-  public static synchronized void configure() {
-    String current = System.getProperty(PROPERTY);
-    if (!useVfork(System.getProperty("org.graalvm.nativeimage.imagecode"), current, Runtime.version().feature())) {
-      chosen = current == null ? "the runtime's default" : current;
+  public static void configure() {
+    if (!useVfork(System.getProperty("org.graalvm.nativeimage.imagecode"), System.getProperty(PROPERTY),
+        Runtime.version().feature())) {
       return;
     }
     PrintStream stderr = System.err;
@@ -45,7 +42,6 @@ public final class ChildLaunch {
       System.setProperty(PROPERTY, "VFORK");
       // initialised here, while its notice goes nowhere; a constant name, so a native image resolves it at build time
       Class.forName("java.lang.ProcessImpl");
-      chosen = "VFORK";
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException("the JDK has no java.lang.ProcessImpl", e);
     } finally {
@@ -53,9 +49,9 @@ public final class ChildLaunch {
     }
   }
 
-  /** What {@link #configure()} left in force, for --debug. */
-  public static synchronized String chosen() {
-    return chosen;
+  /** The mechanism in force, for --debug: the JDK read the property when ProcessImpl was initialised. */
+  public static String chosen() {
+    return System.getProperty(PROPERTY, "the runtime's default");
   }
 
   /**

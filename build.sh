@@ -117,6 +117,10 @@ missing_packages() {
       have_header libelf.h || missing+=(libelf-dev)
     fi
   fi
+  if wants_group native && [ -n "$NATIVE_IMAGE" ]; then
+    # the packaged tier traces how the native executable starts its children (vfork, never a full fork)
+    command -v strace >/dev/null 2>&1 || missing+=(strace)
+  fi
   if wants_group qemu; then
     # the guest tier boots the built kernel and initrd under QEMU, with app roots from busybox-static
     command -v qemu-system-x86_64 >/dev/null 2>&1 || missing+=(qemu-system-x86)

@@ -2,6 +2,7 @@ package io.stage1xen.cli;
 
 import io.stage1xen.lifecycle.Entrypoints;
 import io.stage1xen.lifecycle.Stage1Entrypoints;
+import io.stage1xen.process.ChildLaunch;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +35,9 @@ public final class Stage1Cli {
     return cli.execute(dispatched);
   }
 
+  /** The entrypoint's own run: {@link ChildLaunch} first, before anything reads the environment. */
   public static int run(String argv0, String[] args) {
+    ChildLaunch.configure();
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     try {

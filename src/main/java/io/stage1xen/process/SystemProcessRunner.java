@@ -32,6 +32,7 @@ public final class SystemProcessRunner implements ProcessRunner {
 
   public SystemProcessRunner(Map<String, String> baseEnvironment) {
     this.baseEnvironment = Map.copyOf(baseEnvironment);
+    LOG.debug("children start with {}", ChildLaunch.chosen());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.stage1xen.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.aci.AciPacker;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -97,5 +99,24 @@ class BuiltImageTest extends PackagedEntrypointChecks {
         assertTrue(r.stdout().contains("$ORIGIN/lib"), "the executable finds lib/ through $ORIGIN: " + r.stdout());
       }
     }
+  }
+
+  @Test
+  void theNativeExecutableStartsItsChildrenWithVforkAndSaysNothingAboutIt() throws Exception {
+    // GraalVM's runtime asks for fork; ChildLaunch switches to vfork before anything reads the environment
+    Assumptions.assumeTrue(image.isNative(), "the JVM image keeps the JDK's posix_spawn");
+    Path trace = unpacked.resolveSibling(unpacked.getFileName() + "-strace.txt");
+    ExecResult r = image.run("strace", "-f", "-qq", "-e", "trace=fork,vfork,clone,clone3,execve", "-o",
+        trace.toString(), image.executable().toString(), "diag", "exec", "--debug", "--", "/bin/true");
+    assertEquals(0, r.exitCode(), "strace (installed by build.sh for the packaged tier): " + r.stderr());
+    assertTrue(r.stderr().contains("DEBUG SystemProcessRunner - children start with VFORK"), r.stderr());
+    assertFalse(r.stderr().toLowerCase(java.util.Locale.ROOT).contains("deprecated"),
+        "the JDK's deprecation notice stays out of stderr: " + r.stderr());
+    List<String> calls = Files.readAllLines(trace);
+    Files.delete(trace);
+    assertTrue(calls.stream().anyMatch(l -> l.contains("vfork(")), String.join("\n", calls));
+    // the only clones left are threads (CLONE_THREAD); none copies the address space
+    assertTrue(calls.stream().filter(l -> l.contains("clone")).allMatch(l -> l.contains("CLONE_THREAD")
+        || l.contains("resumed>")), String.join("\n", calls));
   }
 }

@@ -121,8 +121,9 @@ abstract class PackagedEntrypointChecks {
 
   @Test
   void childrenGetNoBlockedSignalTheStage1WasNotGiven() throws Exception {
-    // a mask survives exec: a signal the stage1 blocked itself would reach xl's monitor, which lives as long as the
-    // domain, blocked. A child gets at most what the stage1's own parent gave it (the JDK 25 fork path clears it).
+    // a mask survives exec, and vfork passes the stage1's own on (the JDK's fork path clears it since JDK 25): a
+    // signal the stage1 blocked itself would reach xl's monitor, which lives as long as the domain, blocked. The
+    // stage1 blocks none of its own, so a child gets at most what the stage1's parent gave it (rkt: none).
     ExecResult given = image().run("/bin/grep", "^SigBlk:", "/proc/self/status");
     ExecResult r = image().run(image().executable().toString(), "diag", "exec", "--", "/bin/grep", "^SigBlk:",
         "/proc/self/status");

@@ -12,6 +12,7 @@ import io.stage1xen.pod.Pod;
 import io.stage1xen.pod.PodLayout;
 import io.stage1xen.pod.PodLoader;
 import io.stage1xen.pod.RunParameters;
+import io.stage1xen.volume.AppRootFlags;
 import io.stage1xen.volume.PodVolumes;
 import io.stage1xen.volume.VolumeMap;
 import io.stage1xen.volume.VolumeMapper;
@@ -143,9 +144,9 @@ final class PodStart {
     // domain; whatever happens, release() gives the pod's addresses and host rules back and undoes its mounts.
     networking = podNetworking;
     PodPlan attached = networking.attach(plan, dns);
-    volumes.prepare(volumeMap, attached);
+    AppRootFlags rootFlags = volumes.prepare(volumeMap, attached);
     return boot(attached, settings, terminal, domain, pod.manifest().appNames(),
-        new MemoryCheck(host, probe, domainPlan.config().memoryMib()));
+        new MemoryCheck(host, probe, domainPlan.config().memoryMib()), rootFlags);
   }
 
   /**
@@ -170,18 +171,33 @@ final class PodStart {
   }
 
   private Optional<Started> boot(PodPlan plan, OperatorSettings settings, boolean terminal, PodDomain domain,
-      List<AcName> apps, MemoryCheck memoryCheck) throws Exception {
+      List<AcName> apps, MemoryCheck memoryCheck, AppRootFlags rootFlags) throws Exception {
     // From here on, any failure destroys the domain before the error is reported.
     stop.abortIfRequested("before the domain was created");
     // paused only when dom0 must filter the vifs before the guest's first instruction: a pod without vifs is
     // spared one xl process (an xl unpause costs as much as any xl call, a measurable part of a pod's start)
     boolean paused = networking.hasVifs();
+    // rkt's mounts of the apps' roots get their flags while xl makes the domain, out of the start's critical path;
+    // they must be set before the guest gets its plan, and the wait for them is right after xl create
+    LOG.debug("remounting rkt's mounts of the apps' roots nosuid,nodev while xl creates the domain: {}", rootFlags);
+    Overlap flags = rootFlags.isEmpty() ? null : Overlap.start("app-root-flags", rootFlags::apply);
     try {
-      domain.create(paused);
-    } catch (XlException e) {
-      throw memoryCheck.explain(e);
+      createDomain(domain, paused, memoryCheck);
+    } catch (Exception e) {
+      if (flags != null) {
+        flags.settle(e);
+      }
+      throw e;
     }
     domainCreated = true;
+    if (flags != null) {
+      try {
+        flags.await();
+      } catch (Exception e) {
+        domain.destroy("the apps' roots could not be closed");
+        throw e;
+      }
+    }
     if (stop.forced()) {
       // rkt stop --force came while the domain was being made and found none to destroy: it is this run's to do
       LOG.info("pod {} was killed by 'rkt stop --force' while its domain was being created", params.uuid());
@@ -237,6 +253,14 @@ final class PodStart {
       throw new Stage1Failure(death.get().describe("before its apps started"), e);
     }
     return Optional.of(new Started(domain, events, Optional.ofNullable(enter), Optional.ofNullable(interactive)));
+  }
+
+  private static void createDomain(PodDomain domain, boolean paused, MemoryCheck memoryCheck) throws Exception {
+    try {
+      domain.create(paused);
+    } catch (XlException e) {
+      throw memoryCheck.explain(e);
+    }
   }
 
   /**

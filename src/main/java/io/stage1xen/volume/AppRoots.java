@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * setuid-root files, foreign owners and, with a QEMU that allows it, device nodes in them. They land in the tree rkt
  * prepared: {@code stage1/rootfs/opt/stage2/<app>/rootfs}, an overlay mount whose upper layer is
  * {@code overlay/<treeStoreID>/upper/<app>}, or a plain copy with {@code --no-overlay}; an installed rkt lets its
- * group read the pod directory. So, before the domain exists:
+ * group read the pod directory. So, before the domain exists (the flags of rkt's own mounts: before the guest gets its
+ * plan, {@link AppRootFlags}):
  *
  * <ul>
  *   <li>every app's root path is a {@code nosuid,nodev} mount: rkt's overlay mount remounted with those flags (a
@@ -59,8 +60,19 @@ final class AppRoots {
 
   /** Closes each app's root as the class says; an error leaves what was done for {@link #release()} to undo. */
   void guard(List<AcName> apps) throws IOException, ProcessException, InterruptedException {
+    prepare(apps).apply();
+  }
+
+  /**
+   * Closes each app's root as the class says, except the flags of rkt's overlay mounts, which the returned step sets.
+   * Everything that decides which tree a path shows (a bind without overlays) is done here; the remount only changes
+   * the flags of the mount that is there, which a file QEMU opened before sees as well. An error leaves what was done
+   * for {@link #release()} to undo.
+   */
+  AppRootFlags prepare(List<AcName> apps) throws IOException, ProcessException, InterruptedException {
     boolean overlay = layout.mode() == PodLayout.Mode.OVERLAY;
     String stage1Tree = overlay ? treeStoreId(layout.stage1TreeStoreId()) : null;
+    List<Path> remount = new ArrayList<>();
     for (AcName app : apps) {
       List<Path> closed = new ArrayList<>();
       if (overlay) {
@@ -81,11 +93,14 @@ final class AppRoots {
           throw new IOException("rkt's overlay mount of app " + app.value() + " is missing at " + root);
         }
         mounts.bind(root, root, false);
+        mounts.restrict(root, false, false);
+      } else {
+        remount.add(root);
       }
-      mounts.restrict(root, false, false);
-      LOG.debug("app {}: {} is nosuid,nodev ({}), root only: {}", app.value(), root,
-          overlay ? "rkt's overlay mount" : "bound onto itself", closed);
+      LOG.debug("app {}: {} ({}), root only: {}", app.value(), root,
+          overlay ? "rkt's overlay mount" : "bound onto itself, nosuid,nodev", closed);
     }
+    return new AppRootFlags(mounts, remount);
   }
 
   /**

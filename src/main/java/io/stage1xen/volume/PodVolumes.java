@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * with {@code readOnlyRootFS} because the guest cannot make them on a read-only share, otherwise because the guest
  * reaches its root over 9p, where every name it looks up or creates is a round trip to dom0 (with a guest that
  * starts in one or two seconds, making them there was a measurable part of an app's start). rkt's own paths of the
- * apps' roots are closed first ({@link AppRoots}) and stay closed after the pod, until gc.
+ * apps' roots are closed first ({@link AppRoots}; the flags of rkt's mounts are the run's to set while xl creates the
+ * domain, {@link AppRootFlags}) and stay closed after the pod, until gc.
  *
  * <p>Nothing is prepared until the domain is about to be created, and a failure undoes everything before it is
  * reported. Teardown trusts nothing but the mount table: it unmounts whatever is mounted under the directory,
@@ -71,8 +72,11 @@ public final class PodVolumes {
   /**
    * Closes rkt's copies of the apps' roots to everyone but root ({@link AppRoots}), then makes every share of the
    * map for the guest's plan; on failure removes what it made and rethrows.
+   *
+   * @return the flags of rkt's mounts of the apps' roots, still to be set before the guest gets its plan
+   *     ({@link AppRootFlags}): the run sets them while xl creates the domain
    */
-  public void prepare(VolumeMap map, PodPlan plan) throws Exception {
+  public AppRootFlags prepare(VolumeMap map, PodPlan plan) throws Exception {
     try {
       Path root = layout.volumesDirectory();
       if (Files.exists(root)) {
@@ -80,7 +84,7 @@ public final class PodVolumes {
       }
       Files.createDirectories(root);
       Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
-      roots.guard(plan.apps().stream().map(a -> AcName.of(a.name())).toList());
+      AppRootFlags flags = roots.prepare(plan.apps().stream().map(a -> AcName.of(a.name())).toList());
       for (PodVolume v : map.volumes()) {
         if (v.kind() == PodVolume.Kind.EMPTY) {
           createEmpty(v);
@@ -89,6 +93,7 @@ public final class PodVolumes {
       for (VolumeShare s : map.exports()) {
         prepare(s, map, plan);
       }
+      return flags;
     } catch (Exception e) {
       try {
         remove();
@@ -115,7 +120,7 @@ public final class PodVolumes {
       throws IOException, ProcessException, InterruptedException {
     PodVolume v = s.volume();
     if (s.exportedInPlace()) {
-      // an app's writable root: rkt's mount, closed by AppRoots before, is what QEMU exports
+      // an app's writable root: rkt's mount, which AppRoots closes, is what QEMU exports
       makeGuestMountPoints(s, map, plan);
       LOG.debug("{}: {} as share {} in place (rkt's mount, nodev, nosuid)", v.origin(), s.hostDir(), s.tag());
       return;

@@ -42,6 +42,12 @@ final class InProcessHost {
   private final Path pods;
   private final FakeMounts mounts;
   private final ProcessRunner processes;
+  private volatile CommandHook hook = argv -> { };
+
+  /** Called with each command's argv before it runs, on the thread that runs it (a test's way to hold one back). */
+  interface CommandHook {
+    void before(List<String> argv) throws InterruptedException;
+  }
 
   InProcessHost(Path root) throws IOException {
     this.root = root;
@@ -60,6 +66,7 @@ final class InProcessHost {
     this.processes = new ProcessRunner() {
       @Override
       public ExecResult run(Command command) throws ProcessException, InterruptedException {
+        hook.before(command.argv());
         String program = command.argv().get(0);
         if (program.equals("mount") || program.equals("umount")) {
           synchronized (mounts) {
@@ -83,6 +90,24 @@ final class InProcessHost {
 
   FakeHost xen() {
     return xen;
+  }
+
+  void onCommand(CommandHook hook) {
+    this.hook = hook;
+  }
+
+  /** Makes the mount(8) and umount(8) commands that match fail. */
+  void failMounts(java.util.function.Predicate<List<String>> matching) {
+    synchronized (mounts) {
+      mounts.failWhen(matching);
+    }
+  }
+
+  /** The options of the latest mount at a path in the fake mount table, as mountinfo shows them. */
+  String mountOptions(Path point) {
+    synchronized (mounts) {
+      return mounts.optionsOf(point);
+    }
   }
 
   Path root() {
@@ -120,6 +145,29 @@ final class InProcessHost {
       Files.createDirectories(app.resolve("rootfs"));
       Path info = Files.createDirectories(pod.resolve("appsinfo").resolve(image.getKey()));
       Files.write(info.resolve("manifest"), image.getValue());
+    }
+    return pod;
+  }
+
+  /**
+   * rkt's pod directory after {@code rkt prepare} in its default overlay mode: {@link #preparePod}'s, with the tree
+   * store ids and the overlay layers, and each app's root an overlay mount as rkt leaves it ({@code rw,relatime}, in
+   * the fake mount table).
+   */
+  Path preparePodWithOverlays(PodUuid uuid, byte[] podManifest, Map<String, byte[]> images) throws IOException {
+    Path pod = preparePod(uuid, podManifest, images);
+    Files.writeString(pod.resolve("overlay-prepared"), "");
+    Files.writeString(pod.resolve("stage1TreeStoreID"), "deps-sha512-5e1");
+    Files.createDirectories(pod.resolve("overlay/deps-sha512-5e1/upper"));
+    for (String app : images.keySet()) {
+      Files.writeString(pod.resolve("appsinfo").resolve(app).resolve("treeStoreID"), "deps-sha512-a77");
+      for (String layer : List.of("upper", "work")) {
+        Files.createDirectories(pod.resolve("overlay/deps-sha512-a77").resolve(layer).resolve(app));
+      }
+      synchronized (mounts) {
+        mounts.mount(pod.resolve("stage1/rootfs/opt/stage2").resolve(app).resolve("rootfs").toRealPath(),
+            "rw,relatime");
+      }
     }
     return pod;
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stage1xen.appc.AcName;
 import io.stage1xen.pod.PodLayout;
+import io.stage1xen.process.ProcessFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +104,43 @@ class AppRootsTest {
     fake.calls.clear();
     roots.release();
     assertEquals(List.of(), fake.calls, "rkt's overlay mounts are rkt's to unmount");
+  }
+
+  @Test
+  void preparingLeavesOnlyTheFlagsOfRktsMountsForLaterAndEverythingElseIsDone() throws Exception {
+    overlayPod();
+
+    AppRootFlags flags = roots.prepare(List.of(WEB, DB));
+
+    assertEquals(List.of(), fake.calls, "no remount yet: the run makes them while xl creates the domain");
+    assertEquals("rw,relatime", optionsOf(layout.appRootfs(WEB)));
+    assertEquals("rwx------", mode(layout.overlayDirectory().resolve(APP_TREE).resolve("upper")),
+        "the modes are set at once");
+    assertEquals("rwx------", mode(layout.appDirectory(DB)));
+
+    flags.apply();
+
+    assertEquals(List.of(remount(layout.appRootfs(WEB)), remount(layout.appRootfs(DB))), fake.calls);
+    assertEquals("rw,nosuid,nodev,relatime", optionsOf(layout.appRootfs(DB)));
+  }
+
+  @Test
+  void withoutOverlaysNothingIsLeftForLater() throws Exception {
+    AppRootFlags flags = roots.prepare(List.of(WEB));
+
+    assertTrue(flags.isEmpty(), "a bind of ours is a new mount: made, with its flags, before the domain exists");
+    assertEquals("rw,nosuid,nodev,relatime", optionsOf(layout.appRootfs(WEB)));
+  }
+
+  @Test
+  void aRemountThatFailsNamesTheMount() throws Exception {
+    overlayPod();
+    AppRootFlags flags = roots.prepare(List.of(WEB));
+    fake.failWhen = argv -> argv.size() > 2 && argv.get(2).startsWith("remount");
+
+    ProcessFailedException e = assertThrows(ProcessFailedException.class, flags::apply);
+
+    assertTrue(e.getMessage().contains(layout.appRootfs(WEB).toString()), e.getMessage());
   }
 
   @Test

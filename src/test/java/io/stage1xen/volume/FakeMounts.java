@@ -31,6 +31,11 @@ public final class FakeMounts implements ProcessRunner {
   final List<Mount> table = new ArrayList<>();
   final Set<Path> busy = new HashSet<>();
   Predicate<List<String>> failWhen = argv -> false;
+
+  /** Makes the commands that match fail as mount(8) does (exit code 32). */
+  public void failWhen(Predicate<List<String>> matching) {
+    failWhen = matching;
+  }
   final Set<String> ignoredFlags = new HashSet<>();
   private int nextId = 100;
 
@@ -39,8 +44,13 @@ public final class FakeMounts implements ProcessRunner {
     mount(Path.of("/"), "rw,relatime");
   }
 
+  /** The options of the latest mount at a path, or null when nothing is mounted there. */
+  public String optionsOf(Path point) {
+    return table.stream().filter(m -> m.point().equals(point)).reduce((x, y) -> y).map(Mount::options).orElse(null);
+  }
+
   /** A mount that exists before the test (the host's own, or one left by a crashed run). */
-  FakeMounts mount(Path point, String options) {
+  public FakeMounts mount(Path point, String options) {
     table.add(new Mount(nextId++, point, options));
     save();
     return this;

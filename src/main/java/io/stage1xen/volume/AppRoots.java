@@ -92,7 +92,7 @@ final class AppRoots {
         if (overlay) {
           throw new IOException("rkt's overlay mount of app " + app.value() + " is missing at " + root);
         }
-        mounts.bind(root, root, false);
+        mounts.bind(root, root, false, false);
         mounts.restrict(root, false, false);
       } else {
         remount.add(root);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The mount table of this process's mount namespace, read from {@code /proc/<pid>/mountinfo} (proc(5)): the only
@@ -59,6 +60,21 @@ record MountTable(List<Entry> entries) {
     out.sort(Comparator.comparingInt((Entry e) -> e.mountPoint().getNameCount()).reversed()
         .thenComparing(Comparator.comparingInt(Entry::id).reversed()));
     return out;
+  }
+
+  /**
+   * The mount a path is on: the deepest mount point above it (or at it), and at one path the one listed last, which
+   * hides those before it. Empty when the table names none (a path outside this namespace's tree).
+   */
+  Optional<Entry> containing(Path path) {
+    Entry on = null;
+    for (Entry e : entries) {
+      if (path.startsWith(e.mountPoint())
+          && (on == null || e.mountPoint().getNameCount() >= on.mountPoint().getNameCount())) {
+        on = e;
+      }
+    }
+    return Optional.ofNullable(on);
   }
 
   /** mountinfo writes space, tab, newline and backslash in a path as octal escapes ({@code \040}). */

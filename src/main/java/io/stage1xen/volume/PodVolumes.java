@@ -121,7 +121,7 @@ public final class PodVolumes {
     PodVolume v = s.volume();
     if (s.exportedInPlace()) {
       // an app's writable root: rkt's mount, which AppRoots closes, is what QEMU exports
-      makeGuestMountPoints(s, map, plan);
+      makeGuestMountPoints(s, s.hostDir(), map, plan);
       LOG.debug("{}: {} as share {} in place (rkt's mount, nodev, nosuid)", v.origin(), s.hostDir(), s.tag());
       return;
     }
@@ -131,7 +131,7 @@ public final class PodVolumes {
       // below it, and can never put a name (a symlink, say) where app/add will make a mount point
       Path source = v.source().orElseThrow();
       Files.createDirectory(source, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      mounts.bind(source, s.mountPoint(), false);
+      mounts.bind(source, s.mountPoint(), false, true);
       mounts.restrict(s.hostDir(), false, true);
       LOG.debug("{}: {} on {} as share {}, nodev, nosuid, read-only in dom0", v.origin(), source, s.mountPoint(),
           s.tag());
@@ -154,14 +154,15 @@ public final class PodVolumes {
     PodVolume v = s.volume();
     Path source = v.kind() == PodVolume.Kind.EMPTY ? v.dataDirectory(layout) : v.source().orElseThrow();
     boolean recursive = v.kind() == PodVolume.Kind.HOST_DIRECTORY && v.recursive();
+    if (v.kind() == PodVolume.Kind.APP_ROOTFS) {
+      // in rkt's tree itself, before the bind: a read-only root's bind is read-only from its first moment
+      makeGuestMountPoints(s, source.toRealPath(), map, plan);
+    }
     if (s.isFile()) {
       // the share is the directory around the file: a mount of its own, so that it gets nodev and nosuid too
-      mounts.bind(shareDir, s.hostDir(), false);
+      mounts.bind(shareDir, s.hostDir(), false, s.readOnly());
     }
-    mounts.bind(source, s.mountPoint(), recursive);
-    if (v.kind() == PodVolume.Kind.APP_ROOTFS) {
-      makeGuestMountPoints(s, map, plan);
-    }
+    mounts.bind(source, s.mountPoint(), recursive, s.readOnly());
     mounts.restrict(s.hostDir(), recursive || s.isFile(), s.readOnly());
     LOG.debug("{}: {} on {} as share {}, nodev, nosuid{}{}", v.origin(), source, s.mountPoint(), s.tag(),
         s.readOnly() ? ", read-only" : "", recursive ? ", with its submounts" : "");
@@ -172,9 +173,9 @@ public final class PodVolumes {
    * stage1/guest/apps.c, in its order): /proc, /sys and /dev, /etc/hosts and /etc/resolv.conf when the plan brings
    * them, and the app's volume targets, except those inside another of its volumes (they are made in that volume).
    */
-  private void makeGuestMountPoints(VolumeShare rootfs, VolumeMap map, PodPlan plan) throws IOException {
+  private void makeGuestMountPoints(VolumeShare rootfs, Path root, VolumeMap map, PodPlan plan) throws IOException {
     AppPlan app = plan.apps().stream().filter(a -> a.root().equals(rootfs.guestPath())).findFirst().orElseThrow();
-    makeMountPoints(new InRootPaths(rootfs.hostDir()), rootfs.volume().origin(), map, app.mounts(),
+    makeMountPoints(new InRootPaths(root), rootfs.volume().origin(), map, app.mounts(),
         plan.hosts() != null, plan.resolvConf() != null);
   }
 
@@ -239,7 +240,7 @@ public final class PodVolumes {
         makeMountPoints(new InRootPaths(root.toRealPath()), "app " + app.value(), volumes, volumes.mounts(0), true,
             true);
       }
-      mounts.bind(root.toRealPath(), mountPoint, false);
+      mounts.bind(root.toRealPath(), mountPoint, false, readOnly);
       mounts.restrict(mountPoint, false, readOnly);
       Path slots = layout.volumesDirectory().resolve(VolumeMapper.ADDED_VOLUMES_SOURCE).resolve(app.value());
       Files.createDirectory(slots, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

@@ -18,8 +18,9 @@ import java.util.function.Predicate;
 /**
  * A test double of mount(8) and umount(8) behind the process runner: it records every argv and keeps a mount table
  * in a mountinfo file (proc(5) format, with its octal escapes), so that the code under test reads back what it
- * "mounted" (a path below a bind mount exists when it exists in the bind's source). A bind mount starts with the flags of the mount its source is on, as in the kernel; a bind remount sets
- * them anew (rw or ro first, then the flags it names, then relatime). Faults: a command matching {@link #failWhen}
+ * "mounted" (a path below a bind mount exists when it exists in the bind's source). A bind mount starts with the
+ * flags of the mount its source is on, as in the kernel, or with those it was given ({@code -o}, as util-linux then
+ * remounts it); a bind remount sets them anew (rw or ro first, then the flags it names, then relatime). Faults: a command matching {@link #failWhen}
  * exits 32; {@link #busy} paths refuse a plain umount; a remount silently leaves out the flags in
  * {@link #ignoredFlags} (say "ro" or "nodev").
  */
@@ -94,13 +95,22 @@ public final class FakeMounts implements ProcessRunner {
   }
 
   private String mountCommand(List<String> argv) {
-    if (argv.size() == 5 && (argv.get(1).equals("--bind") || argv.get(1).equals("--rbind"))) {
-      Path source = Path.of(argv.get(3));
-      Path target = Path.of(argv.get(4));
+    boolean withFlags = argv.size() == 7 && argv.get(1).equals("--bind") && argv.get(3).equals("-o");
+    if (withFlags || argv.size() == 5 && (argv.get(1).equals("--bind") || argv.get(1).equals("--rbind"))) {
+      Path source = Path.of(argv.get(argv.size() - 2));
+      Path target = Path.of(argv.get(argv.size() - 1));
       if (!visible(target)) {
         return "mount: " + target + ": mount point does not exist.";
       }
-      table.add(new Mount(nextId++, target, optionsAt(source)));
+      String options = optionsAt(source);
+      if (withFlags) {
+        // util-linux binds, then remounts the bind with the flags it was given
+        options = flagged(argv.get(4), argv);
+        if (options.startsWith("mount:")) {
+          return options;
+        }
+      }
+      table.add(new Mount(nextId++, target, options));
       sources.put(target, source);
       if (argv.get(1).equals("--rbind")) {
         for (Mount m : List.copyOf(table)) {
@@ -113,25 +123,37 @@ public final class FakeMounts implements ProcessRunner {
     }
     if (argv.size() == 4 && argv.get(1).equals("-o") && argv.get(2).startsWith("remount,bind,")) {
       Path target = Path.of(argv.get(3));
-      List<String> asked = new ArrayList<>(List.of(argv.get(2).substring("remount,bind,".length()).split(",")));
-      asked.removeAll(ignoredFlags);
-      StringBuilder options = new StringBuilder(asked.remove("ro") ? "ro" : "rw");
-      for (String flag : asked) {
-        if (!List.of("nosuid", "nodev", "noexec", "nosymfollow").contains(flag)) {
-          return "mount: unexpected option " + flag + " in " + argv;
-        }
-        options.append(',').append(flag);
+      String options = flagged(argv.get(2).substring("remount,bind,".length()), argv);
+      if (options.startsWith("mount:")) {
+        return options;
       }
       for (int i = table.size() - 1; i >= 0; i--) {
         Mount m = table.get(i);
         if (m.point().equals(target)) {
-          table.set(i, new Mount(m.id(), m.point(), options.append(",relatime").toString()));
+          table.set(i, new Mount(m.id(), m.point(), options));
           return null;
         }
       }
       return "mount: " + target + ": not mounted.";
     }
     return "mount: unexpected arguments " + argv;
+  }
+
+  /**
+   * The options a bind remount with these flags leaves (rw or ro first, then the flags, then relatime), without the
+   * flags this kernel ignores; an error message for an option it does not know.
+   */
+  private String flagged(String flags, List<String> argv) {
+    List<String> asked = new ArrayList<>(List.of(flags.split(",")));
+    asked.removeAll(ignoredFlags);
+    StringBuilder options = new StringBuilder(asked.remove("ro") ? "ro" : "rw");
+    for (String flag : asked) {
+      if (!List.of("nosuid", "nodev", "noexec", "nosymfollow").contains(flag)) {
+        return "mount: unexpected option " + flag + " in " + argv;
+      }
+      options.append(',').append(flag);
+    }
+    return options.append(",relatime").toString();
   }
 
   /** The options of the mount a path is on (the deepest mount point above it, the latest at one path). */

@@ -179,8 +179,11 @@ final class PodStart {
     boolean paused = networking.hasVifs();
     // rkt's mounts of the apps' roots get their flags while xl makes the domain, out of the start's critical path;
     // they must be set before the guest gets its plan, and the wait for them is right after xl create
-    LOG.debug("remounting rkt's mounts of the apps' roots nosuid,nodev while xl creates the domain: {}", rootFlags);
-    Overlap flags = rootFlags.isEmpty() ? null : Overlap.start("app-root-flags", rootFlags::apply);
+    Overlap flags = null;
+    if (!rootFlags.isEmpty()) {
+      LOG.debug("remounting rkt's mounts of the apps' roots nosuid,nodev while xl creates the domain: {}", rootFlags);
+      flags = Overlap.start("app-root-flags", rootFlags::apply);
+    }
     try {
       createDomain(domain, paused, memoryCheck);
     } catch (Exception e) {

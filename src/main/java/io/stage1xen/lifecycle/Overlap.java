@@ -15,10 +15,19 @@ final class Overlap {
     void run() throws Exception;
   }
 
+  /** No step at all: awaiting it returns at once. */
+  static final Overlap NOTHING = done();
+
   private final FutureTask<Void> task;
 
   private Overlap(FutureTask<Void> task) {
     this.task = task;
+  }
+
+  private static Overlap done() {
+    FutureTask<Void> task = new FutureTask<>(() -> null);
+    task.run();
+    return new Overlap(task);
   }
 
   /** Starts the step on a thread of its own, named for the logs and thread dumps. */

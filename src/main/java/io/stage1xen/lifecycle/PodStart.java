@@ -179,7 +179,7 @@ final class PodStart {
     boolean paused = networking.hasVifs();
     // rkt's mounts of the apps' roots get their flags while xl makes the domain, out of the start's critical path;
     // they must be set before the guest gets its plan, and the wait for them is right after xl create
-    Overlap flags = null;
+    Overlap flags = Overlap.NOTHING;
     if (!rootFlags.isEmpty()) {
       LOG.debug("remounting rkt's mounts of the apps' roots nosuid,nodev while xl creates the domain: {}", rootFlags);
       flags = Overlap.start("app-root-flags", rootFlags::apply);
@@ -187,19 +187,15 @@ final class PodStart {
     try {
       createDomain(domain, paused, memoryCheck);
     } catch (Exception e) {
-      if (flags != null) {
-        flags.settle(e);
-      }
+      flags.settle(e);
       throw e;
     }
     domainCreated = true;
-    if (flags != null) {
-      try {
-        flags.await();
-      } catch (Exception e) {
-        domain.destroy("the apps' roots could not be closed");
-        throw e;
-      }
+    try {
+      flags.await();
+    } catch (Exception e) {
+      domain.destroy("the apps' roots could not be closed");
+      throw e;
     }
     if (stop.forced()) {
       // rkt stop --force came while the domain was being made and found none to destroy: it is this run's to do

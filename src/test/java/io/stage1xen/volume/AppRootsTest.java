@@ -75,10 +75,6 @@ class AppRootsTest {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }
 
-  private String optionsOf(Path point) {
-    return fake.table.stream().filter(m -> m.point().equals(point)).reduce((a, b) -> b).orElseThrow().options();
-  }
-
   private static List<String> remount(Path target) {
     return List.of("mount", "-o", "remount,bind,nosuid,nodev", target.toString());
   }
@@ -90,8 +86,8 @@ class AppRootsTest {
     roots.guard(List.of(WEB, DB));
 
     assertEquals(List.of(remount(layout.appRootfs(WEB)), remount(layout.appRootfs(DB))), fake.calls);
-    assertEquals("rw,nosuid,nodev,relatime", optionsOf(layout.appRootfs(WEB)));
-    assertEquals("rw,nosuid,nodev,relatime", optionsOf(layout.appRootfs(DB)));
+    assertEquals("rw,nosuid,nodev,relatime", fake.optionsOf(layout.appRootfs(WEB)));
+    assertEquals("rw,nosuid,nodev,relatime", fake.optionsOf(layout.appRootfs(DB)));
     Path layers = layout.overlayDirectory().resolve(APP_TREE);
     for (Path p : List.of(layers.resolve("upper"), layers.resolve("work"), layout.appDirectory(WEB),
         layout.appDirectory(DB))) {
@@ -113,7 +109,7 @@ class AppRootsTest {
     AppRootFlags flags = roots.prepare(List.of(WEB, DB));
 
     assertEquals(List.of(), fake.calls, "no remount yet: the run makes them while xl creates the domain");
-    assertEquals("rw,relatime", optionsOf(layout.appRootfs(WEB)));
+    assertEquals("rw,relatime", fake.optionsOf(layout.appRootfs(WEB)));
     assertEquals("rwx------", mode(layout.overlayDirectory().resolve(APP_TREE).resolve("upper")),
         "the modes are set at once");
     assertEquals("rwx------", mode(layout.appDirectory(DB)));
@@ -121,7 +117,7 @@ class AppRootsTest {
     flags.apply();
 
     assertEquals(List.of(remount(layout.appRootfs(WEB)), remount(layout.appRootfs(DB))), fake.calls);
-    assertEquals("rw,nosuid,nodev,relatime", optionsOf(layout.appRootfs(DB)));
+    assertEquals("rw,nosuid,nodev,relatime", fake.optionsOf(layout.appRootfs(DB)));
   }
 
   @Test
@@ -129,7 +125,7 @@ class AppRootsTest {
     AppRootFlags flags = roots.prepare(List.of(WEB));
 
     assertTrue(flags.isEmpty(), "a bind of ours is a new mount: made, with its flags, before the domain exists");
-    assertEquals("rw,nosuid,nodev,relatime", optionsOf(layout.appRootfs(WEB)));
+    assertEquals("rw,nosuid,nodev,relatime", fake.optionsOf(layout.appRootfs(WEB)));
   }
 
   @Test
@@ -153,7 +149,7 @@ class AppRootsTest {
         List.of("mount", "--bind", "--make-private", "-o", "nosuid,nodev", web.toString(), web.toString()),
         List.of("mount", "--bind", "--make-private", "-o", "nosuid,nodev", db.toString(), db.toString())),
         fake.calls, "one mount process each: the bind gets its flags in the same call");
-    assertEquals("rw,nosuid,nodev,relatime", optionsOf(web));
+    assertEquals("rw,nosuid,nodev,relatime", fake.optionsOf(web));
     assertEquals("rwx------", mode(layout.appDirectory(WEB)));
     assertEquals("rwx------", mode(layout.appDirectory(DB)));
 
